@@ -1,0 +1,187 @@
+"""The DuckDB store: location, schema, version check, connections, import log.
+
+Writes never happen in place: an import copies the store, changes the copy in one transaction and
+atomically renames it over the original (see ``ingest``). Readers therefore always open a complete
+state, a killed import leaves the old file untouched, and a refused file changes no byte of it.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+
+from metrics.contract import PERSONNEL, SOURCES, ColumnType, Source
+
+SCHEMA_VERSION = 1
+DEFAULT_DB = Path("data") / "vielfalt.duckdb"
+DB_ENV_VAR = "VIELFALT_DB"
+
+_SQL_TYPES = {
+    ColumnType.DATE: "DATE",
+    ColumnType.TEXT: "VARCHAR",
+    ColumnType.INT: "INTEGER",
+    ColumnType.DECIMAL: "DOUBLE",
+    ColumnType.BOOL: "BOOLEAN",
+    ColumnType.CODE: "VARCHAR",
+    ColumnType.PSEUDONYM: "VARCHAR",
+}
+
+
+class StoreError(Exception):
+    """The store cannot be used as it is (missing, wrong schema version, corrupt)."""
+
+
+def resolve_db_path(db: str | os.PathLike[str] | None = None) -> Path:
+    """--db wins over VIELFALT_DB, which wins over data/vielfalt.duckdb."""
+    if db:
+        return Path(db)
+    if os.environ.get(DB_ENV_VAR):
+        return Path(os.environ[DB_ENV_VAR])
+    return DEFAULT_DB
+
+
+def secret_path(db_path: Path) -> Path:
+    return db_path.with_suffix(".secret")
+
+
+def refusal_log_path(db_path: Path) -> Path:
+    """Refused imports are logged beside the store so that the store itself stays untouched."""
+    return db_path.with_suffix(".refusals.jsonl")
+
+
+def lock_path(db_path: Path) -> Path:
+    return db_path.with_suffix(".lock")
+
+
+def table_ddl(source: Source) -> str:
+    columns = ",\n    ".join(
+        f"{column.store_name} {_SQL_TYPES[column.type]}"
+        + (" NOT NULL" if column.required or column.default is not None else "")
+        for column in source.columns
+    )
+    return f"CREATE TABLE {source.table} (\n    {columns}\n)"
+
+
+SCHEMA_DDL: tuple[str, ...] = (
+    "CREATE TABLE meta (key VARCHAR PRIMARY KEY, value VARCHAR NOT NULL)",
+    *(table_ddl(source) for source in SOURCES),
+    """CREATE TABLE import_log (
+    imported_at TIMESTAMP NOT NULL,
+    file_name VARCHAR NOT NULL,
+    sha256 VARCHAR NOT NULL,
+    kind VARCHAR NOT NULL,
+    rows BIGINT NOT NULL,
+    coverage VARCHAR NOT NULL,
+    replaced_rows BIGINT NOT NULL,
+    outcome VARCHAR NOT NULL
+)""",
+)
+
+
+def create_schema(con: duckdb.DuckDBPyConnection, *, demo: bool = False) -> None:
+    for statement in SCHEMA_DDL:
+        con.execute(statement)
+    con.execute(
+        "INSERT INTO meta VALUES ('schema_version', ?), ('demo', ?), ('created_at', ?)",
+        [str(SCHEMA_VERSION), "true" if demo else "false", datetime.now().isoformat()],
+    )
+
+
+def check_schema(con: duckdb.DuckDBPyConnection, db_path: Path) -> None:
+    try:
+        row = con.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchall()
+    except duckdb.CatalogException as error:
+        raise StoreError(f"{db_path}: not a Vielfaltsmonitor store (no meta table)") from error
+    version = int(row[0][0]) if row else None
+    if version != SCHEMA_VERSION:
+        raise StoreError(
+            f"{db_path}: store schema version {version}, this program needs {SCHEMA_VERSION}. "
+            "Rebuild the store by importing the exports again."
+        )
+
+
+@contextmanager
+def open_store(db_path: Path) -> Iterator[duckdb.DuckDBPyConnection]:
+    """A read-only connection to an existing store whose schema version matches."""
+    if not db_path.exists():
+        raise StoreError(f"{db_path}: no store here yet (run `python -m metrics demo` or import)")
+    con = duckdb.connect(str(db_path), read_only=True)
+    try:
+        check_schema(con, db_path)
+        yield con
+    finally:
+        con.close()
+
+
+@dataclass(frozen=True)
+class StoreStatus:
+    demo: bool
+    latest_reporting_date: pd.Timestamp | None
+    personnel_rows: int
+    application_rows: int
+    survey_rows: int
+
+
+def store_status(con: duckdb.DuckDBPyConnection) -> StoreStatus:
+    demo = con.execute("SELECT value FROM meta WHERE key = 'demo'").fetchall()
+    latest, personnel_rows = con.execute(
+        f"SELECT max(reporting_date), count(*) FROM {PERSONNEL.table}"
+    ).fetchall()[0]
+    (application_rows,) = con.execute("SELECT count(*) FROM applications").fetchall()[0]
+    (survey_rows,) = con.execute("SELECT count(*) FROM survey_responses").fetchall()[0]
+    return StoreStatus(
+        demo=bool(demo) and demo[0][0] == "true",
+        latest_reporting_date=pd.Timestamp(latest) if latest is not None else None,
+        personnel_rows=personnel_rows,
+        application_rows=application_rows,
+        survey_rows=survey_rows,
+    )
+
+
+def store_stamp(db_path: Path) -> tuple[int, int, int] | None:
+    """Identifies one state of the store file; changes with every import (the file is replaced)."""
+    try:
+        stat = db_path.stat()
+    except FileNotFoundError:
+        return None
+    return (stat.st_ino, stat.st_mtime_ns, stat.st_size)
+
+
+def append_refusal(db_path: Path, entry: dict[str, object]) -> None:
+    log = refusal_log_path(db_path)
+    log.parent.mkdir(parents=True, exist_ok=True)
+    with log.open("a", encoding="utf-8") as handle:
+        handle.write(json.dumps(entry, ensure_ascii=False, default=str) + "\n")
+
+
+def import_log(db_path: Path) -> pd.DataFrame:
+    """Successful imports (from the store) and refusals (from the sidecar log), newest first."""
+    frames = []
+    if db_path.exists():
+        with open_store(db_path) as con:
+            frames.append(con.execute("SELECT * FROM import_log").df())
+    refusals = refusal_log_path(db_path)
+    if refusals.exists():
+        with refusals.open(encoding="utf-8") as handle:
+            entries = [json.loads(line) for line in handle if line.strip()]
+        if entries:
+            refused = pd.DataFrame(entries)
+            refused["imported_at"] = pd.to_datetime(refused["imported_at"])
+            frames.append(refused)
+    columns = ["imported_at", "file_name", "sha256", "kind", "rows", "coverage",
+               "replaced_rows", "outcome"]
+    frames = [frame for frame in frames if not frame.empty]
+    if not frames:
+        return pd.DataFrame(columns=columns)
+    log = pd.concat(frames, ignore_index=True)
+    return log.reindex(columns=[*columns, "message"]).sort_values(
+        "imported_at", ascending=False, ignore_index=True
+    )
