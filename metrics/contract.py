@@ -351,19 +351,23 @@ def normalise_header(header: str) -> str:
 
 
 def header_lookup(source: Source) -> dict[str, Column]:
-    return {normalise_header(name): column for column in source.columns
-            for name in column.header_names()}
+    return {
+        normalise_header(name): column
+        for column in source.columns
+        for name in column.header_names()
+    }
 
 
 def recognise_source(headers: list[str]) -> Source | None:
-    """The source whose required columns are all present; the most specific if several match."""
+    """The source whose required columns are all present (the most specific if several match),
+    else the one with most of its required columns present if that is at least half of them: a
+    file that is clearly of a kind but lacks a column is then refused for that column."""
     normalised = {normalise_header(h) for h in headers}
-    matches = []
+    scored = []
     for source in SOURCES:
         lookup = header_lookup(source)
         present = {lookup[h].name for h in normalised if h in lookup}
-        if all(c.name in present for c in source.required):
-            matches.append((len(source.required), source))
-    if not matches:
-        return None
-    return max(matches, key=lambda match: match[0])[1]
+        found = sum(c.name in present for c in source.required)
+        scored.append((found == len(source.required), found / len(source.required), found, source))
+    complete, fraction, _, best = max(scored, key=lambda score: score[:3])
+    return best if complete or fraction >= 0.5 else None

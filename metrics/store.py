@@ -95,9 +95,11 @@ def create_schema(con: duckdb.DuckDBPyConnection, *, demo: bool = False) -> None
     )
 
 
-def check_schema(con: duckdb.DuckDBPyConnection, db_path: Path) -> None:
+def check_schema(con: duckdb.DuckDBPyConnection, db_path: Path, catalog: str = "") -> None:
+    """Refuses a file that is not a store of this schema version (catalog: an attached store)."""
+    meta = f"{catalog}.meta" if catalog else "meta"
     try:
-        row = con.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchall()
+        row = con.execute(f"SELECT value FROM {meta} WHERE key = 'schema_version'").fetchall()
     except duckdb.CatalogException as error:
         raise StoreError(f"{db_path}: not a Vielfaltsmonitor store (no meta table)") from error
     version = int(row[0][0]) if row else None
@@ -176,8 +178,16 @@ def import_log(db_path: Path) -> pd.DataFrame:
             refused = pd.DataFrame(entries)
             refused["imported_at"] = pd.to_datetime(refused["imported_at"])
             frames.append(refused)
-    columns = ["imported_at", "file_name", "sha256", "kind", "rows", "coverage",
-               "replaced_rows", "outcome"]
+    columns = [
+        "imported_at",
+        "file_name",
+        "sha256",
+        "kind",
+        "rows",
+        "coverage",
+        "replaced_rows",
+        "outcome",
+    ]
     frames = [frame for frame in frames if not frame.empty]
     if not frames:
         return pd.DataFrame(columns=columns)
