@@ -112,8 +112,8 @@ def test_headers_and_codes_case_insensitive_and_trimmed(tmp_path: Path, db: Path
 
 
 def test_optional_columns_may_be_missing_and_get_defaults(tmp_path: Path, db: Path) -> None:
-    required = PERSONNEL_HEADER[:11] + ("Schwerbehinderung",)
-    row = person()[:11] + ["gleichgestellt"]
+    required = (*PERSONNEL_HEADER[:11], "Schwerbehinderung")
+    row = [*person()[:11], "gleichgestellt"]
     import_files([write_csv(tmp_path / "p.csv", required, [row])], db)
     assert rows_of(db, "SELECT deputy, credit_factor, under18_approved, leave, leave_replaced, "
                        "mobile_work, fixed_term, entry_date FROM personnel") == [
@@ -169,7 +169,8 @@ def test_applications_survey_and_invited_recognised_by_headers(tmp_path: Path, d
     invited = write_csv(tmp_path / "i.csv", ["Befragungsjahr", "Eingeladene"], [["2025", "40"]])
     results = import_files([apps, survey, invited], db)
     assert [r.kind for r in results] == ["applications", "survey", "survey_invited"]
-    assert rows_of(db, "SELECT carrier, gender, disability, stage FROM applications ORDER BY 4") == [
+    stored = "SELECT carrier, gender, disability, stage FROM applications ORDER BY 4"
+    assert rows_of(db, stored) == [
         ("BA", "w", "gleichgestellt", "eingeladen"), (None, "m", "nein", "eingestellt")]
     assert rows_of(db, "SELECT german_at_birth, parents_not_german_at_birth, leadership, gender "
                        "FROM survey_responses ORDER BY 1") == [
@@ -205,7 +206,7 @@ def refused_personnel(tmp_path: Path, db: Path, rows: list[list[str]],
         (8, "viel", "Wochenstunden", "erwartet eine Zahl"),
         (8, "60,5", "Wochenstunden", "erwartet einen Wert von 0 bis 60"),
         (9, "0", "Regelarbeitszeit", "erwartet einen Wert größer 0"),
-        (5, "1939", "Geburtsjahr", "erwartet ein Geburtsjahr von 1940 bis Stichtagsjahr − 14 (2010)"),
+        (5, "1939", "Geburtsjahr", "erwartet ein Geburtsjahr von 1940 bis Stichtagsjahr − 14"),
         (5, "2011", "Geburtsjahr", "Stichtagsjahr − 14 (2010)"),
         (5, "19x0", "Geburtsjahr", "erwartet eine ganze Zahl"),
         (13, "4", "Mehrfachanrechnung", "erwartet einen Wert von 1 bis 3"),
