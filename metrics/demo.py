@@ -1280,3 +1280,24 @@ def write_demo_exports(directory: Path, seed: int = 2025) -> list[Path]:
             ([str(wave), str(count)] for wave, count in invited.items()),
         ),
     ]
+
+
+def build_demo_store(db_path: Path, exports_dir: Path | None = None) -> Path:
+    """Writes the demo exports and imports them through the real importer into a demo store.
+
+    Refuses to touch a store that holds real data; an existing demo store is rebuilt.
+    Returns the directory holding the generated exports.
+    """
+    from metrics import store
+    from metrics.ingest import import_files
+
+    if db_path.exists():
+        with store.open_store(db_path) as con:
+            if not store.store_status(con).demo:
+                raise store.StoreError(
+                    f"{db_path}: holds real data; build the demo elsewhere with --db")
+        db_path.unlink()
+    exports_dir = exports_dir or db_path.parent / "demo"
+    paths = write_demo_exports(exports_dir)
+    import_files(paths, db_path, demo=True)
+    return exports_dir

@@ -9,6 +9,7 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
+import duckdb
 import pandas as pd
 import pytest
 
@@ -418,3 +419,29 @@ def test_migration_background_rises(survey: pd.DataFrame) -> None:
         return background.sum() / determinable.sum()
 
     assert share(2019) < share(2025)
+
+
+def test_demo_store_is_built_through_the_real_importer(tmp_path: Path) -> None:
+    from metrics import store
+    from metrics.demo import build_demo_store
+
+    db = tmp_path / "vielfalt.duckdb"
+    exports = build_demo_store(db)
+    assert sorted(p.name for p in exports.iterdir()) == sorted(
+        p.name for p in write_demo_exports(tmp_path / "again")
+    )
+    with store.open_store(db) as con:
+        status = store.store_status(con)
+        assert status.demo
+        assert str(status.latest_reporting_date.date()) == "2025-12-31"
+        (snapshots,) = con.execute(
+            "SELECT count(DISTINCT reporting_date) FROM personnel"
+        ).fetchall()[0]
+        assert snapshots == 120
+        assert con.execute("SELECT count(*) FROM import_log").fetchall() == [(4,)]
+    # rebuilding a demo store works; a store with real data is never overwritten
+    build_demo_store(db)
+    with duckdb.connect(str(db)) as con:
+        con.execute("UPDATE meta SET value = 'false' WHERE key = 'demo'")
+    with pytest.raises(store.StoreError, match="real data"):
+        build_demo_store(db)
