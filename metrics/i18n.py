@@ -144,6 +144,88 @@ TEXTS: dict[str, dict[Lang, str]] = {
     "progress.parsing": {"de": "lese Zeilen", "en": "parsing rows"},
     "progress.validating": {"de": "prüfe Werte", "en": "validating values"},
     "progress.writing": {"de": "schreibe in den Datenbestand", "en": "writing to the store"},
+    # --- import: preview, hardening, batch checks (Data page) ------------------------------
+    "import.preview": {
+        "de": "„{file}“: {rows} Zeilen {kind} ({coverage}).",
+        "en": "“{file}”: {rows} rows of {kind} ({coverage}).",
+    },
+    "import.preview_replaces": {
+        "de": "{coverage}: {rows} Zeilen; ersetzt die {replaced} Zeilen, die der Bestand dazu "
+        "jetzt enthält.",
+        "en": "{coverage}: {rows} rows; replaces the {replaced} rows the store now holds for it.",
+    },
+    "import.preview_new": {
+        "de": "{coverage}: {rows} Zeilen; der Bestand enthält dazu noch nichts.",
+        "en": "{coverage}: {rows} rows; the store holds nothing for it yet.",
+    },
+    "import.preview_demo": {
+        "de": "Der Bestand enthält Demodaten; sie werden beim Import vollständig ersetzt.",
+        "en": "The store holds demo data; the import replaces it entirely.",
+    },
+    "import.xlsx_entities": {
+        "de": "Die XLSX-Datei enthält XML-Entitäten (DTD) und wird aus Sicherheitsgründen nicht "
+        "geöffnet. Bitte in Excel neu speichern oder als CSV exportieren.",
+        "en": "The XLSX file contains XML entities (DTD) and is not opened for security reasons. "
+        "Please save it again in Excel or export CSV.",
+    },
+    "import.xlsx_too_large": {
+        "de": "Die XLSX-Datei würde entpackt {size} MB groß – weit mehr als eine Tabelle dieser "
+        "Größe; sie wird nicht geöffnet. Bitte als CSV exportieren.",
+        "en": "Unpacked, the XLSX file would take {size} MB, far more than a spreadsheet of its "
+        "size; it is not opened. Please export CSV.",
+    },
+    "import.xlsx_unsafe_reader": {
+        "de": "XLSX-Dateien können auf diesem Server nicht sicher gelesen werden (defusedxml "
+        "fehlt). Bitte als CSV exportieren und die IT informieren.",
+        "en": "XLSX files cannot be read safely on this server (defusedxml is missing). Please "
+        "export CSV and tell IT.",
+    },
+    "import.internal_error": {
+        "de": "Beim Lesen ist ein interner Fehler aufgetreten ({detail}). Der Datenbestand ist "
+        "unverändert; bitte die Datei an die IT weitergeben.",
+        "en": "An internal error occurred while reading ({detail}). The store is unchanged; "
+        "please pass the file on to IT.",
+    },
+    "import.store_rejected": {
+        "de": "Der Datenbestand hat die Zeilen nicht angenommen: {detail}",
+        "en": "The store did not accept the rows: {detail}",
+    },
+    "expect.too_large": {
+        "de": "Zahl ist zu groß (höchstens 2.147.483.647)",
+        "en": "number is too large (at most 2,147,483,647)",
+    },
+    "expect.duplicate_person_in_file": {
+        "de": "dieselbe Person ist zum Stichtag {date} auch in „{other}“ enthalten (Zeile {first})",
+        "en": "the same person at reporting date {date} is also in “{other}” (row {first})",
+    },
+    "expect.duplicate_wave_in_file": {
+        "de": "Befragungsjahr ist auch in „{other}“ enthalten (Zeile {first})",
+        "en": "survey year is also in “{other}” (row {first})",
+    },
+    # --- data management (Data page backend) -----------------------------------------------
+    "data.coverage.personnel": {"de": "Stichtag {value}", "en": "reporting date {value}"},
+    "data.coverage.applications": {"de": "Eingangsjahr {value}", "en": "application year {value}"},
+    "data.coverage.survey": {"de": "Befragungswelle {value}", "en": "survey wave {value}"},
+    "data.coverage.survey_invited": {
+        "de": "Eingeladene der Welle {value}",
+        "en": "invited to wave {value}",
+    },
+    "data.deleted_file_name": {"de": "(gelöscht)", "en": "(deleted)"},
+    "data.manual_entry_file_name": {"de": "(Eingabe)", "en": "(manual entry)"},
+    "data.edit_refused": {
+        "de": "Die Eingabe wurde nicht übernommen ({count} Problem(e)); der Datenbestand bleibt "
+        "unverändert.",
+        "en": "The entry was not saved ({count} problem(s)); the store is unchanged.",
+    },
+    "data.problem_input": {
+        "de": "{column} „{value}“: {expected}",
+        "en": "{column} “{value}”: {expected}",
+    },
+    "data.demo_store": {
+        "de": "Der Bestand enthält Demodaten; Eingaben sind erst nach dem Import echter Daten "
+        "möglich.",
+        "en": "The store holds demo data; entries are possible once real data has been imported.",
+    },
     # --- CLI --------------------------------------------------------------------------------
     "cli.demo_built": {
         "de": "Demo-Datenbestand erstellt: {db} ({seconds:.1f} s; Exporte in {exports}).",
