@@ -1,0 +1,255 @@
+"""Administrator settings: one TOML file (``settings.toml`` at the repository root).
+
+`load_settings()` reads it (or the file named by ``VIELFALT_SETTINGS``), checks every value and
+returns a frozen `Settings`. A bad or missing value raises `SettingsError` naming the key, so an
+administrator's typo stops the program instead of silently changing a published number.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+from metrics.disclosure import MIN_K, DisclosureRules
+from metrics.sb_quota import LevyRates
+
+SETTINGS_ENV_VAR = "VIELFALT_SETTINGS"
+DEFAULT_SETTINGS_PATH = Path(__file__).resolve().parent.parent / "settings.toml"
+
+_LEVY_BANDS = ("from_3_to_5", "from_2_to_3", "below_2")
+_BENCHMARK_TEXT_KEYS = ("id", "kpi", "label_de", "label_en", "source")
+
+
+class SettingsError(ValueError):
+    """The settings file cannot be used; the message names the file and the key."""
+
+
+@dataclass(frozen=True)
+class Benchmark:
+    """An external comparison figure (percent) for a survey KPI, with its source."""
+
+    id: str
+    kpi: str
+    value: float
+    year: int
+    label_de: str
+    label_en: str
+    source: str
+
+    def label(self, lang: str = "de") -> str:
+        return self.label_en if lang == "en" else self.label_de
+
+
+@dataclass(frozen=True)
+class Settings:
+    k_ordinary: int
+    k_sensitive: int
+    # (key, value) pairs rather than a dict: keeps the object hashable and picklable (cache keys)
+    targets: tuple[tuple[str, float], ...]
+    levy_rates: tuple[tuple[int, LevyRates], ...]
+    benchmarks: tuple[Benchmark, ...]
+    path: Path | None = None
+
+    @property
+    def rules(self) -> DisclosureRules:
+        return DisclosureRules(k_ordinary=self.k_ordinary, k_sensitive=self.k_sensitive)
+
+    @property
+    def target_table(self) -> dict[str, float]:
+        return dict(self.targets)
+
+    def target(self, key: str) -> float | None:
+        return self.target_table.get(key)
+
+    @property
+    def levy_rate_table(self) -> dict[int, LevyRates]:
+        """Rates by first year of validity, in the form `metrics.sb_quota` expects."""
+        return dict(self.levy_rates)
+
+    def benchmarks_for(self, kpi_id: str) -> tuple[Benchmark, ...]:
+        return tuple(b for b in self.benchmarks if b.kpi == kpi_id)
+
+
+def settings_path(path: str | os.PathLike[str] | None = None) -> Path:
+    """An explicit path wins over VIELFALT_SETTINGS, which wins over the repository's file."""
+    if path:
+        return Path(path)
+    if os.environ.get(SETTINGS_ENV_VAR):
+        return Path(os.environ[SETTINGS_ENV_VAR])
+    return DEFAULT_SETTINGS_PATH
+
+
+def load_settings(path: str | os.PathLike[str] | None = None) -> Settings:
+    source = settings_path(path)
+    try:
+        with source.open("rb") as handle:
+            data = tomllib.load(handle)
+    except FileNotFoundError:
+        raise SettingsError(f"{source}: settings file not found") from None
+    except tomllib.TOMLDecodeError as error:
+        raise SettingsError(f"{source}: not valid TOML: {error}") from None
+    return parse_settings(data, source)
+
+
+def parse_settings(data: Mapping[str, object], source: Path | None = None) -> Settings:
+    """Settings from an already parsed TOML document; every key checked."""
+    where = f"{source}: " if source else ""
+
+    def fail(key: str, message: str) -> SettingsError:
+        return SettingsError(f"{where}{key}: {message}")
+
+    _refuse_unknown(data, {"disclosure", "targets", "levy_rates", "benchmarks"}, "", fail)
+
+    disclosure = _table(data, "disclosure", fail)
+    _refuse_unknown(disclosure, {"k_ordinary", "k_sensitive"}, "disclosure.", fail)
+    k_ordinary = _k(disclosure, "k_ordinary", fail)
+    k_sensitive = _k(disclosure, "k_sensitive", fail)
+    if k_sensitive < k_ordinary:
+        raise fail(
+            "disclosure.k_sensitive",
+            f"must be at least k_ordinary ({k_ordinary}), got {k_sensitive}",
+        )
+
+    targets = _targets(_table(data, "targets", fail), fail)
+    levy_rates = _levy_rates(_table(data, "levy_rates", fail), fail)
+    benchmarks = _benchmarks(data.get("benchmarks"), fail)
+    return Settings(
+        k_ordinary=k_ordinary,
+        k_sensitive=k_sensitive,
+        targets=targets,
+        levy_rates=levy_rates,
+        benchmarks=benchmarks,
+        path=source,
+    )
+
+
+# --- checks ----------------------------------------------------------------------------------
+
+
+def _refuse_unknown(table: Mapping[str, object], known: set[str], prefix: str, fail) -> None:
+    for key in table:
+        if key not in known:
+            raise fail(f"{prefix}{key}", f"unknown key (known: {', '.join(sorted(known))})")
+
+
+def _table(data: Mapping[str, object], key: str, fail) -> Mapping[str, object]:
+    if key not in data:
+        raise fail(key, "missing")
+    value = data[key]
+    if not isinstance(value, Mapping):
+        raise fail(key, f"must be a table, got {value!r}")
+    return value
+
+
+def _number(value: object, key: str, fail) -> float:
+    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
+        raise fail(key, f"must be a number, got {value!r}")
+    return float(value)
+
+
+def _whole(value: object, key: str, fail) -> int:
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise fail(key, f"must be a whole number, got {value!r}")
+    return value
+
+
+def _k(table: Mapping[str, object], name: str, fail) -> int:
+    key = f"disclosure.{name}"
+    if name not in table:
+        raise fail(key, "missing")
+    k = _whole(table[name], key, fail)
+    if k < MIN_K:
+        # below 3 a published "< k" pins a group down to one or two persons
+        raise fail(key, f"must be at least {MIN_K}, got {k}")
+    return k
+
+
+def _targets(table: Mapping[str, object], fail) -> tuple[tuple[str, float], ...]:
+    from metrics.kpis import target_key_error  # the registry imports this module
+
+    targets = []
+    for key, raw in table.items():
+        full_key = f"targets.{key}"
+        problem = target_key_error(key)
+        if problem:
+            raise fail(full_key, problem)
+        value = _number(raw, full_key, fail)
+        if value < 0:
+            raise fail(full_key, f"must not be negative, got {raw!r}")
+        targets.append((key, value))
+    return tuple(targets)
+
+
+def _levy_rates(table: Mapping[str, object], fail) -> tuple[tuple[int, LevyRates], ...]:
+    if not table:
+        raise fail("levy_rates", "needs at least one year")
+    rates = []
+    for year_key, entry in table.items():
+        key = f"levy_rates.{year_key}"
+        if not str(year_key).isdigit() or not 2000 <= int(year_key) <= 2100:
+            raise fail(key, "the table name must be a year (2000–2100)")
+        if not isinstance(entry, Mapping):
+            raise fail(key, f"must be a table, got {entry!r}")
+        _refuse_unknown(entry, {*_LEVY_BANDS, "zero"}, f"{key}.", fail)
+        amounts: dict[str, int | None] = {}
+        for band in _LEVY_BANDS:
+            if band not in entry:
+                raise fail(f"{key}.{band}", "missing")
+            amounts[band] = _euro(entry[band], f"{key}.{band}", fail)
+        amounts["zero"] = _euro(entry["zero"], f"{key}.zero", fail) if "zero" in entry else None
+        rates.append((int(year_key), LevyRates(**amounts)))
+    return tuple(sorted(rates))
+
+
+def _euro(value: object, key: str, fail) -> int:
+    amount = _whole(value, key, fail)
+    if amount < 0:
+        raise fail(key, f"must not be negative, got {amount}")
+    return amount
+
+
+def _benchmarks(entries: object, fail) -> tuple[Benchmark, ...]:
+    if entries is None:
+        raise fail("benchmarks", "missing (write [[benchmarks]] entries)")
+    if not isinstance(entries, list):
+        raise fail("benchmarks", "must be a list of [[benchmarks]] tables")
+    from metrics.kpis import KPIS
+
+    benchmarks = []
+    known = set(_BENCHMARK_TEXT_KEYS) | {"value", "year"}
+    for position, entry in enumerate(entries, start=1):
+        key = f"benchmarks[{position}]"
+        if not isinstance(entry, Mapping):
+            raise fail(key, f"must be a table, got {entry!r}")
+        _refuse_unknown(entry, known, f"{key}.", fail)
+        for name in (*_BENCHMARK_TEXT_KEYS, "value", "year"):
+            if name not in entry:
+                raise fail(f"{key}.{name}", "missing")
+        for name in _BENCHMARK_TEXT_KEYS:
+            if not isinstance(entry[name], str) or not entry[name].strip():
+                raise fail(f"{key}.{name}", f"must be a non-empty text, got {entry[name]!r}")
+        if entry["kpi"] not in KPIS:
+            raise fail(f"{key}.kpi", f"unknown KPI id {entry['kpi']!r}")
+        value = _number(entry["value"], f"{key}.value", fail)
+        if not 0 <= value <= 100:
+            raise fail(f"{key}.value", f"must be a percent value 0–100, got {entry['value']!r}")
+        benchmarks.append(
+            Benchmark(
+                id=entry["id"],
+                kpi=entry["kpi"],
+                value=value,
+                year=_whole(entry["year"], f"{key}.year", fail),
+                label_de=entry["label_de"],
+                label_en=entry["label_en"],
+                source=entry["source"],
+            )
+        )
+    ids = [b.id for b in benchmarks]
+    for benchmark_id in ids:
+        if ids.count(benchmark_id) > 1:
+            raise fail("benchmarks", f"id {benchmark_id!r} is used more than once")
+    return tuple(benchmarks)
