@@ -1,0 +1,2509 @@
+"""The KPI registry (CONTRACT § 2) and the engine that computes and publishes it (§ 3).
+
+Pages, reports and the CLI read KPIs only from here. Three layers:
+
+1. **Registry** — one frozen `Kpi` entry per id: labels and definitions in German and English, legal
+   source, unit, kind, sensitivity, target key, allowed breakdowns, required variants, and the
+   `Measure` it counts. A measure is declarative: a population and a numerator written as *atoms*
+   (``staff``, ``active``, ``gender=w`` …). The SQL is compiled from the atoms, and the same atoms
+   tell the disclosure audit which published figures are nested in which.
+2. **Counting** — a handful of DuckDB queries per year (GROUP BY GROUPING SETS with FILTER
+   aggregates over every measure at once), never a loop over persons.
+3. **Publishing** — every number goes through `metrics.disclosure`:
+
+   - a KPI value of a view: `publish_share` / `publish_count`, with the all-carrier figure as parent
+     for a carrier view (differencing guard);
+   - variants and breakdowns (one row of categories per view): `protect_table` for complementary
+     suppression. The all-carrier row is protected first; a carrier row additionally hides a
+     category wherever the all-carrier row hides it (else the carriers' cells would add up to it)
+     and wherever the other carrier hides it while the all-carrier cell is published (else a
+     subtraction would reveal it);
+   - an audit over every published person count of a year: whenever one published figure's
+     population is nested in another's (atoms ⊂), their difference must pass the rule too;
+     otherwise the nested (filtered) figure is suppressed and its table protected again.
+
+Survey KPIs have no carrier view; `sb_quota` follows its own monthly rule (CONTRACT § 2.1).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Literal
+
+import duckdb
+import pandas as pd
+
+from metrics import survey as survey_data
+from metrics.contract import (
+    APPLICATIONS,
+    CARRIERS,
+    EMPLOYMENT_TYPES,
+    GENDERS,
+    LEADERSHIP_LEVELS,
+    PERSONNEL,
+    SURVEY,
+)
+from metrics.disclosure import (
+    DisclosureRules,
+    Published,
+    Reason,
+    count_passes,
+    population_passes,
+    protect_table,
+    publish_count,
+    publish_share,
+    suppressed_label,
+)
+from metrics.i18n import Lang, format_number
+from metrics.sb_quota import SbMonth, SbQuotaResult, compute_sb_quota_all
+from metrics.settings import Settings, load_settings
+
+# ================================================================================================
+# Vocabulary
+# ================================================================================================
+
+UNITS = ("%", "count", "ratio", "€", "flag")
+KINDS = ("count", "share", "ratio", "quota", "flag-table")
+SOURCES = ("personnel", "applicants", "sb_quota", "survey", "derived")
+# the breakdown catalogue of CONTRACT § 2 / § 3 (at most carrier + one of these at once)
+DIMENSIONS = ("carrier", "leadership", "employment_type", "age_band", "gender", "org_unit")
+SURVEY_DIMENSIONS = ("leadership", "gender")
+AGE_BANDS = ("< 30", "30–44", "45–54", "≥ 55")
+
+# closed category lists; None = categories come from the data
+DIMENSION_CATEGORIES: dict[str, tuple[str, ...] | None] = {
+    "carrier": CARRIERS,
+    "leadership": ("keine", *LEADERSHIP_LEVELS),
+    "employment_type": EMPLOYMENT_TYPES,
+    "age_band": AGE_BANDS,
+    "gender": GENDERS,
+    "org_unit": None,
+    "pay_group": None,
+}
+SURVEY_DIMENSION_CATEGORIES: dict[str, tuple[str, ...]] = dict(survey_data.BREAKDOWN_CATEGORIES)
+
+DIMENSION_LABELS: dict[str, tuple[str, str]] = {
+    "carrier": ("Träger", "carrier"),
+    "leadership": ("Führungsebene", "leadership level"),
+    "employment_type": ("Beschäftigungsart", "employment type"),
+    "age_band": ("Altersgruppe", "age band"),
+    "gender": ("Geschlecht", "gender"),
+    "org_unit": ("Organisationseinheit", "organisational unit"),
+    "pay_group": ("Entgelt-/Besoldungsgruppe", "pay group"),
+}
+_CATEGORY_LABELS: dict[tuple[str, str], tuple[str, str]] = {
+    ("gender", "w"): ("Frauen", "women"),
+    ("gender", "m"): ("Männer", "men"),
+    ("gender", "d"): ("divers", "diverse"),
+    ("gender", "x"): ("ohne Angabe", "not stated"),
+    ("leadership", "keine"): ("ohne Führungsfunktion", "no leadership role"),
+    ("leadership", "Teamleitung"): ("Teamleitung", "team lead"),
+    ("leadership", "Bereichsleitung"): ("Bereichsleitung", "head of division"),
+    ("leadership", "Geschäftsführung"): ("Geschäftsführung", "management"),
+    # survey answers to "Führungskraft?"
+    ("leadership", "ja"): ("Führungskräfte", "leaders"),
+    ("leadership", "nein"): ("ohne Führungsfunktion", "non-leaders"),
+    ("leadership", "keine Angabe"): ("keine Angabe", "not stated"),
+    ("employment_type", "Tarif"): ("Tarifbeschäftigte", "employees"),
+    ("employment_type", "Beamte"): ("Beamtinnen und Beamte", "civil servants"),
+    ("employment_type", "Ausbildung"): ("Nachwuchskräfte", "trainees"),
+    ("carrier", "BA"): ("BA", "BA"),
+    ("carrier", "Kommune"): ("Kommune", "municipality"),
+    ("population", "others"): ("übrige Bewerbende", "other applicants"),
+}
+
+
+def category_label(dimension: str, category: str, lang: Lang = "de") -> str:
+    labels = _CATEGORY_LABELS.get((dimension, category))
+    if labels is None:
+        return category
+    return labels[1] if lang == "en" else labels[0]
+
+
+def dimension_label(dimension: str, lang: Lang = "de") -> str:
+    labels = DIMENSION_LABELS[dimension]
+    return labels[1] if lang == "en" else labels[0]
+
+
+# ================================================================================================
+# Atoms: the building blocks of every population (SQL and nesting come from the same words)
+# ================================================================================================
+
+Universe = Literal["personnel", "applicants", "survey"]
+
+# Predicates over one personnel row. Codes are the contract's constants; user values (dates,
+# years, carriers) are always bound parameters.
+PERSONNEL_ATOMS: dict[str, str] = {
+    "staff": "employment_type <> 'Ausbildung'",
+    "trainee": "employment_type = 'Ausbildung'",
+    "active": "leave = 'keine'",
+    "leader": "leadership <> 'keine'",
+    "not_leader": "leadership = 'keine'",
+    "deputy": "deputy",
+    "part_time": "weekly_hours < full_time_hours",
+    "full_time": "weekly_hours >= full_time_hours",
+    "mobile": "mobile_work <> 'keine'",
+    "not_mobile": "mobile_work = 'keine'",
+    "parental_leave": "leave = 'Elternzeit'",
+    "disabled": "disability <> 'nein'",
+    "not_disabled": "disability = 'nein'",
+    "gender=w|m": "gender IN ('w', 'm')",
+    "gender=w": "gender = 'w'",
+    "gender=m": "gender = 'm'",
+}
+# Predicates over one applicant of a view (per-applicant rules of CONTRACT § 2)
+APPLICANT_ATOMS: dict[str, str] = {
+    "disclosed": "disclosed",
+    "not_disclosed": "NOT disclosed",
+    "invited": "invited",
+    "not_invited": "NOT invited",
+    "hired": "hired",
+    "gender=w|m": "gender IN ('w', 'm')",
+    "gender=w": "gender = 'w'",
+    "gender=m": "gender = 'm'",
+}
+# Survey atoms only name the counts of `metrics.survey` for the audit (no SQL here).
+SURVEY_ATOMS = frozenset(
+    {
+        "responded",
+        "not_responded",
+        "migration_background_determinable",
+        "migration_background=yes",
+        "migration_background=no",
+        "immigration_history_determinable",
+        "immigration_history=yes",
+        "immigration_history=no",
+    }
+)
+ATOMS: dict[str, frozenset[str]] = {
+    "personnel": frozenset(PERSONNEL_ATOMS),
+    "applicants": frozenset(APPLICANT_ATOMS),
+    "survey": SURVEY_ATOMS,
+}
+# GDPR Art. 9 data: a figure involving one of these is sensitive (k_sensitive, 0 disclosive)
+SENSITIVE_ATOMS = frozenset(
+    {
+        "disabled",
+        "not_disabled",
+        "disclosed",
+        "not_disclosed",
+        "migration_background=yes",
+        "migration_background=no",
+        "immigration_history=yes",
+        "immigration_history=no",
+    }
+)
+_CONTRADICTIONS = (
+    ("leader", "not_leader"),
+    ("staff", "trainee"),
+    ("gender=w|m", "gender=d"),
+    ("gender=w|m", "gender=x"),
+)
+
+
+def _closure(atoms: Iterable[str]) -> frozenset[str]:
+    """Atoms plus what they imply, so that nesting can be read off as a subset relation."""
+    closed = set(atoms)
+    for atom in list(closed):
+        if atom in ("gender=w", "gender=m"):
+            closed.add("gender=w|m")
+        elif atom.startswith("leadership="):
+            closed.add("not_leader" if atom == "leadership=keine" else "leader")
+        elif atom.startswith("employment_type="):
+            closed.add("trainee" if atom == "employment_type=Ausbildung" else "staff")
+    return frozenset(closed)
+
+
+def _category_atom(universe: str, dimension: str, category: str) -> str:
+    # survey answers live in their own namespace (no implications)
+    prefix = "survey." if universe == "survey" else ""
+    return f"{prefix}{dimension}={category}"
+
+
+@dataclass(frozen=True)
+class Measure:
+    """What a KPI counts: persons of `population`; for a share also those with `numerator`
+    (and `remainder` = population without numerator, named for the audit)."""
+
+    universe: Universe
+    population: frozenset[str]
+    numerator: str | None = None
+    remainder: str | None = None
+
+    @property
+    def is_share(self) -> bool:
+        return self.numerator is not None
+
+    @property
+    def sensitive(self) -> bool:
+        atoms = {*self.population, self.numerator, self.remainder}
+        return bool(atoms & SENSITIVE_ATOMS)
+
+    def admits(self, dimension: str, category: str) -> bool:
+        """False if the category contradicts the population (no leaders among 'keine')."""
+        atoms = _closure({*self.population, _category_atom(self.universe, dimension, category)})
+        return not any(a in atoms and b in atoms for a, b in _CONTRADICTIONS)
+
+
+def _measure(
+    universe: Universe, *population: str, numerator: str | None = None, rest: str | None = None
+) -> Measure:
+    return Measure(universe, frozenset(population), numerator, rest)
+
+
+# ================================================================================================
+# Registry
+# ================================================================================================
+
+
+@dataclass(frozen=True)
+class Variants:
+    """Required variants `<id>.<category>`: the KPI restricted to each category of a dimension."""
+
+    dimension: str
+    categories: tuple[str, ...]
+    all_carrier_view_only: bool = False
+
+
+@dataclass(frozen=True)
+class PopulationVariant:
+    """A variant with a population of its own (`sb_invite_rate.others`)."""
+
+    suffix: str
+    label_de: str
+    label_en: str
+    measure: Measure
+
+
+@dataclass(frozen=True)
+class Kpi:
+    id: str
+    label_de: str
+    label_en: str
+    definition_de: str
+    definition_en: str
+    legal_source: str
+    unit: str
+    kind: str
+    sensitive: bool
+    source: str
+    measure: Measure | None = None
+    breakdowns: tuple[str, ...] = ()
+    variants: tuple[Variants, ...] = ()
+    population_variants: tuple[PopulationVariant, ...] = ()
+    # the value is a cell of another KPI's variant table: (kpi id, dimension, category)
+    variant_of: tuple[str, str, str] | None = None
+    # settings key of the target; None: this KPI cannot have one
+    target_key: str | None = None
+    carrier_view: bool = True
+    survey_definition: str | None = None
+
+    def label(self, lang: Lang = "de") -> str:
+        return self.label_en if lang == "en" else self.label_de
+
+    def definition(self, lang: Lang = "de") -> str:
+        return self.definition_en if lang == "en" else self.definition_de
+
+
+_STAFF_WM = ("staff", "gender=w|m")
+_WOMEN = {"numerator": "gender=w", "rest": "gender=m"}
+_PERSONNEL_ALL = ("carrier", "leadership", "employment_type", "age_band", "gender", "org_unit")
+_NO_GENDER = ("carrier", "leadership", "employment_type", "age_band", "org_unit")
+
+REGISTRY: tuple[Kpi, ...] = (
+    Kpi(
+        id="headcount",
+        label_de="Beschäftigte (Köpfe)",
+        label_en="Headcount",
+        definition_de="Personen im Personalbestand am Stichtag (letzter Stichtag des Jahres), "
+        "alle Beschäftigungsarten einschließlich Nachwuchskräften und Beurlaubten.",
+        definition_en="Persons in the personnel snapshot at the reporting date (latest snapshot "
+        "of the year), all employment types including trainees and staff on leave.",
+        legal_source="Personalbestand zum Stichtag",
+        unit="count",
+        kind="count",
+        sensitive=False,
+        source="personnel",
+        measure=_measure("personnel"),
+        breakdowns=_PERSONNEL_ALL,
+        variants=(
+            Variants("carrier", CARRIERS, all_carrier_view_only=True),
+            Variants("gender", GENDERS),
+            Variants("employment_type", EMPLOYMENT_TYPES),
+        ),
+        target_key="headcount",
+    ),
+    Kpi(
+        id="women_share",
+        label_de="Frauenanteil",
+        label_en="Share of women",
+        definition_de="Frauen / (Frauen + Männer) unter den Beschäftigten ohne Nachwuchskräfte am "
+        "Stichtag. Personen mit Geschlecht divers oder ohne Angabe werden gesondert gezählt.",
+        definition_en="Women / (women + men) among staff (without trainees) at the reporting "
+        "date. Persons of gender diverse or not stated are counted separately.",
+        legal_source="§ 3 Nr. 9 BGleiG",
+        unit="%",
+        kind="share",
+        sensitive=False,
+        source="personnel",
+        measure=_measure("personnel", *_STAFF_WM, **_WOMEN),
+        breakdowns=_NO_GENDER,
+        target_key="women_share",
+    ),
+    Kpi(
+        id="women_leadership_share",
+        label_de="Frauenanteil an Führungskräften",
+        label_en="Share of women in leadership",
+        definition_de="Frauen / (Frauen + Männer) unter den Beschäftigten mit Führungsfunktion "
+        "(Teamleitung, Bereichsleitung, Geschäftsführung) am Stichtag.",
+        definition_en="Women / (women + men) among staff in a leadership role (team lead, head "
+        "of division, management) at the reporting date.",
+        legal_source="§ 1 Abs. 1, § 3 Nr. 9 BGleiG",
+        unit="%",
+        kind="share",
+        sensitive=False,
+        source="personnel",
+        measure=_measure("personnel", *_STAFF_WM, "leader", **_WOMEN),
+        breakdowns=_NO_GENDER,
+        target_key="women_leadership_share",
+    ),
+    Kpi(
+        id="women_leadership_share_by_level",
+        label_de="Frauenanteil je Führungsebene",
+        label_en="Share of women by leadership level",
+        definition_de="Frauen / (Frauen + Männer) je Führungsebene (Teamleitung, "
+        "Bereichsleitung, Geschäftsführung) am Stichtag; der Wert ohne Ebene ist der über alle "
+        "Ebenen.",
+        definition_en="Women / (women + men) per leadership level (team lead, head of division, "
+        "management) at the reporting date; the value without a level is that over all levels.",
+        legal_source="§ 1 Abs. 1, § 3 Nr. 9 BGleiG",
+        unit="%",
+        kind="share",
+        sensitive=False,
+        source="personnel",
+        measure=_measure("personnel", *_STAFF_WM, "leader", **_WOMEN),
+        breakdowns=("carrier",),
+        variants=(Variants("leadership", LEADERSHIP_LEVELS),),
+        target_key="women_leadership_share_by_level",
+    ),
+    Kpi(
+        id="women_deputy_share",
+        label_de="Frauenanteil an Stellvertretungen",
+        label_en="Share of women among deputies",
+        definition_de="Frauen / (Frauen + Männer) unter den Beschäftigten mit "
+        "Stellvertretungsfunktion am Stichtag.",
+        definition_en="Women / (women + men) among staff holding a deputy leadership role at "
+        "the reporting date.",
+        legal_source="§ 3 Nr. 9 BGleiG",
+        unit="%",
+        kind="share",
+        sensitive=False,
+        source="personnel",
+        measure=_measure("personnel", *_STAFF_WM, "deputy", **_WOMEN),
+        breakdowns=_NO_GENDER,
+        target_key="women_deputy_share",
+    ),
+    Kpi(
+        id="leadership_representation_index",
+        label_de="Repräsentationsindex Führung",
+        label_en="Leadership representation index",
+        definition_de="Frauenanteil an Führungskräften / Frauenanteil an den Beschäftigten; "
+        "1,0 = Frauen sind in Führung so vertreten wie in der Belegschaft.",
+        definition_en="Share of women in leadership / share of women among staff; 1.0 = women "
+        "are represented in leadership as in the workforce.",
+        legal_source="§ 1 Abs. 1 BGleiG",
+        unit="ratio",
+        kind="ratio",
+        sensitive=False,
+        source="derived",
+        breakdowns=("carrier", "employment_type", "age_band", "org_unit"),
+        target_key="leadership_representation_index",
+    ),
+    Kpi(
+        id="underrepresentation",
+        label_de="Unterrepräsentanz nach BGleiG",
+        label_en="Under-representation (BGleiG)",
+        definition_de="Je Entgelt-/Besoldungsgruppe und je Führungsebene: ist ein Geschlecht "
+        "unterrepräsentiert? N = Frauen + Männer; bei geradem N, wenn es weniger Personen hat als "
+        "das andere; bei ungeradem N erst ab einem Unterschied von mindestens zwei, also drei "
+        "Personen.",
+        definition_en="Per pay group and per leadership level: is one gender under-represented? "
+        "N = women + men; for even N if it has fewer persons than the other; for odd N only from "
+        "a difference of at least two, i.e. three persons.",
+        legal_source="§ 3 Nr. 9 BGleiG",
+        unit="flag",
+        kind="flag-table",
+        sensitive=False,
+        source="personnel",
+    ),
+    Kpi(
+        id="part_time_share",
+        label_de="Teilzeitquote",
+        label_en="Part-time share",
+        definition_de="Aktive Beschäftigte (ohne Beurlaubte und Nachwuchskräfte) mit "
+        "Wochenstunden unter der Regelarbeitszeit / aktive Beschäftigte.",
+        definition_en="Active staff (not on leave, without trainees) with weekly hours below "
+        "full-time hours / active staff.",
+        legal_source="§ 16 BGleiG; TzBfG",
+        unit="%",
+        kind="share",
+        sensitive=False,
+        source="personnel",
+        measure=_measure("personnel", "staff", "active", numerator="part_time", rest="full_time"),
+        breakdowns=_PERSONNEL_ALL,
+        target_key="part_time_share",
+    ),
+    Kpi(
+        id="part_time_share_women",
+        label_de="Teilzeitquote Frauen",
+        label_en="Part-time share of women",
+        definition_de="Teilzeitquote unter den aktiven weiblichen Beschäftigten.",
+        definition_en="Part-time share among active female staff.",
+        legal_source="§ 16 BGleiG; TzBfG",
+        unit="%",
+        kind="share",
+        sensitive=False,
+        source="personnel",
+        measure=_measure(
+            "personnel", "staff", "active", "gender=w", numerator="part_time", rest="full_time"
+        ),
+        breakdowns=_NO_GENDER,
+        variant_of=("part_time_share", "gender", "w"),
+        target_key="part_time_share_women",
+    ),
+    Kpi(
+        id="part_time_share_men",
+        label_de="Teilzeitquote Männer",
+        label_en="Part-time share of men",
+        definition_de="Teilzeitquote unter den aktiven männlichen Beschäftigten.",
+        definition_en="Part-time share among active male staff.",
+        legal_source="§ 16 BGleiG; TzBfG",
+        unit="%",
+        kind="share",
+        sensitive=False,
+        source="personnel",
+        measure=_measure(
+            "personnel", "staff", "active", "gender=m", numerator="part_time", rest="full_time"
+        ),
+        breakdowns=_NO_GENDER,
+        variant_of=("part_time_share", "gender", "m"),
+        target_key="part_time_share_men",
+    ),
+    Kpi(
+        id="women_share_of_part_time",
+        label_de="Frauenanteil an Teilzeitbeschäftigten",
+        label_en="Share of women among part-timers",
+        definition_de="Frauen / (Frauen + Männer) unter den aktiven Teilzeitbeschäftigten.",
+        definition_en="Women / (women + men) among active part-time staff.",
+        legal_source="§ 16 BGleiG",
+        unit="%",
+        kind="share",
+        sensitive=False,
+        source="personnel",
+        measure=_measure("personnel", *_STAFF_WM, "active", "part_time", **_WOMEN),
+        breakdowns=_NO_GENDER,
+        target_key="women_share_of_part_time",
+    ),
+    Kpi(
+        id="part_time_leadership_share",
+        label_de="Teilzeitquote Führungskräfte",
+        label_en="Part-time share in leadership",
+        definition_de="Aktive Führungskräfte in Teilzeit / aktive Führungskräfte.",
+        definition_en="Active leaders working part-time / active leaders.",
+        legal_source="§ 16 Abs. 1 BGleiG (Teilzeit auch in Führungsfunktionen)",
+        unit="%",
+        kind="share",
+        sensitive=False,
+        source="personnel",
+        measure=_measure(
+            "personnel", "staff", "active", "leader", numerator="part_time", rest="full_time"
+        ),
+        breakdowns=_PERSONNEL_ALL,
+        target_key="part_time_leadership_share",
+    ),
+    Kpi(
+        id="mobile_work_share",
+        label_de="Mobiles Arbeiten / Telearbeit",
+        label_en="Mobile work / telework",
+        definition_de="Aktive Beschäftigte mit mobilem Arbeiten oder Telearbeit / aktive "
+        "Beschäftigte (ohne Nachwuchskräfte); auch für Frauen und Männer getrennt.",
+        definition_en="Active staff with mobile work or telework / active staff (without "
+        "trainees); also for women and men separately.",
+        legal_source="§ 16 BGleiG",
+        unit="%",
+        kind="share",
+        sensitive=False,
+        source="personnel",
+        measure=_measure("personnel", "staff", "active", numerator="mobile", rest="not_mobile"),
+        breakdowns=_PERSONNEL_ALL,
+        variants=(Variants("gender", ("w", "m")),),
+        target_key="mobile_work_share",
+    ),
+    Kpi(
+        id="parental_leave_men_share",
+        label_de="Männeranteil in Elternzeit",
+        label_en="Share of men on parental leave",
+        definition_de="Männer / (Frauen + Männer) unter den Beschäftigten in Elternzeit am "
+        "Stichtag.",
+        definition_en="Men / (women + men) among staff on parental leave at the reporting date.",
+        legal_source="BEEG; § 15 BGleiG",
+        unit="%",
+        kind="share",
+        sensitive=False,
+        source="personnel",
+        measure=_measure(
+            "personnel", *_STAFF_WM, "parental_leave", numerator="gender=m", rest="gender=w"
+        ),
+        breakdowns=_NO_GENDER,
+        target_key="parental_leave_men_share",
+    ),
+    Kpi(
+        id="sb_headcount_share",
+        label_de="Anteil schwerbehinderter und gleichgestellter Beschäftigter",
+        label_en="Share of severely disabled and equal-status staff",
+        definition_de="Personen mit Schwerbehinderung oder Gleichstellung / alle Personen am "
+        "Stichtag (einschließlich Nachwuchskräften); Köpfe, nicht die gesetzliche Quote.",
+        definition_en="Persons severely disabled or of equal status / all persons at the "
+        "reporting date (including trainees); heads, not the legal quota.",
+        legal_source="§ 2 Abs. 2, 3 SGB IX",
+        unit="%",
+        kind="share",
+        sensitive=True,
+        source="personnel",
+        measure=_measure("personnel", numerator="disabled", rest="not_disabled"),
+        breakdowns=_PERSONNEL_ALL,
+        target_key="sb_headcount_share",
+    ),
+    Kpi(
+        id="sb_quota",
+        label_de="Beschäftigungsquote schwerbehinderter Menschen",
+        label_en="Severely disabled employment quota",
+        definition_de="Gesetzliche Berechnung für das Kalenderjahr: Summe der besetzten "
+        "Pflichtarbeitsplätze / Summe der zählenden Arbeitsplätze über alle Monate mit Stichtag "
+        "(ohne Nachwuchskräfte, Stellen unter 18 Std. und vertretene Beurlaubte; "
+        "Mehrfachanrechnung). Je Träger gesetzlich (5 %), gemeinsam als interne Kennzahl.",
+        definition_en="Legal method for the calendar year: filled mandatory places / counted "
+        "places, summed over the months with a snapshot (without trainees, posts under 18 hours "
+        "and replaced staff on leave; multiple crediting). Per carrier the legal figure (5 %), "
+        "combined an internal KPI.",
+        legal_source="§§ 154–160 SGB IX",
+        unit="%",
+        kind="quota",
+        sensitive=True,
+        source="sb_quota",
+        breakdowns=("carrier",),
+        variants=(Variants("carrier", CARRIERS, all_carrier_view_only=True),),
+        target_key="sb_quota",
+    ),
+    Kpi(
+        id="sb_applicant_share",
+        label_de="Anteil schwerbehinderter Bewerbender",
+        label_en="Share of severely disabled applicants",
+        definition_de="Bewerbende des Jahres, die in mindestens einer Bewerbung des Jahres eine "
+        "Schwerbehinderung oder Gleichstellung angegeben haben / alle Bewerbenden des Jahres "
+        "(jede Person einmal).",
+        definition_en="Applicants of the year who disclosed a severe disability or equal status "
+        "in at least one application of the year / all applicants of the year (each person "
+        "once).",
+        legal_source="§ 164 SGB IX; Inklusionsvereinbarung (§ 166 SGB IX)",
+        unit="%",
+        kind="share",
+        sensitive=True,
+        source="applicants",
+        measure=_measure("applicants", numerator="disclosed", rest="not_disclosed"),
+        breakdowns=("carrier", "gender"),
+        target_key="sb_applicant_share",
+    ),
+    Kpi(
+        id="sb_invite_rate",
+        label_de="Einladungsquote schwerbehinderter Bewerbender",
+        label_en="Interview rate of severely disabled applicants",
+        definition_de="Unter den Bewerbenden mit Angabe einer Schwerbehinderung oder "
+        "Gleichstellung der Anteil, der zu einem Vorstellungsgespräch eingeladen wurde "
+        "(eingeladen oder eingestellt); zum Vergleich dieselbe Quote der übrigen Bewerbenden.",
+        definition_en="Among applicants who disclosed a severe disability or equal status, the "
+        "share invited to an interview (invited or hired); for comparison the same rate of the "
+        "other applicants.",
+        legal_source="§ 165 Satz 3 SGB IX",
+        unit="%",
+        kind="share",
+        sensitive=True,
+        source="applicants",
+        measure=_measure("applicants", "disclosed", numerator="invited", rest="not_invited"),
+        breakdowns=("carrier", "gender"),
+        population_variants=(
+            PopulationVariant(
+                "others",
+                "übrige Bewerbende",
+                "other applicants",
+                _measure("applicants", "not_disclosed", numerator="invited", rest="not_invited"),
+            ),
+        ),
+        target_key="sb_invite_rate",
+    ),
+    Kpi(
+        id="women_share_applicants",
+        label_de="Frauenanteil an Bewerbenden",
+        label_en="Share of women among applicants",
+        definition_de="Frauen / (Frauen + Männer) unter den Bewerbenden des Jahres; das "
+        "Geschlecht ist das der letzten Bewerbung.",
+        definition_en="Women / (women + men) among the applicants of the year; gender is that "
+        "of the latest application.",
+        legal_source="§§ 6–8 BGleiG",
+        unit="%",
+        kind="share",
+        sensitive=False,
+        source="applicants",
+        measure=_measure("applicants", "gender=w|m", **_WOMEN),
+        breakdowns=("carrier",),
+        target_key="women_share_applicants",
+    ),
+    Kpi(
+        id="women_share_hires",
+        label_de="Frauenanteil an Einstellungen",
+        label_en="Share of women among hires",
+        definition_de="Frauen / (Frauen + Männer) unter den im Jahr eingestellten Bewerbenden.",
+        definition_en="Women / (women + men) among the applicants hired in the year.",
+        legal_source="§ 8 BGleiG",
+        unit="%",
+        kind="share",
+        sensitive=False,
+        source="applicants",
+        measure=_measure("applicants", "hired", "gender=w|m", **_WOMEN),
+        breakdowns=("carrier",),
+        target_key="women_share_hires",
+    ),
+    Kpi(
+        id="migration_background_share",
+        label_de="Anteil mit Migrationshintergrund",
+        label_en="Share with a migration background",
+        definition_de="Vielfaltsbefragung (letzte Welle bis zum Jahr): Befragte, die nicht "
+        "seit Geburt deutsch sind oder mindestens einen nicht seit Geburt deutschen Elternteil "
+        "haben / Befragte, bei denen das bestimmbar ist; mit 95-%-Wilson-Intervall.",
+        definition_en="Diversity survey (latest wave up to the year): respondents not German by "
+        "birth or with at least one parent not German by birth / respondents for whom this is "
+        "determinable; with Wilson 95 % interval.",
+        legal_source="Destatis Mikrozensus (Migrationshintergrund)",
+        unit="%",
+        kind="share",
+        sensitive=True,
+        source="survey",
+        measure=_measure(
+            "survey",
+            "responded",
+            "migration_background_determinable",
+            numerator="migration_background=yes",
+            rest="migration_background=no",
+        ),
+        breakdowns=SURVEY_DIMENSIONS,
+        target_key="migration_background_share",
+        carrier_view=False,
+        survey_definition="migration_background",
+    ),
+    Kpi(
+        id="immigration_history_share",
+        label_de="Anteil mit Einwanderungsgeschichte",
+        label_en="Share with an immigration history",
+        definition_de="Vielfaltsbefragung (letzte Welle bis zum Jahr): Befragte, die selbst "
+        "zugewandert sind oder deren beide Elternteile zugewandert sind / Befragte, bei denen "
+        "das bestimmbar ist; mit 95-%-Wilson-Intervall.",
+        definition_en="Diversity survey (latest wave up to the year): respondents who "
+        "immigrated themselves or whose parents both immigrated / respondents for whom this is "
+        "determinable; with Wilson 95 % interval.",
+        legal_source="Destatis Mikrozensus (Einwanderungsgeschichte, seit 2023)",
+        unit="%",
+        kind="share",
+        sensitive=True,
+        source="survey",
+        measure=_measure(
+            "survey",
+            "responded",
+            "immigration_history_determinable",
+            numerator="immigration_history=yes",
+            rest="immigration_history=no",
+        ),
+        breakdowns=SURVEY_DIMENSIONS,
+        target_key="immigration_history_share",
+        carrier_view=False,
+        survey_definition="immigration_history",
+    ),
+    Kpi(
+        id="survey_response_rate",
+        label_de="Rücklaufquote der Vielfaltsbefragung",
+        label_en="Diversity survey response rate",
+        definition_de="Befragte / Eingeladene der letzten Befragungswelle bis zum Jahr.",
+        definition_en="Respondents / invited of the latest survey wave up to the year.",
+        legal_source="Vielfaltsbefragung (eigene Erhebung)",
+        unit="%",
+        kind="share",
+        sensitive=False,
+        source="survey",
+        measure=_measure("survey", numerator="responded", rest="not_responded"),
+        target_key="survey_response_rate",
+        carrier_view=False,
+    ),
+)
+
+KPIS: dict[str, Kpi] = {kpi.id: kpi for kpi in REGISTRY}
+KPI_IDS: tuple[str, ...] = tuple(KPIS)
+# the KPI targets CONTRACT § 2 prescribes; the shipped settings.toml must define them
+CONTRACT_TARGET_KEYS = (
+    "women_leadership_share",
+    "women_leadership_share_by_level",
+    "leadership_representation_index",
+    "sb_quota",
+    "sb_quota.BA",
+    "sb_quota.Kommune",
+    "sb_applicant_share",
+)
+
+
+def variant_ids(kpi: Kpi, carrier: str | None = None) -> list[str]:
+    """Ids of the KPI's variants in a view (carrier variants only in the all-carrier view)."""
+    ids = []
+    for variants in kpi.variants:
+        if variants.all_carrier_view_only and carrier is not None:
+            continue
+        ids.extend(f"{kpi.id}.{category}" for category in variants.categories)
+    ids.extend(f"{kpi.id}.{variant.suffix}" for variant in kpi.population_variants)
+    return ids
+
+
+def _all_variant_ids() -> dict[str, Kpi]:
+    return {variant: kpi for kpi in REGISTRY for variant in variant_ids(kpi)}
+
+
+def split_id(full_id: str) -> tuple[Kpi, str | None]:
+    """'women_leadership_share_by_level.Teamleitung' -> (its Kpi, 'Teamleitung')."""
+    if full_id in KPIS:
+        return KPIS[full_id], None
+    variants = _all_variant_ids()
+    if full_id in variants:
+        return variants[full_id], full_id[len(variants[full_id].id) + 1 :]
+    raise KeyError(f"unknown KPI id {full_id!r}")
+
+
+def _variant_dimension(kpi: Kpi, suffix: str) -> str:
+    for variants in kpi.variants:
+        if suffix in variants.categories:
+            return variants.dimension
+    return "population"
+
+
+def kpi_label(full_id: str, lang: Lang = "de") -> str:
+    kpi, suffix = split_id(full_id)
+    if suffix is None:
+        return kpi.label(lang)
+    return f"{kpi.label(lang)} – {category_label(_variant_dimension(kpi, suffix), suffix, lang)}"
+
+
+def target_key_error(key: str) -> str | None:
+    """Why `key` cannot be a key of [targets] in the settings, or None if it can."""
+    try:
+        kpi, _ = split_id(key)
+    except KeyError:
+        return f"no KPI or variant with this id (known KPIs: {', '.join(KPI_IDS)})"
+    if kpi.target_key is None:
+        return f"KPI {kpi.id!r} ({kpi.kind}) cannot have a target"
+    return None
+
+
+def validate_registry(settings: Settings | None = None) -> None:
+    """Raises ValueError listing every inconsistency of the registry (run by a test)."""
+    problems: list[str] = []
+    ids = [kpi.id for kpi in REGISTRY]
+    problems += [f"duplicate id {i!r}" for i in sorted({i for i in ids if ids.count(i) > 1})]
+    seen_variants: set[str] = set()
+    for kpi in REGISTRY:
+        where = f"{kpi.id}: "
+        for name in ("label_de", "label_en", "definition_de", "definition_en", "legal_source"):
+            if not getattr(kpi, name).strip():
+                problems.append(where + f"{name} is empty")
+        if kpi.unit not in UNITS:
+            problems.append(where + f"unknown unit {kpi.unit!r}")
+        if kpi.kind not in KINDS:
+            problems.append(where + f"unknown kind {kpi.kind!r}")
+        if kpi.source not in SOURCES:
+            problems.append(where + f"unknown source {kpi.source!r}")
+        allowed = SURVEY_DIMENSIONS if kpi.source == "survey" else DIMENSIONS
+        problems += [
+            where + f"breakdown {d!r} not in the catalogue"
+            for d in kpi.breakdowns
+            if d not in allowed
+        ]
+        if kpi.kind in ("share", "count"):
+            if kpi.measure is None:
+                problems.append(where + "a share or count needs a measure")
+            elif kpi.measure.is_share != (kpi.kind == "share"):
+                problems.append(where + "measure does not match the kind")
+        if kpi.measure is not None:
+            problems += _measure_problems(where, kpi.measure)
+            if kpi.measure.sensitive != kpi.sensitive:
+                problems.append(where + "sensitivity does not match the measure's atoms")
+        for variants in kpi.variants:
+            categories = DIMENSION_CATEGORIES.get(variants.dimension)
+            if categories is not None and not set(variants.categories) <= set(categories):
+                problems.append(where + f"variant categories outside {variants.dimension}")
+        for variant in variant_ids(kpi):
+            if variant in seen_variants or variant in KPIS:
+                problems.append(where + f"variant id {variant!r} is not unique")
+            seen_variants.add(variant)
+        if kpi.variant_of is not None:
+            base_id, dimension, category = kpi.variant_of
+            categories = DIMENSION_CATEGORIES.get(dimension)
+            if base_id not in KPIS or categories is None or category not in categories:
+                problems.append(where + f"variant_of refers to unknown {kpi.variant_of!r}")
+        if kpi.target_key is not None and kpi.target_key != kpi.id:
+            problems.append(where + "target_key must be the KPI id")
+        if kpi.source == "survey" and kpi.carrier_view:
+            problems.append(where + "survey KPIs have no carrier view")
+    targets = (settings or load_settings()).target_table
+    for key in targets:
+        problem = target_key_error(key)
+        if problem:
+            problems.append(f"settings target {key!r}: {problem}")
+    for key in CONTRACT_TARGET_KEYS:
+        if key not in targets:
+            problems.append(f"settings: the contract's target {key!r} is missing")
+    if problems:
+        raise ValueError("KPI registry is inconsistent:\n- " + "\n- ".join(problems))
+
+
+def _measure_problems(where: str, measure: Measure) -> list[str]:
+    known = ATOMS[measure.universe]
+    atoms = [*measure.population, measure.numerator, measure.remainder]
+    problems = [where + f"unknown atom {a!r}" for a in atoms if a is not None and a not in known]
+    if (measure.numerator is None) != (measure.remainder is None):
+        problems.append(where + "a share needs both numerator and remainder atoms")
+    return problems
+
+
+# ================================================================================================
+# Published values
+# ================================================================================================
+
+_VALUE_DECIMALS = 2
+_PERCENT_EXTRAS = ("ci_low", "ci_high", "response_rate")
+
+
+@dataclass(frozen=True)
+class KpiValue:
+    """One KPI (or variant) of one view and year, after disclosure control."""
+
+    id: str
+    value: float | None  # percent values as percent (8.73), counts as int, ratios as float
+    numerator: float | None  # None when suppressed (for a ratio: the two shares in percent)
+    denominator: float | None
+    target: float | None
+    suppressed: bool
+    reason: str | None
+    k: int | None
+    unit: str
+    extra: Mapping[str, object] = field(default_factory=dict)
+
+    @property
+    def label(self) -> str | None:
+        return suppressed_label(self.k) if self.suppressed and self.k is not None else None
+
+    def to_json(self) -> dict[str, object]:
+        """The CONTRACT § 4 entry: percents rounded to 2 decimals, suppressed numbers null."""
+        entry: dict[str, object] = {
+            "value": _json_number(self.value, self.unit),
+            "numerator": _json_number(self.numerator, self.unit),
+            "denominator": _json_number(self.denominator, self.unit),
+            "target": self.target,
+            "suppressed": self.suppressed,
+            "unit": self.unit,
+        }
+        if self.suppressed:
+            entry["label"] = self.label
+            entry["reason"] = self.reason
+        for key, value in self.extra.items():
+            rounded = key in _PERCENT_EXTRAS and isinstance(value, float)
+            entry[key] = round(value, _VALUE_DECIMALS) if rounded else value
+        return entry
+
+
+def _json_number(value: float | None, unit: str) -> float | int | None:
+    if value is None:
+        return None
+    if isinstance(value, int) or (isinstance(value, float) and value.is_integer() and unit != "%"):
+        return int(value)
+    return round(float(value), _VALUE_DECIMALS)
+
+
+def format_kpi_value(kpi_value: KpiValue, lang: Lang = "de") -> str:
+    """Display text: '8,73 %' (de) / '8.73 %' (en), '1.050', '0,87', '< 10', '–' for no data."""
+    if kpi_value.suppressed:
+        return kpi_value.label or "–"
+    value = kpi_value.value
+    if kpi_value.unit == "flag":
+        areas = kpi_value.extra.get("areas") or []
+        flagged = [a for a in areas if isinstance(a, dict) and a.get("underrepresented")]
+        if not flagged:
+            return "–"
+        names = {
+            "w": category_label("gender", "w", lang),
+            "m": category_label("gender", "m", lang),
+        }
+        parts = []
+        for gender in ("w", "m"):
+            listed = [str(a["area"]) for a in flagged if a["underrepresented"] == gender]
+            if listed:
+                parts.append(f"{names[gender]}: {', '.join(listed)}")
+        return "; ".join(parts)
+    if value is None:
+        return "–"
+    if kpi_value.unit == "%":
+        return f"{format_number(value, lang, 2)} %"
+    if kpi_value.unit == "ratio":
+        return format_number(value, lang, 2)
+    if kpi_value.unit == "€":
+        return f"{format_number(value, lang, 0)} €"
+    return format_number(value, lang, 0)
+
+
+def format_target(kpi_value: KpiValue, lang: Lang = "de") -> str:
+    target = kpi_value.target
+    if target is None:
+        return ""
+    if kpi_value.unit == "%":
+        decimals = 0 if float(target).is_integer() else 1
+        return f"{format_number(target, lang, decimals)} %"
+    if kpi_value.unit == "ratio":
+        return format_number(target, lang, 1)
+    return format_number(target, lang, 0)
+
+
+# ================================================================================================
+# Years and reporting dates
+# ================================================================================================
+
+
+def available_years(con: duckdb.DuckDBPyConnection) -> list[int]:
+    """Years with a personnel snapshot, an application or a survey wave, ascending."""
+    rows = con.execute(
+        f"""
+        SELECT DISTINCT year(reporting_date) FROM {PERSONNEL.table}
+        UNION SELECT DISTINCT year(application_date) FROM {APPLICATIONS.table}
+        UNION SELECT DISTINCT wave FROM {SURVEY.table}
+        """
+    ).fetchall()
+    return sorted(int(year) for (year,) in rows)
+
+
+def reporting_date(con: duckdb.DuckDBPyConnection, year: int) -> date | None:
+    """The latest personnel snapshot in `year` (the yearly view's reporting date D)."""
+    ((latest,),) = con.execute(
+        f"SELECT max(reporting_date) FROM {PERSONNEL.table} "
+        "WHERE reporting_date >= $start AND reporting_date < $end",
+        {"start": date(year, 1, 1), "end": date(year + 1, 1, 1)},
+    ).fetchall()
+    return latest
+
+
+def latest_survey_wave(con: duckdb.DuckDBPyConnection, year: int) -> int | None:
+    waves = [wave for wave in survey_data.survey_waves(con) if wave <= year]
+    return max(waves) if waves else None
+
+
+# ================================================================================================
+# Counting (DuckDB)
+# ================================================================================================
+
+View = str | None  # None = all carriers
+_VIEWS: tuple[View, ...] = (None, *CARRIERS)
+
+
+@dataclass(frozen=True)
+class _Counts:
+    num: int  # for a count: equal to den
+    den: int
+
+
+_EMPTY = _Counts(0, 0)
+# (measure, view, dimension or None for the whole view, category or None)
+_CountKey = tuple[Measure, View, str | None, str | None]
+
+_AGE_BAND_SQL = (
+    "CASE WHEN $year - birth_year < 30 THEN '< 30' "
+    "WHEN $year - birth_year < 45 THEN '30–44' "
+    "WHEN $year - birth_year < 55 THEN '45–54' ELSE '≥ 55' END"
+)
+# the only column expressions a breakdown may group by (contract whitelist)
+_PERSONNEL_DIMENSION_SQL = {
+    "leadership": "leadership",
+    "employment_type": "employment_type",
+    "gender": "gender",
+    "org_unit": "org_unit",
+    "pay_group": "pay_group",
+    "age_band": "age_band",
+}
+
+
+def _predicate(atoms: Iterable[str], atom_sql: Mapping[str, str]) -> str:
+    parts = [f"({atom_sql[atom]})" for atom in sorted(atoms)]
+    return " AND ".join(parts) or "TRUE"
+
+
+def _aggregates(measures: list[Measure], atom_sql: Mapping[str, str]) -> str:
+    columns = []
+    for index, measure in enumerate(measures):
+        population = _predicate(measure.population, atom_sql)
+        columns.append(f"count(*) FILTER (WHERE {population}) AS den_{index}")
+        if measure.is_share:
+            numerator = _predicate({*measure.population, measure.numerator}, atom_sql)
+            columns.append(f"count(*) FILTER (WHERE {numerator}) AS num_{index}")
+    return ",\n    ".join(columns)
+
+
+def _read_counts(
+    result: pd.DataFrame, measures: list[Measure], dimensions: list[str], view_column: str
+) -> dict[_CountKey, _Counts]:
+    counts: dict[_CountKey, _Counts] = {}
+    for row in result.itertuples(index=False):
+        record = row._asdict()
+        view = record[view_column]
+        view = None if view == "*" or pd.isna(view) else view
+        dimension = None
+        category = None
+        for name in dimensions:
+            if record[f"g_{name}"] == 0:
+                dimension, category = name, record[name]
+        if dimension is not None and pd.isna(category):
+            continue  # a NULL category cannot occur in validated data
+        for index, measure in enumerate(measures):
+            den = int(record[f"den_{index}"])
+            num = int(record[f"num_{index}"]) if measure.is_share else den
+            counts[(measure, view, dimension, category)] = _Counts(num, den)
+    return counts
+
+
+def _personnel_counts(
+    con: duckdb.DuckDBPyConnection,
+    snapshot: date,
+    measures: list[Measure],
+    dimensions: list[str],
+    *,
+    include_views: bool,
+) -> dict[_CountKey, _Counts]:
+    """Counts of every measure per view × category of each dimension, in one query."""
+    sets = [f"({d}), (carrier, {d})" for d in dimensions]
+    if include_views:
+        sets.insert(0, "(), (carrier)")
+    dimension_columns = "".join(
+        f"{_PERSONNEL_DIMENSION_SQL[d]} AS {d}, GROUPING({d}) AS g_{d}, " for d in dimensions
+    )
+    sql = f"""
+        WITH snapshot AS (
+            SELECT *, {_AGE_BAND_SQL} AS age_band
+            FROM {PERSONNEL.table} WHERE reporting_date = $date
+        )
+        SELECT CASE WHEN GROUPING(carrier) = 1 THEN '*' ELSE carrier END AS view,
+            {dimension_columns}
+            {_aggregates(measures, PERSONNEL_ATOMS)}
+        FROM snapshot
+        GROUP BY GROUPING SETS ({", ".join(sets)})
+    """
+    result = con.execute(sql, {"date": snapshot, "year": snapshot.year}).df()
+    return _read_counts(result, measures, dimensions, "view")
+
+
+def _applicant_counts(
+    con: duckdb.DuckDBPyConnection, year: int, measures: list[Measure], *, by_gender: bool
+) -> dict[_CountKey, _Counts]:
+    """Per-applicant rules over the year (CONTRACT § 2), per view, in one query.
+
+    An applicant belongs to a carrier view through their applications with that carrier; the
+    per-applicant attributes of a view are taken over those applications only. Applications
+    without a carrier count in the all-carrier view only.
+    """
+    sets = "(view), (view, gender)" if by_gender else "(view)"
+    gender_columns = "gender, GROUPING(gender) AS g_gender," if by_gender else ""
+    sql = f"""
+        WITH applications_of_year AS (
+            SELECT applicant_key, carrier, gender, application_date, posting_id,
+                disability <> 'nein' AS disclosed,
+                stage IN ('eingeladen', 'eingestellt') AS invited,
+                stage = 'eingestellt' AS hired
+            FROM {APPLICATIONS.table}
+            WHERE application_date >= $start AND application_date < $end
+        ),
+        applicants AS (
+            SELECT CASE WHEN GROUPING(carrier) = 1 THEN '*' ELSE carrier END AS view,
+                bool_or(disclosed) AS disclosed,
+                bool_or(invited) AS invited,
+                bool_or(hired) AS hired,
+                -- gender of the latest application; ties broken deterministically
+                arg_max(gender, (application_date, posting_id, gender)) AS gender
+            FROM applications_of_year
+            GROUP BY GROUPING SETS ((applicant_key), (applicant_key, carrier))
+        )
+        SELECT view, {gender_columns}
+            {_aggregates(measures, APPLICANT_ATOMS)}
+        FROM applicants
+        WHERE view IS NOT NULL  -- applications without carrier, in the per-carrier grouping
+        GROUP BY GROUPING SETS ({sets})
+    """
+    result = con.execute(sql, {"start": date(year, 1, 1), "end": date(year + 1, 1, 1)}).df()
+    return _read_counts(result, measures, ["gender"] if by_gender else [], "view")
+
+
+# ================================================================================================
+# Disclosure: groups (variants and breakdowns) and the audit
+# ================================================================================================
+
+
+def _withheld(reason: Reason, k: int) -> Published:
+    return Published(None, None, None, True, reason, k)
+
+
+def _publish(counts: _Counts, measure: Measure, rules: DisclosureRules) -> Published:
+    if measure.is_share:
+        return publish_share(counts.num, counts.den, sensitive=measure.sensitive, rules=rules)
+    return publish_count(counts.den, sensitive=measure.sensitive, rules=rules)
+
+
+def _differences_pass(
+    child: _Counts, parent: _Counts, sensitive: bool, rules: DisclosureRules
+) -> bool:
+    """May both figures be published side by side? (their differences pass the rule)
+
+    Absolute differences: an applicant's attributes in a carrier view are taken over that
+    carrier's applications, so a carrier figure need not be contained in the all-carrier one.
+    """
+    if child == parent:
+        return True  # the filter removed nobody: nothing to reveal
+    if not population_passes(abs(parent.den - child.den), parents=(), rules=rules):
+        return False
+    differences = (
+        abs(parent.num - child.num),
+        abs((parent.den - parent.num) - (child.den - child.num)),
+    )
+    return all(count_passes(d, sensitive=sensitive, rules=rules) for d in differences)
+
+
+def _publish_guarded(
+    counts: _Counts, parent: _Counts | None, measure: Measure, rules: DisclosureRules
+) -> Published:
+    """A carrier view's figure with the all-carrier figure as parent (differencing guard)."""
+    if parent is None or parent == counts:
+        return _publish(counts, measure, rules)
+    contained = parent.num >= counts.num and (parent.den - parent.num) >= (counts.den - counts.num)
+    if not contained:
+        if not _differences_pass(counts, parent, measure.sensitive, rules):
+            return _withheld(Reason.DIFFERENCING, rules.k(measure.sensitive))
+        return _publish(counts, measure, rules)
+    if measure.is_share:
+        return publish_share(
+            counts.num,
+            counts.den,
+            sensitive=measure.sensitive,
+            rules=rules,
+            parents=[(parent.num, parent.den)],
+        )
+    return publish_count(counts.den, sensitive=measure.sensitive, rules=rules, parents=[parent.den])
+
+
+def _protect_row(
+    cells: Mapping[str, _Counts],
+    measure: Measure,
+    rules: DisclosureRules,
+    *,
+    forced: set[str],
+    margin_published: bool,
+) -> dict[str, Published]:
+    """One view's row of categories (the view's figure is its total), complementary suppressed.
+
+    A share is two tables over the same categories, numerators and remainders; a category is
+    hidden if either table hides it. `forced`: categories that must be hidden for reasons outside
+    this row (another view, the audit). protect_table cannot be told so: if the row line rule
+    (at least two hidden cells, hidden mass ≥ k) does not already hold with them, they are
+    entered with a failing value (see `_entered`) so that protect_table picks their partners.
+    Empty categories (nobody in the population) are not part of the tables: their value is null
+    and not suppressed (CONTRACT § 2), and a known zero would protect nothing.
+    """
+    sensitive = measure.sensitive
+    k = rules.k(sensitive)
+    result: dict[str, Published] = {}
+    nonempty = [c for c, counts in cells.items() if counts.den > 0]
+    for category, counts in cells.items():
+        if counts.den == 0:
+            result[category] = (
+                _publish(_EMPTY, measure, rules)
+                if measure.is_share
+                else publish_count(0, sensitive=False, rules=rules)
+            )
+    if not nonempty:
+        return result
+    if not margin_published:
+        # the view's own figure is suppressed: its parts would add up to it
+        for category in nonempty:
+            result[category] = _withheld(Reason.TABLE_WITHHELD, k)
+        return result
+
+    tables = (
+        [
+            {c: cells[c].num for c in nonempty},
+            {c: cells[c].den - cells[c].num for c in nonempty},
+        ]
+        if measure.is_share
+        else [{c: cells[c].den for c in nonempty}]
+    )
+    must_hide = set(forced) & set(nonempty)
+    hidden, withheld = _suppressed_in_tables(tables, nonempty, set(), sensitive, rules)
+    hidden |= must_hide
+    while not withheld and not _line_holds(tables, hidden, must_hide, sensitive, rules):
+        # partners needed: let protect_table choose them, hidden cells entered as failing
+        wider, withheld = _suppressed_in_tables(tables, nonempty, hidden, sensitive, rules)
+        if wider == hidden:
+            withheld = True  # no further partner exists: nothing of the row can be shown
+        hidden = wider
+
+    for category in nonempty:
+        counts = cells[category]
+        if withheld:
+            result[category] = _withheld(Reason.TABLE_WITHHELD, k)
+        elif category in hidden:
+            reason = _hidden_reason(counts, measure, rules, forced, category)
+            result[category] = _withheld(reason, k)
+        else:
+            published = _publish(counts, measure, rules)
+            assert not published.suppressed, "protect_table published a failing cell"
+            result[category] = published
+    return result
+
+
+def _suppressed_in_tables(
+    tables: list[dict[str, int]],
+    categories: list[str],
+    hidden: set[str],
+    sensitive: bool,
+    rules: DisclosureRules,
+) -> tuple[set[str], bool]:
+    """Categories protect_table hides in any of the tables (cells in `hidden` entered as
+    failing), with `hidden` itself; and whether a table must be withheld as a whole."""
+    union = set(hidden)
+    for values in tables:
+        entered = [_entered(values[c], c in hidden, sensitive, rules) for c in categories]
+        table = protect_table(
+            pd.DataFrame([entered], columns=categories), sensitive=sensitive, rules=rules
+        )
+        if table.withheld or pd.isna(table.row_totals.iloc[0]):
+            return union, True
+        union |= {c for c in categories if bool(table.suppressed.iloc[0][c])}
+    return union, False
+
+
+def _line_holds(
+    tables: list[dict[str, int]],
+    hidden: set[str],
+    must_hide: set[str],
+    sensitive: bool,
+    rules: DisclosureRules,
+) -> bool:
+    """The row line rule with the true values: in every table where a hidden cell needs
+    protection (it fails, or must be hidden), at least two hidden cells summing to ≥ k."""
+    k = rules.k(sensitive)
+    for values in tables:
+        protected = {
+            c
+            for c in hidden
+            if c in must_hide or not count_passes(values[c], sensitive=sensitive, rules=rules)
+        }
+        if protected and (len(hidden) < 2 or sum(values[c] for c in hidden) < k):
+            return False
+    return True
+
+
+def _entered(value: int, must_hide: bool, sensitive: bool, rules: DisclosureRules) -> int:
+    """The value protect_table sees for a cell: a cell that must be hidden although it passes
+    is entered as the largest failing count (k − 1), so that protect_table finds partners for
+    it while its part of the hidden mass and of the total stays close to the truth; a zero as 1.
+    The line rule is then checked again with the true values."""
+    if not must_hide or not count_passes(value, sensitive=sensitive, rules=rules):
+        return value
+    return rules.k(sensitive) - 1 if value > 0 else 1
+
+
+def _hidden_reason(
+    counts: _Counts, measure: Measure, rules: DisclosureRules, forced: set[str], category: str
+) -> Reason:
+    sensitive = measure.sensitive
+    if not population_passes(counts.den, parents=(), rules=rules):
+        return Reason.SMALL_POPULATION
+    if not count_passes(counts.num, sensitive=sensitive, rules=rules):
+        return Reason.SMALL_COUNT
+    if measure.is_share and not count_passes(
+        counts.den - counts.num, sensitive=sensitive, rules=rules
+    ):
+        return Reason.SMALL_REMAINDER
+    if category in forced:
+        return Reason.DIFFERENCING
+    return Reason.COMPLEMENTARY
+
+
+@dataclass
+class _Group:
+    """A measure broken down by one dimension, one row per view."""
+
+    measure: Measure
+    dimension: str
+    categories: tuple[str, ...]
+    rows: dict[View, dict[str, _Counts]]
+    forced: dict[View, set[str]] = field(default_factory=dict)
+    frozen: bool = False  # published elsewhere already (stage 1): the audit may not change it
+    results: dict[View, dict[str, Published]] = field(default_factory=dict)
+
+
+@dataclass
+class _Section:
+    """Everything of one universe and year that is counted, and its publication."""
+
+    universe: Universe
+    universe_atom: str
+    rules: DisclosureRules
+    views: tuple[View, ...]
+    partition: bool  # carrier rows add up exactly to the all-carrier row
+    counts: dict[_CountKey, _Counts]
+    base: dict[tuple[Measure, View], Published] = field(default_factory=dict)
+    frozen_base: set[tuple[Measure, View]] = field(default_factory=set)
+    groups: dict[tuple[Measure, str], _Group] = field(default_factory=dict)
+    # measures whose published figure is a cell of another measure's variant table
+    # (part_time_share_women is part_time_share by gender, category w): never published twice
+    mirrors: dict[Measure, tuple[Measure, str, str]] = field(default_factory=dict)
+
+    def published_base(self, measure: Measure, view: View) -> Published:
+        if measure in self.mirrors:
+            source, dimension, category = self.mirrors[measure]
+            return self.groups[(source, dimension)].results[view][category]
+        return self.base[(measure, view)]
+
+    def base_counts(self, measure: Measure, view: View) -> _Counts:
+        return self.counts.get((measure, view, None, None), _EMPTY)
+
+    # --- publication ----------------------------------------------------------------------
+
+    def publish_base(self, measures: Iterable[Measure]) -> None:
+        for measure in measures:
+            if (measure, None) in self.base:
+                continue
+            all_counts = self.base_counts(measure, None)
+            self.base[(measure, None)] = _publish(all_counts, measure, self.rules)
+            for view in self.views[1:]:
+                self.base[(measure, view)] = _publish_guarded(
+                    self.base_counts(measure, view), all_counts, measure, self.rules
+                )
+
+    def add_group(self, measure: Measure, dimension: str, categories: Iterable[str]) -> _Group:
+        key = (measure, dimension)
+        if key in self.groups:
+            return self.groups[key]
+        admitted = tuple(c for c in categories if measure.admits(dimension, c))
+        rows = {
+            view: {c: self.counts.get((measure, view, dimension, c), _EMPTY) for c in admitted}
+            for view in self.views
+        }
+        group = _Group(measure, dimension, admitted, rows, {view: set() for view in self.views})
+        self.groups[key] = group
+        self.protect(group)
+        return group
+
+    def margin_published(self, measure: Measure, view: View) -> bool:
+        return not self.published_base(measure, view).suppressed
+
+    def protect(self, group: _Group) -> None:
+        measure, rules = group.measure, self.rules
+        results: dict[View, dict[str, Published]] = {}
+        results[None] = _protect_row(
+            group.rows[None],
+            measure,
+            rules,
+            forced=group.forced[None],
+            margin_published=self.margin_published(measure, None),
+        )
+        carriers = self.views[1:]
+        forced = {view: set(group.forced[view]) for view in carriers}
+        all_row = results[None]
+        for view in carriers:
+            row = group.rows[view]
+            if self.partition:
+                # a category the all-carrier row hides must stay hidden in every carrier row,
+                # or the carriers' cells would add up to it
+                forced[view] |= {
+                    c for c in group.categories if row[c].den > 0 and all_row[c].suppressed
+                }
+            else:
+                forced[view] |= {
+                    c
+                    for c in group.categories
+                    if row[c].den > 0
+                    and not all_row[c].suppressed
+                    and not _differences_pass(row[c], group.rows[None][c], measure.sensitive, rules)
+                }
+        while True:
+            for view in carriers:
+                results[view] = _protect_row(
+                    group.rows[view],
+                    measure,
+                    rules,
+                    forced=forced[view],
+                    margin_published=self.margin_published(measure, view),
+                )
+            changed = False
+            if self.partition:
+                # all-carrier cell published: a carrier cell hidden in one row must be hidden
+                # in the others too, or all − others would reveal it
+                for c in group.categories:
+                    if all_row[c].suppressed or group.rows[None][c].den == 0:
+                        continue
+                    present = [v for v in carriers if group.rows[v][c].den > 0]
+                    if any(results[v][c].suppressed for v in present):
+                        for v in present:
+                            if not results[v][c].suppressed and c not in forced[v]:
+                                forced[v].add(c)
+                                changed = True
+            if not changed:
+                break
+        group.results = results
+
+    # --- audit ----------------------------------------------------------------------------
+
+    def audit(self) -> None:
+        """Suppress figures until no published pair of nested figures differs by 1 … k−1.
+
+        Each pass finds every violating pair and suppresses a small set of figures covering
+        them (greedy: the figure in most violating pairs first, the nested one on ties), then
+        protects the affected tables again, until a pass finds nothing.
+        """
+        while True:
+            pairs = self._violating_pairs()
+            if not pairs:
+                return
+            dirty: set[tuple[Measure, str]] = set()
+            for victim in _covering_victims(pairs):
+                if victim[0] == "base":
+                    _, measure, view = victim
+                    self._suppress_base(measure, view)
+                    dirty |= {key for key in self.groups if key[0] == measure}
+                    dirty |= {
+                        (source, dimension)
+                        for mirror, (source, dimension, _) in self.mirrors.items()
+                        if mirror == measure
+                    }
+                else:
+                    _, measure, dimension, view, category = victim
+                    self.groups[(measure, dimension)].forced[view].add(category)
+                    dirty.add((measure, dimension))
+                    # the tables of a mirrored measure have this cell as their total
+                    dirty |= {
+                        key
+                        for mirror, source in self.mirrors.items()
+                        if source == (measure, dimension, category)
+                        for key in self.groups
+                        if key[0] == mirror
+                    }
+            for key in sorted(dirty, key=_group_sort_key):
+                self.protect(self.groups[key])
+
+    def _suppress_base(self, measure: Measure, view: View) -> None:
+        k = self.rules.k(measure.sensitive)
+        targets = [view]
+        if self.partition:
+            # all = Σ carriers: hiding one figure of the partition needs a second one
+            targets = list(self.views) if view is None else [v for v in self.views if v]
+        for target in targets:
+            if not self.base[(measure, target)].suppressed:
+                self.base[(measure, target)] = _withheld(Reason.DIFFERENCING, k)
+
+    def _cells(self) -> list[_AuditCell]:
+        cells: list[_AuditCell] = []
+        for (measure, view), published in sorted(self.base.items(), key=_base_sort_key):
+            if published.suppressed:
+                continue
+            owner = ("base", measure, view)
+            mutable = (measure, view) not in self.frozen_base
+            atoms = self._atoms(measure, view, ())
+            cells += _cells_of(measure, atoms, self.base_counts(measure, view), owner, mutable)
+        for (measure, dimension), group in sorted(self.groups.items(), key=_group_item_key):
+            for view, row in group.results.items():
+                for category, published in row.items():
+                    counts = group.rows[view][category]
+                    if published.suppressed or counts.den == 0:
+                        continue
+                    owner = ("cell", measure, dimension, view, category)
+                    atom = _category_atom(self.universe, dimension, category)
+                    atoms = self._atoms(measure, view, (atom,))
+                    cells += _cells_of(measure, atoms, counts, owner, not group.frozen)
+        return cells
+
+    def _atoms(self, measure: Measure, view: View, extra: tuple[str, ...]) -> frozenset[str]:
+        view_atoms = (f"carrier={view}",) if view else ()
+        return _closure({self.universe_atom, *measure.population, *view_atoms, *extra})
+
+    def _violating_pairs(self) -> list[tuple[_AuditCell, _AuditCell]]:
+        cells = self._cells()
+        by_atoms: dict[frozenset[str], list[_AuditCell]] = {}
+        for cell in cells:
+            by_atoms.setdefault(cell.atoms, []).append(cell)
+        keys = sorted(by_atoms, key=lambda atoms: (len(atoms), sorted(atoms)))
+        pairs = []
+        for child_atoms in keys:
+            for parent_atoms in keys:
+                if len(parent_atoms) >= len(child_atoms):
+                    break
+                if not parent_atoms < child_atoms:
+                    continue
+                for child in by_atoms[child_atoms]:
+                    for parent in by_atoms[parent_atoms]:
+                        if not self._pair_passes(child, parent):
+                            pairs.append((child, parent))
+        return pairs
+
+    def _pair_passes(self, child: _AuditCell, parent: _AuditCell) -> bool:
+        sensitive = bool((child.atoms | parent.atoms) & SENSITIVE_ATOMS)
+        difference = abs(parent.value - child.value)
+        if (
+            difference == 0
+            and child.population == parent.population
+            and parent.population_atoms <= child.population_atoms
+        ):
+            return True  # the filter removed nobody from the population
+        return count_passes(difference, sensitive=sensitive, rules=self.rules)
+
+
+@dataclass(frozen=True)
+class _AuditCell:
+    atoms: frozenset[str]
+    value: int
+    population_atoms: frozenset[str]  # the population the figure is taken from
+    population: int  # and its size
+    owner: tuple
+    mutable: bool
+
+
+def _covering_victims(pairs: list[tuple[_AuditCell, _AuditCell]]) -> list[tuple]:
+    """Figures to suppress so that every violating pair loses at least one of its two."""
+    victims: list[tuple] = []
+    for child, parent in pairs:
+        if not (child.mutable or parent.mutable):
+            raise AssertionError(f"published figures conflict: {child} / {parent}")
+        if child.mutable != parent.mutable:
+            # a figure published elsewhere already (stage 1) cannot be taken back
+            victim = child.owner if child.mutable else parent.owner
+            if victim not in victims:
+                victims.append(victim)
+    remaining = [
+        (child, parent)
+        for child, parent in pairs
+        if child.owner not in victims and parent.owner not in victims
+    ]
+    while remaining:
+        degree: dict[tuple, int] = {}
+        as_child: dict[tuple, int] = {}
+        for child, parent in remaining:
+            for cell in (child, parent):
+                degree[cell.owner] = degree.get(cell.owner, 0) + 1
+            as_child[child.owner] = as_child.get(child.owner, 0) + 1
+        candidates = sorted(degree, key=_owner_sort_key)
+        best = max(candidates, key=lambda owner: (degree[owner], as_child.get(owner, 0)))
+        victims.append(best)
+        remaining = [pair for pair in remaining if best not in (pair[0].owner, pair[1].owner)]
+    return victims
+
+
+def _owner_sort_key(owner: tuple) -> tuple:
+    return (owner[0], _measure_sort_key(owner[1]), tuple(str(part) for part in owner[2:]))
+
+
+def _cells_of(
+    measure: Measure, atoms: frozenset[str], counts: _Counts, owner: tuple, mutable: bool
+) -> list[_AuditCell]:
+    """The person counts a published figure reveals: population, numerator and remainder."""
+    cells = [_AuditCell(atoms, counts.den, atoms, counts.den, owner, mutable)]
+    if measure.is_share:
+        for atom, value in (
+            (measure.numerator, counts.num),
+            (measure.remainder, counts.den - counts.num),
+        ):
+            cells.append(
+                _AuditCell(_closure({*atoms, atom}), value, atoms, counts.den, owner, mutable)
+            )
+    return cells
+
+
+def _measure_sort_key(measure: Measure) -> tuple:
+    return (
+        measure.universe,
+        sorted(measure.population),
+        measure.numerator or "",
+        measure.remainder or "",
+    )
+
+
+def _base_sort_key(item: tuple[tuple[Measure, View], Published]) -> tuple:
+    (measure, view), _ = item
+    return (_measure_sort_key(measure), view or "")
+
+
+def _group_sort_key(key: tuple[Measure, str]) -> tuple:
+    return (_measure_sort_key(key[0]), key[1])
+
+
+def _group_item_key(item: tuple[tuple[Measure, str], _Group]) -> tuple:
+    return _group_sort_key(item[0])
+
+
+# ================================================================================================
+# Sections of a year
+# ================================================================================================
+
+
+def _personnel_measures() -> list[Measure]:
+    measures: list[Measure] = []
+    for kpi in REGISTRY:
+        if kpi.source == "personnel" and kpi.measure is not None and kpi.measure not in measures:
+            measures.append(kpi.measure)
+    return measures
+
+
+def _applicant_measures() -> list[Measure]:
+    measures: list[Measure] = []
+    for kpi in REGISTRY:
+        if kpi.source != "applicants":
+            continue
+        for measure in (kpi.measure, *(v.measure for v in kpi.population_variants)):
+            if measure is not None and measure not in measures:
+                measures.append(measure)
+    return measures
+
+
+def _variant_groups(universe: str) -> list[tuple[Measure, str, tuple[str, ...]]]:
+    """The groups the variants of compute_kpis are read from (stage 1)."""
+    groups: list[tuple[Measure, str, tuple[str, ...]]] = []
+    for kpi in REGISTRY:
+        if kpi.measure is None or kpi.measure.universe != universe:
+            continue
+        for variants in kpi.variants:
+            if variants.dimension != "carrier":
+                groups.append((kpi.measure, variants.dimension, _categories(variants.dimension)))
+        if kpi.variant_of is not None:
+            base_kpi = KPIS[kpi.variant_of[0]]
+            assert base_kpi.measure is not None
+            dimension = kpi.variant_of[1]
+            groups.append((base_kpi.measure, dimension, _categories(dimension)))
+    return groups
+
+
+def _mirrors(universe: str) -> dict[Measure, tuple[Measure, str, str]]:
+    mirrors = {}
+    for kpi in REGISTRY:
+        measure = kpi.measure
+        if kpi.variant_of is not None and measure is not None and measure.universe == universe:
+            base_id, dimension, category = kpi.variant_of
+            mirrors[measure] = (KPIS[base_id].measure, dimension, category)
+    return mirrors  # type: ignore[return-value]
+
+
+def _categories(dimension: str, observed: Iterable[str] = ()) -> tuple[str, ...]:
+    closed = DIMENSION_CATEGORIES.get(dimension)
+    if closed is not None:
+        return closed
+    return tuple(sorted(set(observed), key=_natural_key))
+
+
+def _natural_key(text: str) -> tuple:
+    """'Bereich 2' before 'Bereich 10'."""
+    parts: list[tuple[int, object]] = []
+    number = ""
+    word = ""
+    for char in text:
+        if char.isdigit():
+            if word:
+                parts.append((1, word.lower()))
+                word = ""
+            number += char
+        else:
+            if number:
+                parts.append((0, int(number)))
+                number = ""
+            word += char
+    if number:
+        parts.append((0, int(number)))
+    if word:
+        parts.append((1, word.lower()))
+    return tuple(parts)
+
+
+@dataclass
+class _Year:
+    """The published state of one year: built by compute_kpis, extended by breakdowns."""
+
+    year: int
+    settings: Settings
+    snapshot: date | None
+    personnel: _Section | None = None
+    applicants: _Section | None = None
+    survey: _Section | None = None
+    survey_shares: dict[str, survey_data.SurveyShare] = field(default_factory=dict)
+    survey_wave: int | None = None
+    sb: dict[View, SbQuotaResult] = field(default_factory=dict)
+    underrepresentation_counts: dict[View, dict[tuple[str, str], tuple[int, int]]] = field(
+        default_factory=dict
+    )
+
+
+def _build_year(
+    con: duckdb.DuckDBPyConnection,
+    year: int,
+    settings: Settings,
+    sections: frozenset[str] = frozenset({"personnel", "applicants", "survey", "sb_quota"}),
+) -> _Year:
+    rules = settings.rules
+    state = _Year(year=year, settings=settings, snapshot=reporting_date(con, year))
+    if "personnel" in sections and state.snapshot is not None:
+        measures = _personnel_measures()
+        variant_groups = _variant_groups("personnel")
+        dimensions = sorted({d for _, d, _ in variant_groups} | {"pay_group", "leadership"})
+        counts = _personnel_counts(con, state.snapshot, measures, dimensions, include_views=True)
+        section = _Section("personnel", "U=personnel", rules, _VIEWS, True, counts)
+        section.mirrors = _mirrors("personnel")
+        section.publish_base(m for m in measures if m not in section.mirrors)
+        for measure, dimension, categories in variant_groups:
+            section.add_group(measure, dimension, categories)
+        section.audit()
+        _freeze(section)
+        state.personnel = section
+        state.underrepresentation_counts = _underrepresentation_counts(counts)
+    if "applicants" in sections:
+        measures = _applicant_measures()
+        counts = _applicant_counts(con, year, measures, by_gender=False)
+        section = _Section("applicants", "U=applicants", rules, _VIEWS, False, counts)
+        section.publish_base(measures)
+        section.audit()
+        _freeze(section)
+        state.applicants = section
+    if "survey" in sections:
+        _build_survey(con, state)
+    if "sb_quota" in sections:
+        state.sb = dict(compute_sb_quota_all(con, year, settings.levy_rate_table))
+    return state
+
+
+def _freeze(section: _Section) -> None:
+    section.frozen_base = set(section.base)
+    for group in section.groups.values():
+        group.frozen = True
+
+
+_SURVEY_RESPONSE = KPIS["survey_response_rate"].measure
+_SURVEY_DEFINITIONS = {
+    kpi.survey_definition: kpi.measure for kpi in REGISTRY if kpi.survey_definition
+}
+
+
+def _build_survey(con: duckdb.DuckDBPyConnection, state: _Year) -> None:
+    wave = latest_survey_wave(con, state.year)
+    state.survey_wave = wave
+    if wave is None:
+        return
+    counts: dict[_CountKey, _Counts] = {}
+    respondents: int | None = None
+    invited: int | None = None
+    for definition, measure in _SURVEY_DEFINITIONS.items():
+        assert measure is not None
+        share = (
+            survey_data.migration_background(con, wave)
+            if definition == "migration_background"
+            else survey_data.immigration_history(con, wave)
+        )
+        state.survey_shares[definition] = share
+        counts[(measure, None, None, None)] = _Counts(share.yes, share.determinable)
+        respondents, invited = share.respondents, share.invited
+    assert _SURVEY_RESPONSE is not None
+    if invited is not None and respondents is not None and respondents <= invited:
+        counts[(_SURVEY_RESPONSE, None, None, None)] = _Counts(respondents, invited)
+    section = _Section("survey", f"U=survey:{wave}", state.settings.rules, (None,), True, counts)
+    section.publish_base(m for (m, _, _, _) in counts)
+    section.audit()
+    _freeze(section)
+    state.survey = section
+
+
+def _underrepresentation_counts(
+    counts: Mapping[_CountKey, _Counts],
+) -> dict[View, dict[tuple[str, str], tuple[int, int]]]:
+    """(women, men) of the staff per pay group and per leadership level, per view (raw)."""
+    women_share = KPIS["women_share"].measure
+    result: dict[View, dict[tuple[str, str], tuple[int, int]]] = {view: {} for view in _VIEWS}
+    for (measure, view, dimension, category), value in counts.items():
+        if measure != women_share or dimension not in ("pay_group", "leadership"):
+            continue
+        if dimension == "leadership" and category not in LEADERSHIP_LEVELS:
+            continue
+        if value.den > 0:
+            result[view][(dimension, category)] = (value.num, value.den - value.num)
+    return result
+
+
+def _ensure_breakdown(con: duckdb.DuckDBPyConnection, state: _Year, dimension: str) -> None:
+    """Stage 2: every KPI that allows `dimension`, broken down and audited together, so that a
+    breakdown is published the same way whichever KPI was asked for first."""
+    if dimension == "carrier":
+        return
+    if state.personnel is not None and state.snapshot is not None:
+        measures = _breakdown_measures("personnel", dimension)
+        section = state.personnel
+        if measures and not all((m, dimension) in section.groups for m in measures):
+            counts = _personnel_counts(
+                con, state.snapshot, measures, [dimension], include_views=False
+            )
+            section.counts.update(counts)
+            observed = {c for (_, _, d, c) in counts if d == dimension}
+            for measure in measures:
+                section.add_group(measure, dimension, _categories(dimension, observed))
+            section.audit()
+    if state.applicants is not None and dimension == "gender":
+        measures = _breakdown_measures("applicants", dimension)
+        section = state.applicants
+        if not all((m, dimension) in section.groups for m in measures):
+            counts = _applicant_counts(con, state.year, _applicant_measures(), by_gender=True)
+            section.counts.update({k: v for k, v in counts.items() if k[2] == "gender"})
+            for measure in measures:
+                section.add_group(measure, dimension, GENDERS)
+            section.audit()
+    if state.survey is not None and dimension in SURVEY_DIMENSIONS:
+        section = state.survey
+        assert state.survey_wave is not None
+        added = False
+        for definition, measure in _SURVEY_DEFINITIONS.items():
+            assert measure is not None
+            if (measure, dimension) in section.groups:
+                continue
+            shares = survey_data.survey_breakdown(con, state.survey_wave, definition, dimension)
+            for category, share in shares.items():
+                section.counts[(measure, None, dimension, category)] = _Counts(
+                    share.yes, share.determinable
+                )
+            section.add_group(measure, dimension, SURVEY_DIMENSION_CATEGORIES[dimension])
+            added = True
+        if added:
+            section.audit()
+
+
+def _breakdown_measures(universe: str, dimension: str) -> list[Measure]:
+    measures: list[Measure] = []
+    for kpi in REGISTRY:
+        if dimension not in kpi.breakdowns:
+            continue
+        for measure in _kpi_measures(kpi):
+            if measure.universe == universe and measure not in measures:
+                measures.append(measure)
+    if universe == "personnel" and dimension == "pay_group":
+        measures.append(KPIS["women_share"].measure)  # type: ignore[arg-type]
+    return measures
+
+
+def _kpi_measures(kpi: Kpi) -> list[Measure]:
+    if kpi.kind == "ratio":
+        return [KPIS["women_leadership_share"].measure, KPIS["women_share"].measure]  # type: ignore[list-item]
+    return [kpi.measure] if kpi.measure is not None else []
+
+
+# ================================================================================================
+# From published state to KpiValues
+# ================================================================================================
+
+
+def _target(settings: Settings, kpi: Kpi, full_id: str, view: View) -> float | None:
+    if kpi.target_key is None:
+        return None
+    targets = settings.target_table
+    if full_id in targets:
+        return targets[full_id]
+    if view is not None and full_id == kpi.id and f"{kpi.id}.{view}" in targets:
+        # a carrier's own figure: the target of its per-carrier variant (sb_quota: legal 5 %)
+        return targets[f"{kpi.id}.{view}"]
+    return targets.get(kpi.target_key)
+
+
+def _value_from(
+    full_id: str,
+    kpi: Kpi,
+    published: Published,
+    target: float | None,
+    extra: Mapping[str, object] | None = None,
+) -> KpiValue:
+    extra = dict(extra or {})
+    if published.suppressed:
+        return KpiValue(
+            id=full_id,
+            value=None,
+            numerator=None,
+            denominator=None,
+            target=target,
+            suppressed=True,
+            reason=str(published.reason) if published.reason else None,
+            k=published.k,
+            unit=kpi.unit,
+            extra=extra,
+        )
+    if kpi.unit == "%":
+        value = None if published.value is None else float(published.value) * 100
+        return KpiValue(
+            full_id,
+            value,
+            published.numerator,
+            published.denominator,
+            target,
+            False,
+            None,
+            published.k,
+            kpi.unit,
+            extra,
+        )
+    return KpiValue(
+        full_id,
+        published.value,
+        published.numerator,
+        None,
+        target,
+        False,
+        None,
+        published.k,
+        kpi.unit,
+        extra,
+    )
+
+
+def _no_data(full_id: str, kpi: Kpi, target: float | None, **extra: object) -> KpiValue:
+    return KpiValue(full_id, None, None, None, target, False, None, None, kpi.unit, extra)
+
+
+def _section_of(state: _Year, universe: str) -> _Section | None:
+    return {
+        "personnel": state.personnel,
+        "applicants": state.applicants,
+        "survey": state.survey,
+    }[universe]
+
+
+def _values_for_view(state: _Year, view: View) -> dict[str, KpiValue]:
+    values: dict[str, KpiValue] = {}
+    for kpi in REGISTRY:
+        if view is not None and not kpi.carrier_view:
+            continue  # survey KPIs have no carrier view
+        for full_id, value in _kpi_values(state, kpi, view).items():
+            values[full_id] = value
+    return values
+
+
+def _kpi_values(state: _Year, kpi: Kpi, view: View) -> dict[str, KpiValue]:
+    settings = state.settings
+    values: dict[str, KpiValue] = {}
+
+    def target(full_id: str) -> float | None:
+        return _target(settings, kpi, full_id, view)
+
+    if kpi.kind == "quota":
+        values.update(_sb_values(state, kpi, view, target))
+        return values
+    if kpi.kind == "flag-table":
+        values[kpi.id] = _underrepresentation_value(state, kpi, view)
+        return values
+    if kpi.kind == "ratio":
+        values[kpi.id] = _ratio_value(state, kpi, view, target(kpi.id))
+        return values
+    assert kpi.measure is not None
+    section = _section_of(state, kpi.measure.universe)
+    extra = _survey_extra(state, kpi) if kpi.source == "survey" else {}
+    if section is None:
+        values[kpi.id] = _no_data(kpi.id, kpi, target(kpi.id), **extra)
+    elif kpi.variant_of is not None:
+        base_kpi_id, dimension, category = kpi.variant_of
+        base_measure = KPIS[base_kpi_id].measure
+        published = section.groups[(base_measure, dimension)].results[view][category]  # type: ignore[index]
+        values[kpi.id] = _value_from(kpi.id, kpi, published, target(kpi.id))
+    elif (kpi.measure, view) not in section.base:
+        values[kpi.id] = _no_data(kpi.id, kpi, target(kpi.id), **extra)
+    else:
+        published = section.base[(kpi.measure, view)]
+        if not published.suppressed and kpi.source == "survey":
+            extra.update(_survey_published_extra(state, kpi))
+        values[kpi.id] = _value_from(kpi.id, kpi, published, target(kpi.id), extra)
+
+    for variants in kpi.variants:
+        if variants.all_carrier_view_only and view is not None:
+            continue
+        for category in variants.categories:
+            full_id = f"{kpi.id}.{category}"
+            if section is None:
+                values[full_id] = _no_data(full_id, kpi, target(full_id))
+            elif variants.dimension == "carrier":
+                published = section.base[(kpi.measure, category)]
+                values[full_id] = _value_from(full_id, kpi, published, target(full_id))
+            else:
+                group = section.groups[(kpi.measure, variants.dimension)]
+                published = group.results[view][category]
+                values[full_id] = _value_from(full_id, kpi, published, target(full_id))
+    for variant in kpi.population_variants:
+        full_id = f"{kpi.id}.{variant.suffix}"
+        if section is None:
+            values[full_id] = _no_data(full_id, kpi, target(full_id))
+        else:
+            published = section.base[(variant.measure, view)]
+            values[full_id] = _value_from(full_id, kpi, published, target(full_id))
+    return values
+
+
+def _survey_extra(state: _Year, kpi: Kpi) -> dict[str, object]:
+    return {"wave": state.survey_wave}
+
+
+def _survey_published_extra(state: _Year, kpi: Kpi) -> dict[str, object]:
+    """Interval and response rate of a published survey share (percent)."""
+    extra: dict[str, object] = {}
+    if kpi.survey_definition is not None:
+        share = state.survey_shares[kpi.survey_definition]
+        if share.ci_low is not None and share.ci_high is not None:
+            extra["ci_low"] = share.ci_low * 100
+            extra["ci_high"] = share.ci_high * 100
+        response = state.survey.base.get((_SURVEY_RESPONSE, None)) if state.survey else None
+        if response is not None and not response.suppressed and response.value is not None:
+            extra["response_rate"] = float(response.value) * 100
+    return extra
+
+
+def _ratio_value(state: _Year, kpi: Kpi, view: View, target: float | None) -> KpiValue:
+    section = state.personnel
+    if section is None:
+        return _no_data(kpi.id, kpi, target)
+    leadership = section.base[(KPIS["women_leadership_share"].measure, view)]  # type: ignore[index]
+    staff = section.base[(KPIS["women_share"].measure, view)]  # type: ignore[index]
+    return _ratio_of(kpi.id, kpi, leadership, staff, target, section.rules)
+
+
+def _ratio_of(
+    full_id: str,
+    kpi: Kpi,
+    leadership: Published,
+    staff: Published,
+    target: float | None,
+    rules: DisclosureRules,
+) -> KpiValue:
+    """women_leadership_share / women_share; suppressed if either share is."""
+    for share in (leadership, staff):
+        if share.suppressed:
+            return KpiValue(
+                full_id, None, None, None, target, True, str(share.reason), share.k, kpi.unit, {}
+            )
+    if leadership.value is None or staff.value is None or staff.value == 0:
+        return _no_data(full_id, kpi, target)
+    ratio = float(leadership.value) / float(staff.value)
+    return KpiValue(
+        full_id,
+        ratio,
+        float(leadership.value) * 100,
+        float(staff.value) * 100,
+        target,
+        False,
+        None,
+        rules.k_ordinary,
+        kpi.unit,
+        {},
+    )
+
+
+# ---- BGleiG under-representation ---------------------------------------------------------------
+
+
+def underrepresented(women: int, men: int) -> str | None:
+    """'w', 'm' or None under § 3 Nr. 9 BGleiG for an area of `women` + `men` persons.
+
+    Reading of the contract: N = W + M. N even: the smaller gender is under-represented
+    (W < M or M < W). N odd: a difference of 1 is the closest balance possible and does not
+    count; the gender is under-represented only if the other exceeds it by at least two
+    persons, which for odd N means by three or more (3, 5, …).
+    """
+    if women < 0 or men < 0:
+        raise ValueError("counts must not be negative")
+    difference = men - women
+    threshold = 1 if (women + men) % 2 == 0 else 2
+    if difference >= threshold:
+        return "w"
+    if -difference >= threshold:
+        return "m"
+    return None
+
+
+def _flag_assessed(women: int, men: int, rules: DisclosureRules) -> bool:
+    """A flag says nothing about the exact counts, but for a group below k it would say too
+    much about a few persons: assessed only for areas of at least k_ordinary persons."""
+    return women + men >= rules.k_ordinary
+
+
+def _underrepresentation_value(state: _Year, kpi: Kpi, view: View) -> KpiValue:
+    if state.personnel is None:
+        return _no_data(kpi.id, kpi, None, areas=[])
+    areas = []
+    for (dimension, area), (women, men) in _sorted_areas(state.underrepresentation_counts[view]):
+        if _flag_assessed(women, men, state.settings.rules):
+            areas.append(
+                {
+                    "dimension": dimension,
+                    "area": area,
+                    "underrepresented": underrepresented(women, men),
+                }
+            )
+    return KpiValue(kpi.id, None, None, None, None, False, None, None, kpi.unit, {"areas": areas})
+
+
+def _sorted_areas(
+    counts: Mapping[tuple[str, str], tuple[int, int]],
+) -> list[tuple[tuple[str, str], tuple[int, int]]]:
+    def key(item: tuple[tuple[str, str], tuple[int, int]]) -> tuple:
+        (dimension, area), _ = item
+        if dimension == "leadership":
+            return (1, LEADERSHIP_LEVELS.index(area), ())
+        return (0, 0, _natural_key(area))
+
+    return sorted(counts.items(), key=key)
+
+
+# ---- sb_quota -----------------------------------------------------------------------------------
+
+
+def _sb_month_passes(month: SbMonth, rules: DisclosureRules) -> bool:
+    """CONTRACT § 2.1: counted severely disabled persons and the other persons on counted
+    places both number at least k_sensitive in the month."""
+    return count_passes(
+        month.counted_disabled_persons, sensitive=True, rules=rules
+    ) and count_passes(month.other_persons_on_places, sensitive=True, rules=rules)
+
+
+def _sb_months_published(state: _Year, view: View) -> dict[int, bool]:
+    """Per month: may this view's month be published? A carrier's month also needs the other
+    carrier's month to pass, or combined − carrier would reveal it."""
+    rules = state.settings.rules
+    result = state.sb[view]
+    published = {}
+    for month in result.months:
+        passes = _sb_month_passes(month, rules)
+        if view is not None:
+            for other in CARRIERS:
+                if other == view:
+                    continue
+                other_month = next(m for m in state.sb[other].months if m.month == month.month)
+                passes = passes and _sb_month_passes(other_month, rules)
+        published[month.month] = passes
+    return published
+
+
+def _sb_value(state: _Year, kpi: Kpi, view: View, full_id: str, target: float | None) -> KpiValue:
+    if not state.sb:
+        return _no_data(full_id, kpi, target)
+    result = state.sb[view]
+    k = state.settings.rules.k_sensitive
+    extra: dict[str, object] = {
+        "months_covered": result.months_covered,
+        "approximation": result.approximation,
+    }
+    if result.months_covered == 0 or result.places_total == 0:
+        return _no_data(full_id, kpi, target, **extra)
+    months = _sb_months_published(state, view)
+    if not all(months.values()):
+        own_pass = all(_sb_month_passes(m, state.settings.rules) for m in result.months)
+        reason = Reason.DIFFERENCING if own_pass else Reason.SMALL_COUNT
+        return KpiValue(full_id, None, None, None, target, True, str(reason), k, kpi.unit, extra)
+    extra |= {
+        "mandatory_place_months": result.mandatory_place_months,
+        "unfilled_place_months": result.unfilled_place_months,
+        "levy_eur": result.levy_eur,
+    }
+    return KpiValue(
+        full_id,
+        result.filled_total / result.places_total * 100,
+        _whole(result.filled_total),
+        result.places_total,
+        target,
+        False,
+        None,
+        k,
+        kpi.unit,
+        extra,
+    )
+
+
+def _whole(number: float) -> float | int:
+    return int(number) if float(number).is_integer() else number
+
+
+def _sb_values(state: _Year, kpi: Kpi, view: View, target) -> dict[str, KpiValue]:
+    values = {kpi.id: _sb_value(state, kpi, view, kpi.id, target(kpi.id))}
+    if view is None:
+        for carrier in CARRIERS:
+            full_id = f"{kpi.id}.{carrier}"
+            values[full_id] = _sb_value(state, kpi, carrier, full_id, target(full_id))
+    return values
+
+
+# ================================================================================================
+# Public API
+# ================================================================================================
+
+
+def _check_view(kpi: Kpi | None, carrier: str | None) -> None:
+    if carrier is not None and carrier not in CARRIERS:
+        raise ValueError(f"unknown carrier {carrier!r}; expected one of {CARRIERS} or None")
+    if kpi is not None and carrier is not None and not kpi.carrier_view:
+        raise ValueError(f"{kpi.id} has no carrier view (survey KPIs are anonymous and joint)")
+
+
+def compute_kpis(
+    con: duckdb.DuckDBPyConnection,
+    year: int,
+    carrier: str | None = None,
+    settings: Settings | None = None,
+) -> dict[str, KpiValue]:
+    """Every KPI and variant of CONTRACT § 2 for `year` in one view, published."""
+    _check_view(None, carrier)
+    settings = settings or load_settings()
+    return _values_for_view(_build_year(con, year, settings), carrier)
+
+
+_KPI_SECTIONS = {
+    "personnel": frozenset({"personnel"}),
+    "derived": frozenset({"personnel"}),
+    "applicants": frozenset({"applicants"}),
+    "survey": frozenset({"survey"}),
+    "sb_quota": frozenset({"sb_quota"}),
+}
+
+
+def kpi_trend(
+    con: duckdb.DuckDBPyConnection,
+    kpi_id: str,
+    carrier: str | None = None,
+    settings: Settings | None = None,
+) -> pd.DataFrame:
+    """One row per year in the store: year, value, target, suppressed, label (and wave for a
+    survey KPI: the wave the year's value comes from)."""
+    kpi, _ = split_id(kpi_id)
+    _check_view(kpi, carrier)
+    settings = settings or load_settings()
+    rows = []
+    for year in available_years(con):
+        state = _build_year(con, year, settings, _KPI_SECTIONS[kpi.source])
+        values = _kpi_values(state, kpi, carrier)
+        if kpi_id not in values:
+            raise ValueError(f"{kpi_id} does not exist in this view")
+        value = values[kpi_id]
+        row = {
+            "year": year,
+            "value": value.value,
+            "target": value.target,
+            "suppressed": value.suppressed,
+            "label": value.label,
+        }
+        if kpi.source == "survey":
+            row["wave"] = state.survey_wave
+        rows.append(row)
+    columns = ["year", "value", "target", "suppressed", "label"]
+    if kpi.source == "survey":
+        columns.append("wave")
+    return pd.DataFrame(rows, columns=columns)
+
+
+BREAKDOWN_COLUMNS = [
+    "category",
+    "value",
+    "numerator",
+    "denominator",
+    "suppressed",
+    "label",
+    "reason",
+]
+
+
+def kpi_breakdown(
+    con: duckdb.DuckDBPyConnection,
+    kpi_id: str,
+    year: int,
+    dimension: str,
+    carrier: str | None = None,
+    settings: Settings | None = None,
+) -> pd.DataFrame:
+    """The KPI per category of `dimension` in one view: category, value, numerator,
+    denominator, suppressed, label (, reason). Every row published under CONTRACT § 3."""
+    kpi = KPIS.get(kpi_id)
+    if kpi is None:
+        raise ValueError(f"unknown KPI id {kpi_id!r} (breakdowns are of KPIs, not variants)")
+    if dimension not in kpi.breakdowns:
+        raise ValueError(
+            f"{kpi_id} cannot be broken down by {dimension!r}; allowed: {kpi.breakdowns}"
+        )
+    _check_view(kpi, carrier)
+    settings = settings or load_settings()
+    state = _build_year(con, year, settings, _KPI_SECTIONS[kpi.source])
+    rows: list[dict[str, object]] = []
+    if dimension == "carrier":
+        carriers = CARRIERS if carrier is None else (carrier,)
+        for category in carriers:
+            value = _kpi_values(state, kpi, category)[kpi.id]
+            rows.append(_breakdown_row(category, value))
+        return pd.DataFrame(rows, columns=BREAKDOWN_COLUMNS)
+    _ensure_breakdown(con, state, dimension)
+    if kpi.kind == "ratio":
+        return _ratio_breakdown(state, kpi, dimension, carrier)
+    assert kpi.measure is not None
+    section = _section_of(state, kpi.measure.universe)
+    if section is None:
+        return pd.DataFrame(columns=BREAKDOWN_COLUMNS)
+    group = section.groups[(kpi.measure, dimension)]
+    for category in group.categories:
+        published = group.results[carrier][category]
+        value = _value_from(kpi.id, kpi, published, None)
+        rows.append(_breakdown_row(category, value))
+    return pd.DataFrame(rows, columns=BREAKDOWN_COLUMNS)
+
+
+def _breakdown_row(category: str, value: KpiValue) -> dict[str, object]:
+    return {
+        "category": category,
+        "value": value.value,
+        "numerator": value.numerator,
+        "denominator": value.denominator,
+        "suppressed": value.suppressed,
+        "label": value.label,
+        "reason": value.reason,
+    }
+
+
+def _ratio_breakdown(state: _Year, kpi: Kpi, dimension: str, carrier: View) -> pd.DataFrame:
+    section = state.personnel
+    if section is None:
+        return pd.DataFrame(columns=BREAKDOWN_COLUMNS)
+    leadership = section.groups[(KPIS["women_leadership_share"].measure, dimension)]  # type: ignore[index]
+    staff = section.groups[(KPIS["women_share"].measure, dimension)]  # type: ignore[index]
+    rows = []
+    for category in staff.categories:
+        staff_cell = staff.results[carrier][category]
+        leader_cell = (
+            leadership.results[carrier][category]
+            if category in leadership.results[carrier]
+            else publish_share(0, 0, sensitive=False, rules=section.rules)
+        )
+        value = _ratio_of(kpi.id, kpi, leader_cell, staff_cell, None, section.rules)
+        rows.append(_breakdown_row(category, value))
+    return pd.DataFrame(rows, columns=BREAKDOWN_COLUMNS)
+
+
+UNDERREPRESENTATION_COLUMNS = [
+    "dimension",
+    "area",
+    "women",
+    "men",
+    "underrepresented",
+    "assessed",
+    "suppressed",
+    "label",
+]
+
+
+def underrepresentation_table(
+    con: duckdb.DuckDBPyConnection,
+    year: int,
+    carrier: str | None = None,
+    settings: Settings | None = None,
+) -> pd.DataFrame:
+    """BGleiG § 3 Nr. 9 per pay group and per leadership level of the staff at D.
+
+    women/men: published counts (complementary suppression across the areas of a dimension);
+    underrepresented: 'w', 'm' or None (see `underrepresented`), given where `assessed`
+    (areas of at least k_ordinary persons; the flag reveals no count).
+    """
+    _check_view(None, carrier)
+    settings = settings or load_settings()
+    state = _build_year(con, year, settings, frozenset({"personnel"}))
+    if state.personnel is None:
+        return pd.DataFrame(columns=UNDERREPRESENTATION_COLUMNS)
+    _ensure_breakdown(con, state, "pay_group")
+    section = state.personnel
+    women_share = KPIS["women_share"].measure
+    leaders = KPIS["women_leadership_share"].measure
+    raw = state.underrepresentation_counts[carrier]
+    rows = []
+    for (dimension, area), (women, men) in _sorted_areas(raw):
+        measure = women_share if dimension == "pay_group" else leaders
+        published = section.groups[(measure, dimension)].results[carrier][area]  # type: ignore[index]
+        assessed = _flag_assessed(women, men, settings.rules)
+        rows.append(
+            {
+                "dimension": dimension,
+                "area": area,
+                "women": None if published.suppressed else published.numerator,
+                "men": None
+                if published.suppressed
+                else published.denominator - published.numerator,  # type: ignore[operator]
+                "underrepresented": underrepresented(women, men) if assessed else None,
+                "assessed": assessed,
+                "suppressed": published.suppressed,
+                "label": published.label,
+            }
+        )
+    return pd.DataFrame(rows, columns=UNDERREPRESENTATION_COLUMNS)
+
+
+SB_MONTH_COLUMNS = ["month", "reporting_date", "places", "filled_places", "suppressed", "label"]
+
+
+@dataclass(frozen=True)
+class SbQuotaTable:
+    """The published legal quota of one view: the KPI (totals, Soll, unfilled, levy in its extra)
+    and the monthly places and filled places (a month is suppressed where the rule fails)."""
+
+    carrier: str | None
+    kpi: KpiValue
+    months: pd.DataFrame
+
+
+def sb_quota_table(
+    con: duckdb.DuckDBPyConnection, year: int, settings: Settings | None = None
+) -> dict[str | None, SbQuotaTable]:
+    """Per carrier and combined (key None), the monthly table of the legal quota (§ 2.1).
+
+    Only places and filled places are shown per month: the persons counted for the disclosure
+    rule stay internal, since next to the places they would let a reader subtract down to the
+    disabled trainees or part-timers counted outside the places.
+    """
+    settings = settings or load_settings()
+    state = _build_year(con, year, settings, frozenset({"sb_quota"}))
+    kpi = KPIS["sb_quota"]
+    k = settings.rules.k_sensitive
+    tables: dict[str | None, SbQuotaTable] = {}
+    for view in _VIEWS:
+        full_id = kpi.id if view is None else f"{kpi.id}.{view}"
+        value = _sb_value(state, kpi, view, full_id, _target(settings, kpi, full_id, None))
+        published_months = _sb_months_published(state, view)
+        rows = []
+        for month in state.sb[view].months:
+            shown = published_months[month.month]
+            rows.append(
+                {
+                    "month": month.month,
+                    "reporting_date": month.reporting_date,
+                    "places": month.places if shown else None,
+                    "filled_places": _whole(month.filled_places) if shown else None,
+                    "suppressed": not shown,
+                    "label": None if shown else suppressed_label(k),
+                }
+            )
+        tables[view] = SbQuotaTable(view, value, pd.DataFrame(rows, columns=SB_MONTH_COLUMNS))
+    return tables
+
+
+def kpi_json(values: Mapping[str, KpiValue]) -> dict[str, dict[str, object]]:
+    """The CONTRACT § 4 JSON object for a `compute_kpis` result."""
+    return {kpi_id: value.to_json() for kpi_id, value in values.items()}
