@@ -1,0 +1,297 @@
+"""The one module of metrics/ that knows Streamlit: store access, caching, sidebar, rendering.
+
+Connections are short-lived read-only DuckDB connections (cheap to open). A long-lived cached
+connection would pin the old file after an import renamed a new one over it: DuckDB hands out
+the already-open instance for a path until every connection to it is closed. What pages show is
+cached with `st.cache_data` keyed by the store's stamp (inode, mtime, size), so an import is seen
+by every open tab on its next rerun without a restart. Cached values are published contexts only
+(they are shared by all sessions, so they must be disclosure-safe for everyone).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+from typing import TypeVar
+
+import duckdb
+import streamlit as st
+
+from metrics import kpis, store
+from metrics.contract import CARRIERS
+from metrics.i18n import LANGUAGES, Lang, t
+from metrics.kpis import KpiValue
+from metrics.settings import Settings, load_settings
+from metrics.views import (
+    BREAKDOWNS,
+    ChartBlock,
+    Filters,
+    KpiCard,
+    KpiHistory,
+    StatusContext,
+    TableBlock,
+    build_status,
+)
+
+R = TypeVar("R")
+log = logging.getLogger("vielfaltsmonitor")
+
+
+def db_path() -> Path:
+    return store.resolve_db_path(None).resolve()
+
+
+@st.cache_resource(show_spinner=False)
+def _build_demo_store(path: str) -> bool:
+    # cache_resource: one build per process even when several sessions start at once
+    from metrics.demo import build_demo_store
+
+    if not Path(path).exists():
+        build_demo_store(Path(path))
+    return True
+
+
+def ensure_store() -> Path:
+    """The store path; on a fresh checkout the demo store is built first (CONTRACT § 5)."""
+    path = db_path()
+    if not path.exists():
+        with st.spinner(t("app.building_demo", language())):
+            _build_demo_store(str(path))
+    return path
+
+
+def load_demo() -> None:
+    """The start screen's button: build the demo store where no real data is."""
+    from metrics.demo import build_demo_store
+
+    build_demo_store(db_path())
+    st.cache_data.clear()
+
+
+@contextmanager
+def connection() -> Iterator[duckdb.DuckDBPyConnection]:
+    with store.open_store(db_path()) as con:
+        yield con
+
+
+def stamp() -> tuple[int, int, int] | None:
+    return store.store_stamp(db_path())
+
+
+@st.cache_resource(show_spinner=False)
+def settings() -> Settings:
+    return load_settings()
+
+
+@st.cache_data(show_spinner=False, max_entries=256)
+def _year_values(
+    _stamp: tuple[int, int, int] | None, year: int, carrier: str | None
+) -> Mapping[str, KpiValue]:
+    with connection() as con:
+        return kpis.compute_kpis(con, year, carrier, settings())
+
+
+def _history(con: duckdb.DuckDBPyConnection) -> KpiHistory:
+    current = stamp()
+    return KpiHistory(
+        con, settings(), compute=lambda year, carrier: _year_values(current, year, carrier)
+    )
+
+
+@st.cache_data(show_spinner=False, max_entries=256)
+def _page_context(
+    _stamp: tuple[int, int, int] | None, builder_name: str, filters: Filters, lang: Lang
+) -> object:
+    with connection() as con:
+        return _BUILDERS[builder_name](con, _history(con), filters, lang)
+
+
+_BUILDERS: dict[str, Callable[..., object]] = {}
+
+
+def page_context(builder: Callable[..., R], lang: Lang) -> R:
+    """builder(con, history, filters, lang): a published page context, cached per store state,
+    filters and language (cached values are shared by all sessions: published data only)."""
+    name = f"{builder.__module__}.{builder.__qualname__}"
+    _BUILDERS[name] = builder
+    return _page_context(stamp(), name, filters(), lang)  # type: ignore[return-value]
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def _status(_stamp: tuple[int, int, int] | None) -> StatusContext:
+    with connection() as con:
+        return build_status(con)
+
+
+def status() -> StatusContext:
+    return _status(stamp())
+
+
+def language() -> Lang:
+    lang = st.session_state.get("lang")
+    return lang if lang in LANGUAGES else "de"
+
+
+def page_title(key: str) -> str:
+    return t(key, language())
+
+
+def sidebar(lang: Lang) -> None:
+    """Language, filters shared by all pages, data status."""
+    st.sidebar.radio(
+        t("app.language", lang),
+        options=list(LANGUAGES),
+        horizontal=True,
+        key="lang",
+        format_func=lambda code: {"de": "Deutsch", "en": "English"}[code],
+    )
+    current = status()
+    if current.years:
+        st.sidebar.subheader(t("app.filters", lang))
+        if st.session_state.get("year") not in current.years:
+            st.session_state["year"] = current.years[-1]
+        st.sidebar.selectbox(t("app.year", lang), options=list(reversed(current.years)), key="year")
+        st.sidebar.selectbox(
+            t("app.carrier", lang),
+            options=[None, *CARRIERS],
+            key="carrier",
+            format_func=lambda c: t("app.all_carriers", lang) if c is None else c,
+        )
+        st.sidebar.selectbox(
+            t("app.breakdown", lang),
+            options=[None, *BREAKDOWNS],
+            key="breakdown",
+            format_func=lambda d: (
+                t("app.no_breakdown", lang) if d is None else kpis.dimension_label(d, lang)
+            ),
+        )
+    st.sidebar.caption(
+        t("app.status", lang, date=current.as_of) if current.as_of else t("app.status_empty", lang)
+    )
+
+
+def filters() -> Filters:
+    current = status()
+    year = st.session_state.get("year")
+    if year not in current.years:
+        year = current.years[-1] if current.years else None
+    return Filters(
+        year=year,
+        carrier=st.session_state.get("carrier"),
+        breakdown=st.session_state.get("breakdown"),
+    )
+
+
+def page_header(title: str, lang: Lang) -> StatusContext:
+    """Title and demo banner: the shared top of every page."""
+    current = status()
+    st.title(title)
+    if current.demo:
+        st.warning(t("app.demo_banner", lang), icon=":material/science:")
+    return current
+
+
+def start_screen(lang: Lang) -> None:
+    """Shown instead of a topic page while the store holds no personnel data."""
+    st.subheader(t("app.start_title", lang))
+    st.write(t("app.start_text", lang))
+    left, right = st.columns(2)
+    if left.button(t("app.start_demo", lang), type="primary"):
+        load_demo()
+        st.rerun()
+    right.page_link(
+        "pages/data.py", label=t("app.start_import", lang), icon=":material/upload_file:"
+    )
+
+
+_STATUS_BADGES = {
+    "good": ("green", "app.status_good"),
+    "warn": ("orange", "app.status_warn"),
+    "bad": ("red", "app.status_bad"),
+}
+
+
+def render_cards(cards: Sequence[KpiCard], lang: Lang, *, per_row: int) -> None:
+    """KPI cards: value, change against the previous year, target and status, small trend."""
+    for start in range(0, len(cards), per_row):
+        columns = st.columns(per_row)
+        for column, card in zip(columns, cards[start : start + per_row], strict=False):
+            with column.container(border=True):
+                st.metric(
+                    card.title,
+                    card.value_text,
+                    delta=card.delta_text,
+                    delta_color="off",
+                    help=card.help,
+                    delta_description=card.delta_label if card.delta_text else None,
+                )
+                if card.target_text:
+                    line = f"{t('app.target', lang)}: {card.target_text}"
+                    if card.status:
+                        colour, key = _STATUS_BADGES[card.status]
+                        st.badge(f"{line} · {t(key, lang)}", color=colour)
+                    else:
+                        st.caption(line)
+                else:
+                    # keeps the cards of a row the same height
+                    st.caption(t("app.no_target", lang))
+                if card.trend is not None:
+                    st.plotly_chart(
+                        card.trend,
+                        width="stretch",
+                        key=f"spark_{card.kpi_id}",
+                        config={"displayModeBar": False, "staticPlot": False},
+                    )
+                notes = []
+                if card.suppressed_k is not None:
+                    notes.append(t("app.suppressed_note", lang, k=card.suppressed_k))
+                if card.note:
+                    notes.append(card.note)
+                if notes:
+                    st.caption(" ".join(notes))
+
+
+def render_chart(block: ChartBlock, lang: Lang) -> None:
+    """A chart with the suppression footnote and its data as a table on demand."""
+    st.plotly_chart(
+        block.figure,
+        width="stretch",
+        key=f"chart_{block.key}",
+        config={"displaylogo": False, "locale": "de" if lang == "de" else "en"},
+    )
+    render_footnote(block.suppressed_k, block.notes, lang)
+    with st.expander(t("app.show_data", lang)):
+        st.dataframe(block.table, hide_index=True, width="stretch")
+
+
+def render_table_block(block: TableBlock | None, lang: Lang, *, heading: bool = True) -> None:
+    if block is None:
+        return
+    if heading:
+        st.subheader(block.title)
+    st.dataframe(block.table, hide_index=True, width="stretch")
+    render_footnote(block.suppressed_k, block.notes, lang)
+
+
+def render_footnote(suppressed_k: int | None, notes: Sequence[str], lang: Lang) -> None:
+    parts = []
+    if suppressed_k is not None:
+        parts.append(t("app.suppressed_note", lang, k=suppressed_k))
+    parts.extend(notes)
+    if parts:
+        st.caption(" ".join(parts))
+
+
+def guarded(render: Callable[[Lang], None]) -> None:
+    """Runs a page body; a store problem or an unexpected error becomes a message, never a
+    traceback in the browser (tracebacks can carry data values)."""
+    lang = language()
+    try:
+        render(lang)
+    except store.StoreError as error:
+        st.error(t("app.store_error", lang, detail=error))
+    except Exception:  # logged in full on the server, summarised for the user
+        log.exception("page failed")
+        st.error(t("app.unexpected_error", lang))

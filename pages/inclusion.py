@@ -1,0 +1,31 @@
+"""Inklusion: legal SB quota per carrier and combined, monthly table, levy, applicants."""
+
+import streamlit as st
+
+from metrics import app_support as ui
+from metrics.views import build_inclusion
+
+
+def render(lang: str) -> None:
+    ui.page_header(ui.page_title("page.inclusion"), lang)
+    if not ui.status().has_personnel:
+        ui.start_screen(lang)
+        return
+    context = ui.page_context(build_inclusion, lang)
+    st.caption(context.subtitle)
+    ui.render_cards(context.cards, lang, per_row=3)
+    left, right = st.columns(2)
+    with left:
+        ui.render_chart(context.quota, lang)
+    with right:
+        ui.render_chart(context.trend, lang)
+    ui.render_table_block(context.notices, lang)
+    for months in context.months:
+        with st.expander(months.title):
+            ui.render_table_block(months, lang, heading=False)
+    ui.render_chart(context.applicants, lang)
+    if context.breakdown:
+        ui.render_chart(context.breakdown, lang)
+
+
+ui.guarded(render)

@@ -1,0 +1,31 @@
+"""Migrationshintergrund: survey waves, both Destatis definitions, intervals, benchmarks."""
+
+import streamlit as st
+
+from metrics import app_support as ui
+from metrics.i18n import t
+from metrics.views import build_migration
+
+
+def render(lang: str) -> None:
+    ui.page_header(ui.page_title("page.migration"), lang)
+    context = ui.page_context(build_migration, lang)
+    st.caption(context.subtitle)
+    for note in context.notes:
+        st.info(note)
+    if context.waves is None:
+        st.info(t("app.no_data", lang))
+        return
+    ui.render_cards(context.cards, lang, per_row=3)
+    ui.render_chart(context.waves, lang)
+    left, right = st.columns(2)
+    with left:
+        if context.leaders:
+            ui.render_chart(context.leaders, lang)
+    with right:
+        ui.render_table_block(context.response, lang)
+    if context.breakdown:
+        ui.render_chart(context.breakdown, lang)
+
+
+ui.guarded(render)

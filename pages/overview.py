@@ -1,0 +1,20 @@
+"""Überblick: one card per headline KPI with value, target, change and a small trend."""
+
+import streamlit as st
+
+from metrics import app_support as ui
+from metrics.views import build_overview
+
+
+def render(lang: str) -> None:
+    ui.page_header(ui.page_title("page.overview"), lang)
+    if not ui.status().has_personnel:
+        ui.start_screen(lang)
+        return
+    context = ui.page_context(build_overview, lang)
+    st.subheader(context.title)
+    st.caption(context.subtitle)
+    ui.render_cards(context.cards, lang, per_row=3)
+
+
+ui.guarded(render)

@@ -1,0 +1,31 @@
+"""Teilzeit & flexibles Arbeiten: part-time by gender and level, mobile work, parental leave."""
+
+import streamlit as st
+
+from metrics import app_support as ui
+from metrics.views import build_part_time
+
+
+def render(lang: str) -> None:
+    ui.page_header(ui.page_title("page.part_time"), lang)
+    if not ui.status().has_personnel:
+        ui.start_screen(lang)
+        return
+    context = ui.page_context(build_part_time, lang)
+    st.caption(context.subtitle)
+    ui.render_cards(context.cards, lang, per_row=5)
+    left, right = st.columns(2)
+    with left:
+        ui.render_chart(context.by_gender, lang)
+    with right:
+        ui.render_chart(context.by_level, lang)
+    left, right = st.columns(2)
+    with left:
+        ui.render_chart(context.mobile, lang)
+    with right:
+        ui.render_chart(context.parental_leave, lang)
+    if context.breakdown:
+        ui.render_chart(context.breakdown, lang)
+
+
+ui.guarded(render)

@@ -1,0 +1,27 @@
+"""Frauen in Führung: share by level over time, pipeline, BGleiG under-representation."""
+
+import streamlit as st
+
+from metrics import app_support as ui
+from metrics.views import build_women_leadership
+
+
+def render(lang: str) -> None:
+    ui.page_header(ui.page_title("page.women_leadership"), lang)
+    if not ui.status().has_personnel:
+        ui.start_screen(lang)
+        return
+    context = ui.page_context(build_women_leadership, lang)
+    st.caption(context.subtitle)
+    ui.render_cards(context.cards, lang, per_row=4)
+    left, right = st.columns(2)
+    with left:
+        ui.render_chart(context.trend, lang)
+    with right:
+        ui.render_chart(context.pipeline, lang)
+    if context.breakdown:
+        ui.render_chart(context.breakdown, lang)
+    ui.render_table_block(context.underrepresentation, lang)
+
+
+ui.guarded(render)
