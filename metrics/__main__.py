@@ -65,6 +65,125 @@ def _demo(args: argparse.Namespace) -> int:
     return 0
 
 
+# CLI texts of the kpis command (German and English, like metrics.i18n)
+_KPI_TEXTS: dict[str, dict[str, str]] = {
+    "title": {"de": "Kennzahlen {year} – {view}", "en": "KPIs {year} – {view}"},
+    "all_carriers": {"de": "alle Träger", "en": "all carriers"},
+    "carrier": {"de": "Träger {carrier}", "en": "carrier {carrier}"},
+    "reporting_date": {"de": "Stichtag {date}", "en": "reporting date {date}"},
+    "no_snapshot": {
+        "de": "kein Personalstichtag im Jahr",
+        "en": "no personnel snapshot in the year",
+    },
+    "survey_wave": {"de": "Befragung {wave}", "en": "survey {wave}"},
+    "column_kpi": {"de": "Kennzahl", "en": "KPI"},
+    "column_value": {"de": "Wert", "en": "Value"},
+    "column_target": {"de": "Ziel", "en": "Target"},
+    "suppressed_note": {
+        "de": "„< k“: zum Schutz einzelner Personen nicht ausgewiesen (k = {k_ordinary}, "
+        "bei sensiblen Daten {k_sensitive}); „–“: keine Daten.",
+        "en": "“< k”: withheld to protect individuals (k = {k_ordinary}, for sensitive data "
+        "{k_sensitive}); “–”: no data.",
+    },
+    "year_not_in_store": {
+        "de": "Das Jahr {year} ist nicht im Datenbestand (vorhanden: {years}).",
+        "en": "The year {year} is not in the store (available: {years}).",
+    },
+    "settings_error": {
+        "de": "Fehler in den Einstellungen: {detail}",
+        "en": "Settings error: {detail}",
+    },
+    "see_below": {"de": "siehe unten", "en": "see below"},
+    "underrepresented_in": {
+        "de": "{gender} unterrepräsentiert in: {areas}",
+        "en": "{gender} under-represented in: {areas}",
+    },
+    "nowhere": {"de": "keinem Bereich", "en": "no area"},
+}
+
+
+def _kpi_text(key: str, lang: Lang, **params: object) -> str:
+    return _KPI_TEXTS[key][lang].format(**params)
+
+
+def _kpis(args: argparse.Namespace) -> int:
+    import json
+
+    from metrics import kpis
+    from metrics.settings import SettingsError, load_settings
+
+    lang: Lang = args.lang
+    try:
+        settings = load_settings()
+    except SettingsError as error:
+        print(_kpi_text("settings_error", lang, detail=error), file=sys.stderr)
+        return 2
+    db_path = store.resolve_db_path(args.db)
+    try:
+        with store.open_store(db_path) as con:
+            years = kpis.available_years(con)
+            if args.year not in years:
+                listed = ", ".join(str(y) for y in years) or "–"
+                print(_kpi_text("year_not_in_store", lang, year=args.year, years=listed),
+                      file=sys.stderr)
+                return 2
+            values = kpis.compute_kpis(con, args.year, args.carrier, settings)
+            snapshot = kpis.reporting_date(con, args.year)
+    except store.StoreError as error:
+        print(t("cli.store_error", lang, detail=error), file=sys.stderr)
+        return 2
+    if args.json:
+        print(json.dumps(kpis.kpi_json(values), ensure_ascii=False, indent=2))
+        return 0
+    print(_kpi_table(values, args.year, args.carrier, snapshot, settings, lang))
+    return 0
+
+
+def _kpi_table(values, year, carrier, snapshot, settings, lang: Lang) -> str:
+    from metrics import kpis
+
+    view = (_kpi_text("carrier", lang, carrier=carrier) if carrier
+            else _kpi_text("all_carriers", lang))
+    if snapshot is None:
+        date_text = _kpi_text("no_snapshot", lang)
+    else:
+        shown = snapshot.strftime("%d.%m.%Y") if lang == "de" else snapshot.isoformat()
+        date_text = _kpi_text("reporting_date", lang, date=shown)
+    rows = []
+    notes = []
+    for kpi_id, value in values.items():
+        label = kpis.kpi_label(kpi_id, lang)
+        wave = value.extra.get("wave")
+        if wave is not None:
+            label += f" ({_kpi_text('survey_wave', lang, wave=wave)})"
+        if "." in kpi_id:
+            label = "  " + label  # variants indented under their KPI
+        shown = kpis.format_kpi_value(value, lang)
+        if value.unit == "flag":
+            # a list of areas does not fit a table cell
+            notes.append(f"{label}:")
+            for gender in ("w", "m"):
+                areas = [str(a["area"]) for a in value.extra.get("areas", [])
+                         if a["underrepresented"] == gender]
+                notes.append("  " + _kpi_text(
+                    "underrepresented_in", lang, gender=kpis.category_label("gender", gender, lang),
+                    areas=", ".join(areas) or _kpi_text("nowhere", lang)))
+            shown = _kpi_text("see_below", lang)
+        rows.append((label, shown, kpis.format_target(value, lang)))
+    header = (_kpi_text("column_kpi", lang), _kpi_text("column_value", lang),
+              _kpi_text("column_target", lang))
+    label_width = max(len(r[0]) for r in [header, *rows])
+    value_width = max(len(r[1]) for r in [header, *rows])
+    lines = [f"{_kpi_text('title', lang, year=year, view=view)} ({date_text})", ""]
+    for label, value_text, target in [header, *rows]:
+        lines.append(f"{label:<{label_width}}  {value_text:>{value_width}}  {target}".rstrip())
+    if notes:
+        lines += ["", *notes]
+    lines += ["", _kpi_text("suppressed_note", lang, k_ordinary=settings.k_ordinary,
+                            k_sensitive=settings.k_sensitive)]
+    return "\n".join(lines)
+
+
 def build_parser(commands: dict[str, Command]) -> argparse.ArgumentParser:
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument("--db", help=f"store file (default: ${store.DB_ENV_VAR} or "
@@ -83,10 +202,17 @@ def build_parser(commands: dict[str, Command]) -> argparse.ArgumentParser:
     p = sub.add_parser("demo", parents=[common], help="build a demo store from generated exports")
     p.set_defaults(handler=commands["demo"])
 
+    p = sub.add_parser("kpis", parents=[common], help="every KPI of a year (CONTRACT § 2)")
+    p.add_argument("--year", type=int, required=True, metavar="YYYY")
+    p.add_argument("--carrier", choices=["BA", "Kommune"],
+                   help="view of one carrier (default: all carriers)")
+    p.add_argument("--json", action="store_true", help="one JSON object on stdout (CONTRACT § 4)")
+    p.set_defaults(handler=commands["kpis"])
+
     return parser
 
 
-COMMANDS: dict[str, Command] = {"import": _import, "demo": _demo}
+COMMANDS: dict[str, Command] = {"import": _import, "demo": _demo, "kpis": _kpis}
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -104,7 +104,7 @@ def trend_figure(
         [(None, frame)] if series_column is None else list(frame.groupby(series_column, sort=False))
     )
     for index, (name, group) in enumerate(groups):
-        labels = group["label"] if "label" in group else None
+        labels = group.get("label")
         figure.add_trace(
             go.Scatter(
                 x=group["year"],
@@ -160,7 +160,7 @@ def bar_figure(
         [(None, frame)] if series_column is None else list(frame.groupby(series_column, sort=False))
     )
     for index, (name, group) in enumerate(groups):
-        labels = group["label"] if "label" in group else None
+        labels = group.get("label")
         values = group["value"]
         error = None
         if error_columns is not None:

@@ -226,6 +226,308 @@ TEXTS: dict[str, dict[Lang, str]] = {
         "möglich.",
         "en": "The store holds demo data; entries are possible once real data has been imported.",
     },
+    "data.template.sheet_data": {"de": "Daten", "en": "Data"},
+    "data.template.sheet_help": {"de": "Erläuterung", "en": "Explanation"},
+    "data.template.column": {"de": "Spalte", "en": "Column"},
+    "data.template.required": {"de": "Pflicht", "en": "Required"},
+    "data.template.type": {"de": "Typ", "en": "Type"},
+    "data.template.values": {"de": "Erlaubte Werte", "en": "Allowed values"},
+    "data.template.aliases": {
+        "de": "Auch akzeptierte Überschriften",
+        "en": "Also accepted headers",
+    },
+    "data.template.yes": {"de": "ja", "en": "yes"},
+    "data.template.no": {"de": "nein", "en": "no"},
+    "data.template.no_default": {"de": "nein (leer = {default})", "en": "no (empty = {default})"},
+    "data.template.range": {"de": "{minimum} bis {maximum}", "en": "{minimum} to {maximum}"},
+    "data.template.at_least": {"de": "ab {minimum}", "en": "at least {minimum}"},
+    "data.template.type_date": {
+        "de": "Datum (TT.MM.JJJJ oder JJJJ-MM-TT)",
+        "en": "date (DD.MM.YYYY or YYYY-MM-DD)",
+    },
+    "data.template.type_text": {"de": "Text", "en": "text"},
+    "data.template.type_int": {"de": "ganze Zahl", "en": "whole number"},
+    "data.template.type_decimal": {"de": "Zahl (Komma oder Punkt)", "en": "number (comma or point)"},
+    "data.template.type_bool": {
+        "de": "ja/nein (auch j/n, 1/0, x/leer)",
+        "en": "yes/no (ja/nein, j/n, 1/0, x/empty)",
+    },
+    "data.template.type_code": {
+        "de": "Code (Groß-/Kleinschreibung egal)",
+        "en": "code (case does not matter)",
+    },
+    "data.template.type_pseudonym": {
+        "de": "Pseudonym (wird nur verschlüsselt gespeichert)",
+        "en": "pseudonym (stored only as a keyed hash)",
+    },
+    # --- app shell -----------------------------------------------------------------------------
+    "app.language": {"de": "Sprache", "en": "Language"},
+    "app.building_demo": {
+        "de": "Kein Datenbestand gefunden – der Demo-Datenbestand wird erstellt …",
+        "en": "No store found – building the demo store …",
+    },
+    "app.demo_banner": {
+        "de": "**Demodaten:** Alle Zahlen sind synthetisch und dienen nur der Vorführung. Echte "
+        "Exporte können unter „Daten“ importiert werden.",
+        "en": "**Demo data:** all figures are synthetic, for demonstration only. Real exports can "
+        "be imported under “Data”.",
+    },
+    "app.status": {"de": "Stand: {date}", "en": "Data as of {date}"},
+    "app.status_empty": {"de": "Noch keine Personaldaten", "en": "No personnel data yet"},
+    "app.filters": {"de": "Auswahl", "en": "Selection"},
+    "app.year": {"de": "Jahr", "en": "Year"},
+    "app.carrier": {"de": "Träger", "en": "Carrier"},
+    "app.all_carriers": {"de": "Alle Träger", "en": "All carriers"},
+    "app.breakdown": {"de": "Aufschlüsseln nach", "en": "Break down by"},
+    "app.no_breakdown": {"de": "keine Aufschlüsselung", "en": "no breakdown"},
+    "app.store_error": {
+        "de": "Der Datenbestand kann nicht geöffnet werden: {detail}",
+        "en": "The store cannot be opened: {detail}",
+    },
+    "app.unexpected_error": {
+        "de": "Diese Ansicht konnte nicht erstellt werden. Die Einzelheiten stehen im "
+        "Server-Protokoll; bitte die IT informieren.",
+        "en": "This view could not be built. The details are in the server log; please tell IT.",
+    },
+    "app.start_title": {"de": "Willkommen beim Vielfaltsmonitor", "en": "Welcome to Vielfaltsmonitor"},
+    "app.start_text": {
+        "de": "Der Datenbestand enthält noch keine Personaldaten. Importieren Sie die Exporte "
+        "Ihres Personalsystems unter „Daten“ – oder sehen Sie sich zuerst die Demo an.",
+        "en": "The store holds no personnel data yet. Import the exports of your HR system under "
+        "“Data” – or look at the demo first.",
+    },
+    "app.start_demo": {"de": "Demo-Datenbestand laden", "en": "Load the demo store"},
+    "app.start_import": {"de": "Zu „Daten“: Exporte importieren", "en": "Go to “Data”: import exports"},
+    "app.show_data": {"de": "Daten als Tabelle", "en": "Data as a table"},
+    "app.download_csv": {"de": "CSV herunterladen", "en": "Download CSV"},
+    "app.download_png": {"de": "Grafik als PNG", "en": "Chart as PNG"},
+    "app.target": {"de": "Ziel", "en": "Target"},
+    "app.previous_year": {"de": "ggü. Vorjahr", "en": "vs previous year"},
+    "app.suppressed_note": {
+        "de": "„< {k}“: Wert unterdrückt, weil er auf weniger als {k} Personen beruht oder aus "
+        "anderen Zahlen auf so wenige Personen geschlossen werden könnte (Datenschutz).",
+        "en": "“< {k}”: value suppressed because it rests on fewer than {k} persons or could "
+        "reveal so few persons in combination with other figures (privacy).",
+    },
+    "app.as_of": {"de": "Stand {date}", "en": "as of {date}"},
+    "app.no_data": {"de": "Für diese Auswahl liegen keine Daten vor.", "en": "No data for this selection."},
+    "app.not_in_carrier_view": {
+        "de": "Die Befragung ist anonym und hat keine Träger-Sicht; gezeigt wird die ganze "
+        "Einrichtung.",
+        "en": "The survey is anonymous and has no carrier view; the whole institution is shown.",
+    },
+    # --- page contexts (metrics/views.py) ------------------------------------------------------
+    "view.overview_title": {"de": "Kennzahlen {year} im Überblick", "en": "Key figures {year}"},
+    "view.subtitle": {"de": "{carrier} · Stichtag {date}", "en": "{carrier} · reporting date {date}"},
+    "view.survey_subtitle": {
+        "de": "Anonyme Vielfaltsbefragung · letzte Welle {wave}",
+        "en": "Anonymous diversity survey · latest wave {wave}",
+    },
+    "view.previous_wave": {"de": "ggü. vorheriger Welle", "en": "vs previous wave"},
+    "view.year": {"de": "Jahr", "en": "Year"},
+    "view.value": {"de": "Wert", "en": "Value"},
+    "view.group": {"de": "Gruppe", "en": "Group"},
+    "view.level": {"de": "Ebene", "en": "Level"},
+    "view.staff": {"de": "Beschäftigte", "en": "Staff"},
+    "view.all_staff": {"de": "alle Beschäftigten", "en": "all staff"},
+    "view.all_leaders": {"de": "alle Führungskräfte", "en": "all leaders"},
+    "view.approximation": {
+        "de": "Nur ein Stichtag im Jahr: die Quote ist eine Näherung des Jahreswerts.",
+        "en": "Only one reporting date in the year: the quota approximates the annual value.",
+    },
+    "view.wave": {"de": "Befragungswelle {wave}", "en": "survey wave {wave}"},
+    "view.breakdown_title": {
+        "de": "{kpi} nach {dimension}, {year}",
+        "en": "{kpi} by {dimension}, {year}",
+    },
+    "view.leadership_trend": {
+        "de": "Frauenanteil an Führungskräften nach Ebene, in %",
+        "en": "Women's share of leaders by level, in %",
+    },
+    "view.pipeline": {
+        "de": "Frauenanteil von den Beschäftigten bis zur Geschäftsführung, Stand {date}",
+        "en": "Women's share from staff to top management, as of {date}",
+    },
+    "view.underrepresentation_title": {
+        "de": "Unterrepräsentanz nach § 3 Nr. 9 BGleiG, Stand {date}",
+        "en": "Under-representation under § 3 no. 9 BGleiG, as of {date}",
+    },
+    "view.underrepresentation_note": {
+        "de": "Bereiche mit weniger als {k} Personen werden nicht bewertet. Bei ungerader Zahl "
+        "gilt ein Geschlecht erst ab einem Unterschied von drei Personen als unterrepräsentiert.",
+        "en": "Areas with fewer than {k} persons are not assessed. With an odd number, a gender "
+        "counts as under-represented only from a difference of three persons.",
+    },
+    "view.area_kind": {"de": "Bereich", "en": "Area"},
+    "view.area": {"de": "Gruppe", "en": "Group"},
+    "view.underrepresented": {"de": "unterrepräsentiert", "en": "under-represented"},
+    "view.not_assessed": {"de": "nicht bewertet", "en": "not assessed"},
+    "view.balanced": {"de": "keines", "en": "neither"},
+    "view.sb_quota_title": {
+        "de": "Beschäftigungsquote schwerbehinderter Menschen {year} (Verfahren §§ 154–160 SGB IX)",
+        "en": "Employment quota of severely disabled persons {year} (method of §§ 154–160 SGB IX)",
+    },
+    "view.sb_quota_trend": {
+        "de": "Beschäftigungsquote im Zeitverlauf, in %",
+        "en": "Employment quota over time, in %",
+    },
+    "view.legal_quota": {"de": "Pflichtquote", "en": "legal quota"},
+    "view.internal_target": {"de": "Ziel Inklusionsvereinbarung", "en": "inclusion agreement target"},
+    "view.notice_title": {
+        "de": "Anzeige nach § 163 SGB IX: Jahreswerte je Träger",
+        "en": "Notice under § 163 SGB IX: annual figures per carrier",
+    },
+    "view.notice_note": {
+        "de": "Platz-Monate: Summe der monatlichen Arbeitsplätze bzw. besetzten Pflichtarbeitsplätze. "
+        "Jeder Träger zeigt seine Beschäftigten selbst an; der Gesamtwert ist die interne Kennzahl "
+        "des Jobcenters.",
+        "en": "Place-months: sum of the monthly places and filled mandatory places. Each carrier "
+        "files its own notice; the combined figure is the Jobcenter's internal KPI.",
+    },
+    "view.quota": {"de": "Quote", "en": "Quota"},
+    "view.months_covered": {"de": "Monate", "en": "Months"},
+    "view.places_total": {"de": "Arbeitsplätze (Platz-Monate)", "en": "Places (place-months)"},
+    "view.filled_total": {"de": "besetzte Pflichtplätze", "en": "Filled mandatory places"},
+    "view.mandatory": {"de": "Pflichtplätze (Soll)", "en": "Mandatory places"},
+    "view.unfilled": {"de": "unbesetzt", "en": "Unfilled"},
+    "view.levy": {"de": "Ausgleichsabgabe", "en": "Compensatory levy"},
+    "view.months_title": {"de": "Monatswerte: {name}", "en": "Monthly figures: {name}"},
+    "view.month": {"de": "Monat", "en": "Month"},
+    "view.snapshot": {"de": "Stichtag", "en": "Reporting date"},
+    "view.places": {"de": "Arbeitsplätze", "en": "Places"},
+    "view.filled": {"de": "besetzte Pflichtplätze", "en": "Filled mandatory places"},
+    "view.sb_applicants_title": {
+        "de": "Schwerbehinderte Bewerbende {year}",
+        "en": "Severely disabled applicants {year}",
+    },
+    "view.invite_rate_disclosing": {
+        "de": "Einladungsquote schwerbehinderte Bewerbende",
+        "en": "Interview rate, disclosing applicants",
+    },
+    "view.invite_rate_others": {
+        "de": "Einladungsquote übrige Bewerbende",
+        "en": "Interview rate, other applicants",
+    },
+    "view.applicants_note": {
+        "de": "Öffentliche Arbeitgeber müssen schwerbehinderte Bewerbende zum "
+        "Vorstellungsgespräch einladen (§ 165 SGB IX), außer bei offensichtlich fehlender "
+        "Eignung.",
+        "en": "Public employers must invite severely disabled applicants to an interview "
+        "(§ 165 SGB IX) unless they are obviously unsuitable.",
+    },
+    "view.part_time_trend": {
+        "de": "Teilzeitquote der aktiven Beschäftigten nach Geschlecht, in %",
+        "en": "Part-time share of active staff by gender, in %",
+    },
+    "view.part_time_by_level": {
+        "de": "Teilzeitquote nach Führungsebene, Stand {date}",
+        "en": "Part-time share by leadership level, as of {date}",
+    },
+    "view.mobile_trend": {
+        "de": "Mobiles Arbeiten und Telearbeit, Anteil der aktiven Beschäftigten in %",
+        "en": "Mobile work and telework, share of active staff in %",
+    },
+    "view.parental_trend": {
+        "de": "Männeranteil an Beschäftigten in Elternzeit, in %",
+        "en": "Men's share of staff on parental leave, in %",
+    },
+    "view.waves_title": {
+        "de": "Migrationshintergrund und Einwanderungsgeschichte je Befragungswelle, in % "
+        "(mit 95-%-Intervall)",
+        "en": "Migration background and immigration history per survey wave, in % "
+        "(with 95 % interval)",
+    },
+    "view.interval": {"de": "95-%-Intervall", "en": "95 % interval"},
+    "view.interval_note": {
+        "de": "Die Befragung erreicht nicht alle Beschäftigten; das Intervall (Wilson, 95 %) "
+        "zeigt die statistische Unsicherheit.",
+        "en": "The survey does not reach all staff; the interval (Wilson, 95 %) shows the "
+        "statistical uncertainty.",
+    },
+    "view.benchmark_source": {"de": "{label}: {source}.", "en": "{label}: {source}."},
+    "view.response_title": {"de": "Rücklauf je Welle", "en": "Response per wave"},
+    "view.response_rate": {"de": "Rücklaufquote", "en": "Response rate"},
+    "view.survey_breakdown_title": {
+        "de": "Befragung {wave} nach {dimension}, in %",
+        "en": "Survey {wave} by {dimension}, in %",
+    },
+    "view.definition": {"de": "Definition", "en": "Definition"},
+    "view.kpi": {"de": "Kennzahl", "en": "KPI"},
+    "view.legal_source": {"de": "Rechtsgrundlage / Quelle", "en": "Legal basis / source"},
+    "view.unit": {"de": "Einheit", "en": "Unit"},
+    "view.sensitivity": {"de": "Schutzstufe", "en": "Protection"},
+    "view.sensitive": {
+        "de": "besonders schützenswert (Art. 9 DSGVO)",
+        "en": "special category (GDPR Art. 9)",
+    },
+    "view.ordinary": {"de": "normal", "en": "ordinary"},
+    "view.rule_counts": {
+        "de": "Personenzahlen werden nur gezeigt, wenn sie 0 oder mindestens {k} sind; bei "
+        "Schwerbehinderung und Migrationshintergrund mindestens {k_sensitive} (0 wird dort "
+        "ebenfalls unterdrückt).",
+        "en": "Person counts are shown only if they are 0 or at least {k}; for disability and "
+        "migration background at least {k_sensitive} (0 is suppressed there too).",
+    },
+    "view.rule_shares": {
+        "de": "Ein Anteil wird nur gezeigt, wenn sowohl die gezählten als auch die übrigen "
+        "Personen die Mindestzahl erreichen; bei schützenswerten Merkmalen also nie 0 % oder "
+        "100 %.",
+        "en": "A share is shown only if both the persons counted and the others reach the "
+        "minimum; for special categories therefore never 0 % or 100 %.",
+    },
+    "view.rule_tables": {
+        "de": "In Tabellen mit Summen werden weitere Zellen unterdrückt, damit keine "
+        "unterdrückte Zahl aus Summen zurückgerechnet werden kann; ist die Summe selbst zu "
+        "klein, entfällt die Tabelle.",
+        "en": "In tables with totals, further cells are suppressed so that no suppressed number "
+        "can be recomputed from totals; if the total itself is too small, the table is withheld.",
+    },
+    "view.rule_differencing": {
+        "de": "Auswahlen (Träger, Aufschlüsselung) zeigen eine Gruppe nur, wenn sie und ihr "
+        "Rest in der übergeordneten Gruppe die Mindestzahl erreichen – so lässt sich keine "
+        "kleine Gruppe durch Differenzbildung erschließen.",
+        "en": "Selections (carrier, breakdown) show a group only if it and its remainder in the "
+        "parent group reach the minimum – so no small group can be derived by subtraction.",
+    },
+    "view.rule_survey": {
+        "de": "Die Vielfaltsbefragung ist anonym und wird nie mit Personaldaten verknüpft.",
+        "en": "The diversity survey is anonymous and never linked to personnel data.",
+    },
+    "view.rule_pseudonyms": {
+        "de": "Personen- und Bewerbenden-Kennungen werden nur als verschlüsselte Prüfsummen "
+        "(HMAC-SHA256) gespeichert; Dateien mit Namen, Anschrift oder Geburtsdatum werden "
+        "abgewiesen.",
+        "en": "Person and applicant ids are stored only as keyed hashes (HMAC-SHA256); files "
+        "with names, addresses or birth dates are refused.",
+    },
+    "view.catalogue": {
+        "de": "Erlaubte Aufschlüsselungen (höchstens Träger und eine weitere): {dimensions}. "
+        "Befragung: nur Führungskraft und Geschlecht.",
+        "en": "Allowed breakdowns (at most carrier plus one more): {dimensions}. Survey: "
+        "leadership and gender only.",
+    },
+    "view.methodology_intro": {
+        "de": "Alle Kennzahlen, wie sie berechnet werden, und die Regeln, nach denen Zahlen "
+        "veröffentlicht oder unterdrückt werden.",
+        "en": "All KPIs, how they are computed, and the rules by which numbers are published or "
+        "suppressed.",
+    },
+    "view.disclosure_heading": {"de": "Schutz vor Rückschlüssen auf Personen",
+                                "en": "Protection against singling out persons"},
+    "app.no_target": {"de": "ohne Zielwert", "en": "no target"},
+    "app.status_good": {"de": "erreicht", "en": "met"},
+    "app.status_warn": {"de": "knapp verfehlt", "en": "nearly met"},
+    "app.status_bad": {"de": "verfehlt", "en": "not met"},
+    # --- page titles ---------------------------------------------------------------------------
+    "page.overview": {"de": "Überblick", "en": "Overview"},
+    "page.women_leadership": {"de": "Frauen in Führung", "en": "Women in leadership"},
+    "page.inclusion": {"de": "Inklusion", "en": "Inclusion"},
+    "page.part_time": {"de": "Teilzeit & flexibles Arbeiten", "en": "Part-time & flexible work"},
+    "page.migration": {"de": "Migrationshintergrund", "en": "Migration background"},
+    "page.methodology": {"de": "Methodik", "en": "Methodology"},
+    "page.data": {"de": "Daten", "en": "Data"},
+    "combined": {"de": "Gesamt (beide Träger)", "en": "Combined (both carriers)"},
+    "total": {"de": "Gesamt", "en": "Total"},
     # --- CLI --------------------------------------------------------------------------------
     "cli.demo_built": {
         "de": "Demo-Datenbestand erstellt: {db} ({seconds:.1f} s; Exporte in {exports}).",

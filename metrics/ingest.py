@@ -5,27 +5,39 @@ SQL (fast enough for millions of rows). Only a batch without a single problem re
 and it does so by copy-and-rename: the store is copied, the copy changed in one explicit
 transaction, checkpointed and renamed over the original. A refused or interrupted import therefore
 leaves every byte of the store as it was.
+
+Besides the import itself this module holds every other write to the store (deleting what an
+import covered, editing the invited count of a survey wave), all through the same copy-and-rename
+under the same lock, and the preview the Data page shows before an import is committed.
 """
 
 from __future__ import annotations
 
 import codecs
+import contextlib
 import csv
 import fcntl
 import hashlib
 import hmac
+import logging
+import math
 import os
 import re
 import secrets
 import shutil
 import tempfile
-from collections.abc import Callable, Iterator, Sequence
+import weakref
+import zipfile
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
+from typing import TypeVar
 
+import defusedxml
 import duckdb
+import openpyxl
 import pandas as pd
 
 from metrics import store
@@ -34,6 +46,7 @@ from metrics.contract import (
     FALSE_SPELLINGS,
     MIN_WORKING_AGE,
     SOURCES_BY_KIND,
+    SURVEY_INVITED,
     TRUE_SPELLINGS,
     Column,
     ColumnType,
@@ -43,9 +56,45 @@ from metrics.contract import (
     recognise_source,
 )
 from metrics.i18n import Lang, format_number, t
+from metrics.store import coverage_summary, survey_waves  # re-exported for the Data page
 
+__all__ = [
+    "FilePreview",
+    "ImportRefused",
+    "ImportResult",
+    "PreparedImport",
+    "Problem",
+    "check_upload_size",
+    "coverage_summary",
+    "delete_coverage",
+    "import_files",
+    "inspect_files",
+    "load_secret",
+    "prepare_import",
+    "pseudonym_key",
+    "set_invited",
+    "stage_file",
+    "survey_waves",
+]
+
+_log = logging.getLogger(__name__)
 MAX_REPORTED_PROBLEMS = 20
 _CHUNK = 16 * 1024 * 1024
+_MIB = 1024 * 1024
+# the store keeps INT columns as 32-bit INTEGER: larger values are refused, not overflowed
+_MAX_STORED_INT = 2**31 - 1
+# a header line longer than this is not a header (e.g. a binary file without line breaks)
+_MAX_HEADER_CHARS = 1_000_000
+# XLSX is a zip: refuse archives that would unpack to more than this, or that are compressed far
+# beyond what a spreadsheet reaches (a zip bomb); real exports unpack to 5-20 times their size
+XLSX_MAX_UNPACKED_BYTES = 1024 * _MIB
+_XLSX_SUSPICIOUS_RATIO = 200
+_XLSX_RATIO_FLOOR_BYTES = 64 * _MIB
+# cells are trimmed of these (DuckDB's trim() alone strips only spaces, not tabs or NBSP)
+_TRIMMED = " \t\r\n\u00a0\u202f\ufeff"
+# how the log names rows that came from no file
+_DELETED_NAME_KEY = "data.deleted_file_name"
+_MANUAL_ENTRY_NAME_KEY = "data.manual_entry_file_name"
 # header fragments that identify a person wherever they appear in a header
 _DIRECT_IDENTIFIER_FRAGMENTS = (
     "e-mail",
@@ -144,6 +193,53 @@ class ImportResult:
         return "\n".join(lines)
 
 
+class DataEditRefused(ImportRefused):
+    """A change typed into the Data page (not a file) was refused; nothing was written."""
+
+    def report(self, lang: Lang = "de") -> str:
+        lines = [t("data.edit_refused", lang, count=self.total)]
+        for problem in self.problems:
+            expected = t(problem.key, lang, **problem.params)
+            if problem.column is not None:
+                expected = t(
+                    "data.problem_input",
+                    lang,
+                    column=problem.column,
+                    value=_shorten(problem.value),
+                    expected=expected,
+                )
+            lines.append(f"  - {expected}")
+        return "\n".join(lines)
+
+
+def check_upload_size(
+    file_name: str, size_bytes: int, limit_mb: float = store.UPLOAD_LIMIT_MB, lang: Lang = "de"
+) -> None:
+    """Refuses a browser upload over the limit (CONTRACT § 1.4); the CLI imports any size.
+
+    MB as Streamlit counts `server.maxUploadSize`: MiB. The size is rounded up, so that a file
+    just over the limit never reads as "50,0 MB; at most 50 MB allowed"."""
+    if size_bytes < 0 or limit_mb <= 0:
+        raise ValueError(f"size {size_bytes} bytes, limit {limit_mb} MB")
+    if size_bytes <= limit_mb * _MIB:
+        return
+    size_mb = math.ceil(size_bytes / _MIB * 10) / 10
+    raise ImportRefused(
+        file_name,
+        [
+            Problem(
+                "import.too_large",
+                params={
+                    "size": format_number(size_mb, lang, 1),
+                    "limit": format_number(
+                        limit_mb, lang, 0 if float(limit_mb).is_integer() else 1
+                    ),
+                },
+            )
+        ],
+    )
+
+
 def _shorten(value: str | None, limit: int = 60) -> str:
     if value is None:
         return ""
@@ -171,19 +267,49 @@ class StagedFile:
     rows: int
     coverage: tuple[str, ...]
     unknown_columns: tuple[str, ...]
+    # rows per coverage value, in coverage order
+    coverage_rows: dict[str, int] = field(default_factory=dict)
+    # canonical column name -> the header it had in the file (for messages)
+    headers: dict[str, str] = field(default_factory=dict)
 
 
 def _sql_literal(text: str) -> str:
     return "'" + text.replace("'", "''") + "'"
 
 
+def _utf16_variant(head: bytes) -> str | None:
+    """'utf-16' (with BOM), 'utf-16-le'/'utf-16-be' (without), or None.
+
+    Excel's "Unicode text" export is UTF-16 with BOM. Without a BOM, a header of Latin letters
+    has a NUL as every other byte, which no 8-bit text file has."""
+    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return "utf-16"
+    sample = head[: min(len(head), 512) // 2 * 2]
+    if len(sample) < 4:
+        return None
+    half = len(sample) // 2
+    even_nuls, odd_nuls = sample[0::2].count(0), sample[1::2].count(0)
+    if odd_nuls >= 0.9 * half and even_nuls == 0:
+        return "utf-16-le"
+    if even_nuls >= 0.9 * half and odd_nuls == 0:
+        return "utf-16-be"
+    return None
+
+
 def _file_digest_and_encoding(path: Path, file_name: str) -> tuple[str, str]:
-    """SHA-256 of the file and its text encoding (utf-8 or cp1252); refuses NUL bytes."""
+    """SHA-256 of the file and its text encoding (utf-8, cp1252 or a UTF-16 variant); refuses
+    NUL bytes in 8-bit files (UTF-16 files are checked for NUL characters when decoded)."""
     digest = hashlib.sha256()
     decoder = codecs.getincrementaldecoder("utf-8")("strict")
     is_utf8 = True
     lines_before = 0
     with path.open("rb") as handle:
+        utf16 = _utf16_variant(handle.read(512))
+        handle.seek(0)
+        if utf16:
+            while chunk := handle.read(_CHUNK):
+                digest.update(chunk)
+            return digest.hexdigest(), utf16
         while chunk := handle.read(_CHUNK):
             digest.update(chunk)
             nul = chunk.find(b"\x00")
@@ -204,20 +330,44 @@ def _file_digest_and_encoding(path: Path, file_name: str) -> tuple[str, str]:
     return digest.hexdigest(), ("utf-8" if is_utf8 else "cp1252")
 
 
-def _transcode_to_utf8(path: Path, target: Path) -> None:
-    # DuckDB's own latin-1 reader rejects the Windows-1252 bytes 0x80-0x9F (€, „, “, –)
-    decoder = codecs.getincrementaldecoder("cp1252")("replace")
+def _transcode_to_utf8(path: Path, target: Path, file_name: str, encoding: str = "cp1252") -> None:
+    """Writes the file as UTF-8 for DuckDB, refusing NUL characters on the way.
+
+    DuckDB's own latin-1 reader rejects the Windows-1252 bytes 0x80-0x9F (€, „, “, –) and it
+    has no UTF-16 reader at all. Undecodable bytes become U+FFFD and then fail validation where
+    they matter (a code, a number), with the row and column named."""
+    decoder = codecs.getincrementaldecoder(encoding)("replace")
+    lines_before = 0
+    started = False
     with path.open("rb") as source, target.open("w", encoding="utf-8", newline="") as sink:
+
+        def write(text: str) -> None:
+            nonlocal lines_before, started
+            if not started and text:
+                started = True
+                # a UTF-8 BOM in front of Windows-1252 text decodes to "ï»¿"
+                text = text.removeprefix("\ufeff").removeprefix("ï»¿")
+            nul = text.find("\x00")
+            if nul >= 0:
+                row = lines_before + text.count("\n", 0, nul) + 1
+                raise ImportRefused(file_name, [Problem("import.nul_bytes", params={"row": row})])
+            lines_before += text.count("\n")
+            sink.write(text)
+
         while chunk := source.read(_CHUNK):
-            sink.write(decoder.decode(chunk))
-        sink.write(decoder.decode(b"", final=True))
+            write(decoder.decode(chunk))
+        write(decoder.decode(b"", final=True))
 
 
-def _read_header_line(path: Path, encoding: str) -> str:
-    with path.open(
-        "r", encoding="utf-8-sig" if encoding == "utf-8" else encoding, errors="replace", newline=""
-    ) as handle:
-        return handle.readline().rstrip("\r\n")
+def _read_header_line(path: Path, file_name: str) -> str:
+    """The first line of a UTF-8 file (BOM removed)."""
+    with path.open("r", encoding="utf-8-sig", errors="replace", newline="") as handle:
+        line = handle.readline(_MAX_HEADER_CHARS)
+    if len(line) >= _MAX_HEADER_CHARS and not line.endswith(("\n", "\r")):
+        raise ImportRefused(
+            file_name, [Problem("import.unreadable", params={"detail": "no header line"})]
+        )
+    return line.rstrip("\r\n")
 
 
 def _detect_delimiter(header_line: str) -> str:
@@ -237,25 +387,32 @@ def _stage_csv(
     raw_table: str,
     workdir: Path,
 ) -> list[str]:
-    header_line = _read_header_line(path, encoding)
-    if not header_line.strip():
-        raise ImportRefused(file_name, [Problem("import.empty_file")])
-    delimiter = _detect_delimiter(header_line)
-    headers = next(csv.reader([header_line], delimiter=delimiter, quotechar='"'))
     readable = path
     if encoding != "utf-8":
         readable = workdir / f"{raw_table}.csv"
-        _transcode_to_utf8(path, readable)
-    columns = {f"c{i}": "VARCHAR" for i in range(len(headers))}
     try:
-        con.execute(
-            f"""CREATE TEMP TABLE {raw_table}_0 AS SELECT * FROM read_csv(?, header = false,
-                skip = 1, delim = ?, quote = '"', escape = '"', strict_mode = true,
-                auto_detect = false, columns = ?, null_padding = false)""",
-            [str(readable), delimiter, columns],
-        )
-    except duckdb.Error as error:
-        raise ImportRefused(file_name, [_csv_structure_problem(str(error), len(headers))]) from None
+        if readable != path:
+            _transcode_to_utf8(path, readable, file_name, encoding)
+        header_line = _read_header_line(readable, file_name)
+        if not header_line.strip():
+            raise ImportRefused(file_name, [Problem("import.empty_file")])
+        delimiter = _detect_delimiter(header_line)
+        headers = next(csv.reader([header_line], delimiter=delimiter, quotechar='"'), [])
+        columns = {f"c{i}": "VARCHAR" for i in range(len(headers))}
+        try:
+            con.execute(
+                f"""CREATE TEMP TABLE {raw_table}_0 AS SELECT * FROM read_csv(?, header = false,
+                    skip = 1, delim = ?, quote = '"', escape = '"', strict_mode = true,
+                    auto_detect = false, columns = ?, null_padding = false)""",
+                [str(readable), delimiter, columns],
+            )
+        except duckdb.Error as error:
+            problem = _csv_structure_problem(str(error), len(headers))
+            raise ImportRefused(file_name, [problem]) from None
+    finally:
+        # the decoded copy holds raw ids: it must not outlive the staging
+        if readable != path:
+            readable.unlink(missing_ok=True)
     # the table keeps the file's order, so rowid + 2 is the row number as in the file
     con.execute(f"CREATE TEMP TABLE {raw_table} AS SELECT rowid + 2 AS _row, * FROM {raw_table}_0")
     con.execute(f"DROP TABLE {raw_table}_0")
@@ -305,15 +462,74 @@ def _stage_frame(con: duckdb.DuckDBPyConnection, frame: pd.DataFrame, raw_table:
     con.unregister("frame_view")
 
 
+def _check_xlsx_archive(path: Path, file_name: str) -> None:
+    """Refuses what is not a zip, or a zip that would unpack far beyond a real spreadsheet.
+
+    The sizes come from the zip directory; Python's zipfile never unpacks more than a member
+    declares, so the declared total bounds the memory openpyxl can be made to use."""
+    if not openpyxl.DEFUSEDXML:
+        # without defusedxml openpyxl would expand XML entities (billion laughs)
+        raise ImportRefused(file_name, [Problem("import.xlsx_unsafe_reader")])
+    try:
+        with zipfile.ZipFile(path) as archive:
+            members = archive.infolist()
+            unpacked = sum(info.file_size for info in members)
+            size = max(path.stat().st_size, 1)
+            too_compressed = (
+                unpacked > _XLSX_RATIO_FLOOR_BYTES and unpacked > _XLSX_SUSPICIOUS_RATIO * size
+            )
+            if unpacked > XLSX_MAX_UNPACKED_BYTES or too_compressed:
+                problem = Problem(
+                    "import.xlsx_too_large", params={"size": math.ceil(unpacked / _MIB)}
+                )
+                raise ImportRefused(file_name, [problem])
+            if any(_declares_entities(archive, info) for info in members):
+                raise ImportRefused(file_name, [Problem("import.xlsx_entities")])
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError) as error:
+        raise ImportRefused(
+            file_name, [Problem("import.unreadable", params={"detail": f"no XLSX file ({error})"})]
+        ) from None
+
+
+def _declares_entities(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> bool:
+    """Does this XML part declare a DTD? Excel never writes one; entity attacks need one. A DTD
+    precedes the root element, so the part's first kilobytes tell (in any of XML's encodings)."""
+    if not info.filename.endswith((".xml", ".rels", ".vml")):
+        return False
+    with archive.open(info) as member:
+        head = member.read(8192)
+    for encoding in ("utf-8", "utf-16"):
+        try:
+            text = head.decode(encoding, errors="ignore")
+        except UnicodeError:  # pragma: no cover - errors="ignore" does not raise
+            continue
+        if "<!DOCTYPE" in text or "<!ENTITY" in text:
+            return True
+    return False
+
+
+def _caused_by_entities(error: BaseException) -> bool:
+    """openpyxl wraps defusedxml's refusal in a generic ValueError: look down the chain."""
+    seen: BaseException | None = error
+    while seen is not None:
+        if isinstance(seen, defusedxml.DefusedXmlException) or "entity" in str(seen).lower():
+            return True
+        seen = seen.__cause__ or seen.__context__
+    return False
+
+
 def _stage_xlsx(
     con: duckdb.DuckDBPyConnection, path: Path, file_name: str, raw_table: str
 ) -> list[str]:
+    _check_xlsx_archive(path, file_name)
     try:
-        # openpyxl parses with defusedxml when it is installed (a dependency of this package)
+        # openpyxl parses with defusedxml (a dependency of this package; checked above)
         frame = pd.read_excel(path, sheet_name=0, header=None, dtype=object, engine="openpyxl")
     except Exception as error:
+        if _caused_by_entities(error):
+            raise ImportRefused(file_name, [Problem("import.xlsx_entities")]) from None
         raise ImportRefused(
-            file_name, [Problem("import.unreadable", params={"detail": str(error)[:200]})]
+            file_name, [Problem("import.unreadable", params={"detail": _detail(error)})]
         ) from None
     if frame.empty:
         raise ImportRefused(file_name, [Problem("import.empty_file")])
@@ -336,11 +552,17 @@ def _stage_parquet(
         )
     except duckdb.Error as error:
         raise ImportRefused(
-            file_name, [Problem("import.unreadable", params={"detail": str(error)[:200]})]
+            file_name, [Problem("import.unreadable", params={"detail": _detail(error)})]
         ) from None
     con.execute(f"CREATE TEMP TABLE {raw_table} AS SELECT rowid + 2 AS _row, * FROM {raw_table}_0")
     con.execute(f"DROP TABLE {raw_table}_0")
     return headers
+
+
+def _detail(error: BaseException) -> str:
+    """The first line of an error message, short enough for a refusal report."""
+    message = str(error).strip().splitlines()
+    return (message[0] if message else type(error).__name__)[:200]
 
 
 def _quote_identifier(name: str) -> str:
@@ -423,7 +645,7 @@ def _closest_source_problem(headers: list[str]) -> Problem:
 
 
 def _value(raw: str) -> str:
-    return f"nullif(trim({raw}), '')"
+    return f"nullif(trim({raw}, {_sql_literal(_TRIMMED)}), '')"
 
 
 def _parse_expression(column: Column, raw: str) -> str:
@@ -469,7 +691,8 @@ def _parse_expression(column: Column, raw: str) -> str:
 
 def _pay_group_expression(v: str) -> str:
     """'E9b' -> 'E 9b', 'te  iv' -> 'TE IV', 'a 11' -> 'A 11': one spelling per pay group."""
-    parts = f"regexp_extract({v}, '^([A-Za-z]+)\\s*([0-9]+[A-Za-z]?|[IVXivx]+)$', "
+    # the shortest letter prefix: 'TEIV' is TE IV, not TEI V (greedy letters ate the numeral)
+    parts = f"regexp_extract({v}, '^([A-Za-z]+?)\\s*([0-9]+[A-Za-z]?|[IVXivx]+)$', "
     prefix, rest = parts + "1)", parts + "2)"
     return (
         f"CASE WHEN {rest} = '' THEN {v} "
@@ -521,6 +744,15 @@ def _checks(source: Source, mapping: dict[str, str]) -> list[_Check]:
             )
         if column.name == "full_time_hours":
             checks.append(_Check(column.name, f"{value} <= 0", "expect.positive"))
+        if column.type is ColumnType.INT and column.maximum is None:
+            # birth_year has its own upper bound; others (invited) only the store's INTEGER
+            checks.append(
+                _Check(
+                    column.name,
+                    f"{value} > {_MAX_STORED_INT} OR {value} < {-_MAX_STORED_INT}",
+                    "expect.too_large",
+                )
+            )
         if column.minimum is not None and column.maximum is not None:
             checks.append(
                 _Check(
@@ -610,8 +842,10 @@ def _build_typed_table(
         source.kind
     )
     if duplicate_key:
+        # rows whose key is empty or unparseable are reported as such, not as duplicates
+        known = " AND ".join(f"{c.strip()} IS NOT NULL" for c in duplicate_key.split(","))
         con.execute(f"""CREATE TEMP TABLE {typed_table} AS SELECT *,
-            CASE WHEN row_number() OVER w > 1 THEN min(_row) OVER w END AS _first_row
+            CASE WHEN {known} AND row_number() OVER w > 1 THEN min(_row) OVER w END AS _first_row
             FROM {typed_table}_0 WINDOW w AS (PARTITION BY {duplicate_key} ORDER BY _row)""")
         con.execute(f"DROP TABLE {typed_table}_0")
     else:
@@ -664,14 +898,33 @@ def _find_problems(
 
 
 def load_secret(db_path: Path) -> bytes:
-    """The HMAC key beside the store; created on first use, readable by the owner only."""
+    """The HMAC key beside the store; created on first use, readable by the owner only.
+
+    The key appears complete or not at all (written to a private temporary file, then linked
+    into place), so two first imports at once agree on one key and neither reads a half-written
+    file, which would silently hash every id with an empty key."""
     path = store.secret_path(db_path)
     if not path.exists():
         path.parent.mkdir(parents=True, exist_ok=True)
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        with os.fdopen(fd, "w") as handle:
-            handle.write(secrets.token_hex(32))
-    return bytes.fromhex(path.read_text().strip())
+        # mkstemp creates the file with mode 0600
+        fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".new", dir=path.parent)
+        try:
+            with os.fdopen(fd, "w") as handle:
+                handle.write(secrets.token_hex(32))
+                handle.flush()
+                os.fsync(handle.fileno())
+            # FileExistsError: another import created it a moment ago; use that one
+            with contextlib.suppress(FileExistsError):
+                os.link(tmp_name, path)
+        finally:
+            os.unlink(tmp_name)
+    try:
+        secret = bytes.fromhex(path.read_text().strip())
+    except ValueError:
+        secret = b""
+    if len(secret) < 16:
+        raise store.StoreError(f"{path}: the pseudonym key is damaged; restore it from the backup")
+    return secret
 
 
 def pseudonym_key(secret: bytes, raw_id: str) -> str:
@@ -708,7 +961,9 @@ def _build_clean_table(
     clean_table: str,
     key_tables: dict[str, str],
 ) -> None:
-    selects, joins = [], []
+    """Store columns, plus `_row` and the raw ids (`_raw_<column>`) for messages about the batch;
+    those extra columns stay in memory, the store receives only its own columns."""
+    selects, joins = ["t._row AS _row"], []
     for column in source.columns:
         if column.type is ColumnType.PSEUDONYM:
             alias = f"k_{column.name}"
@@ -716,6 +971,7 @@ def _build_clean_table(
                 f"JOIN {key_tables[column.name]} {alias} ON {alias}.raw_id = t.{column.name}"
             )
             selects.append(f"{alias}.key AS {column.store_name}")
+            selects.append(f"t.{column.name} AS _raw_{column.name}")
         elif _has_column(con, typed_table, column.name):
             selects.append(f"t.{column.name} AS {column.store_name}")
         else:
@@ -743,15 +999,6 @@ def _has_column(con: duckdb.DuckDBPyConnection, table: str, column: str) -> bool
     )
 
 
-def _coverage_sql(source: Source) -> str:
-    """SQL for the coverage value of a row: what an import of this row replaces."""
-    if source.kind == "applications":
-        return "CAST(year(application_date) AS VARCHAR)"
-    if source.kind == "personnel":
-        return "strftime(reporting_date, '%d.%m.%Y')"
-    return "CAST(wave AS VARCHAR)"
-
-
 def _replace_condition(source: Source) -> str:
     if source.kind == "applications":
         return "year(application_date) IN (SELECT DISTINCT year(application_date) FROM {clean})"
@@ -759,7 +1006,7 @@ def _replace_condition(source: Source) -> str:
     return f"{column} IN (SELECT DISTINCT {column} FROM {{clean}})"
 
 
-# --- the batch: stage all files, then commit all or nothing -----------------------------------
+# --- staging one file ---------------------------------------------------------------------------
 
 
 def stage_file(
@@ -773,8 +1020,55 @@ def stage_file(
     file_name: str | None = None,
     progress: Progress | None = None,
 ) -> StagedFile:
-    """Reads, normalises and validates one file into the staging database, or refuses it."""
+    """Reads, normalises and validates one file into the staging database, or refuses it.
+
+    Whatever is wrong with the file surfaces as ImportRefused naming it. So does an unexpected
+    error (a bug), under the key `import.internal_error` and logged with its traceback: the
+    person importing never sees a traceback, and tests can still tell a bug from a bad file."""
     file_name = file_name or path.name
+    try:
+        return _stage_file(
+            con, path, index, workdir, secret, kind=kind, file_name=file_name, progress=progress
+        )
+    except ImportRefused:
+        _drop_staging_tables(con, index)
+        raise
+    except (duckdb.Error, OSError, UnicodeError, ValueError, OverflowError, csv.Error) as error:
+        problem = Problem("import.unreadable", params={"detail": _detail(error)})
+    except Exception as error:
+        _log.exception("unexpected error while staging %s", file_name)
+        problem = Problem(
+            "import.internal_error", params={"detail": f"{type(error).__name__}: {_detail(error)}"}
+        )
+    _drop_staging_tables(con, index)
+    raise ImportRefused(file_name, [problem])
+
+
+def _drop_staging_tables(con: duckdb.DuckDBPyConnection, index: int) -> None:
+    """Frees what a refused file left in the staging database (other files may still follow)."""
+    try:
+        names = con.execute(
+            "SELECT table_name FROM duckdb_tables() WHERE temporary "
+            "AND regexp_full_match(table_name, ?)",
+            [rf"(raw|typed|clean)_{index}(_.*)?"],
+        ).fetchall()
+        for (name,) in names:
+            con.execute(f"DROP TABLE IF EXISTS {name}")
+    except duckdb.Error:
+        pass  # the batch is refused or the connection closed anyway
+
+
+def _stage_file(
+    con: duckdb.DuckDBPyConnection,
+    path: Path,
+    index: int,
+    workdir: Path,
+    secret: bytes,
+    *,
+    kind: str | None,
+    file_name: str,
+    progress: Progress | None,
+) -> StagedFile:
     say = progress or (lambda _step: None)
     raw_table, typed_table, clean_table = f"raw_{index}", f"typed_{index}", f"clean_{index}"
     suffix = path.suffix.lower()
@@ -812,14 +1106,25 @@ def stage_file(
     _build_clean_table(con, source, typed_table, clean_table, key_tables)
     for table in (typed_table, *key_tables.values()):
         con.execute(f"DROP TABLE {table}")
-    coverage = tuple(
-        row[0]
-        for row in con.execute(
-            f"SELECT DISTINCT {_coverage_sql(source)} AS c, min({source.coverage_column}) AS o "
-            f"FROM {clean_table} GROUP BY c ORDER BY o"
+    coverage_rows = {
+        value: count
+        for value, count, _order in con.execute(
+            f"SELECT {store.coverage_sql(source)} AS c, count(*), "
+            f"min({store.coverage_order_sql(source)}) AS o FROM {clean_table} GROUP BY c ORDER BY o"
         ).fetchall()
+    }
+    return StagedFile(
+        path,
+        file_name,
+        sha256,
+        source,
+        clean_table,
+        rows,
+        tuple(coverage_rows),
+        unknown,
+        coverage_rows=coverage_rows,
+        headers={name: headers[int(raw[1:])] for name, raw in mapping.items()},
     )
-    return StagedFile(path, file_name, sha256, source, clean_table, rows, coverage, unknown)
 
 
 def _sha256(path: Path) -> str:
@@ -830,9 +1135,442 @@ def _sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
+# --- the batch: stage all files, preview, then commit all or nothing ----------------------------
+
+
+@dataclass(frozen=True)
+class FilePreview:
+    """What importing one file would do (see inspect_files); nothing has been written."""
+
+    file_name: str
+    kind: str | None  # None if the file was refused before its kind was known
+    rows: int
+    coverage: tuple[str, ...]
+    # rows of the file per coverage value, and rows the store holds now for the same value:
+    # the import replaces the latter by the former
+    file_rows: dict[str, int]
+    store_rows: dict[str, int]
+    unknown_columns: tuple[str, ...] = ()
+    refusal: ImportRefused | None = None
+    # the store holds demo data, which an import of real data replaces entirely
+    replaces_demo: bool = False
+    sha256: str = ""
+    message: str = ""  # summary() in the language asked for
+
+    @property
+    def ok(self) -> bool:
+        return self.refusal is None
+
+    @property
+    def replaced_rows(self) -> int:
+        return sum(self.store_rows.values())
+
+    def summary(self, lang: Lang = "de") -> str:
+        """E.g. "„p.csv“: 1.052 Zeilen Personalbestand (31.10.2026)." and one line per coverage
+        value: what it replaces; or the refusal report."""
+        if self.refusal is not None:
+            return self.refusal.report(lang)
+        assert self.kind is not None
+        source = SOURCES_BY_KIND[self.kind]
+        lines = [
+            t(
+                "import.preview",
+                lang,
+                file=self.file_name,
+                rows=format_number(self.rows, lang),
+                kind=source.label_de if lang == "de" else source.label_en,
+                coverage=_coverage_text(self.coverage),
+            )
+        ]
+        for value in self.coverage:
+            label = t(f"data.coverage.{self.kind}", lang, value=value)
+            rows = format_number(self.file_rows.get(value, 0), lang)
+            in_store = self.store_rows.get(value, 0)
+            if in_store:
+                replaced = format_number(in_store, lang)
+                line = t(
+                    "import.preview_replaces", lang, coverage=label, rows=rows, replaced=replaced
+                )
+            else:
+                line = t("import.preview_new", lang, coverage=label, rows=rows)
+            lines.append("  " + line)
+        if self.unknown_columns:
+            lines.append(t("import.unknown_columns", lang, columns=", ".join(self.unknown_columns)))
+        if self.replaces_demo:
+            lines.append(t("import.preview_demo", lang))
+        return "\n".join(lines)
+
+
+def staging_connection(workdir: Path | None = None) -> duckdb.DuckDBPyConnection:
+    con = duckdb.connect(":memory:")
+    # staged files are read by explicit path only; nothing else from the outside
+    con.execute("SET preserve_insertion_order = true")
+    if workdir is not None:
+        # a large file spills to disk: beside the store, not into ./.tmp of the working directory
+        con.execute(f"SET temp_directory = {_sql_literal(str(workdir / 'spill'))}")
+    return con
+
+
+def _staging_workdir(db_path: Path) -> Path:
+    """Scratch space beside the store (decoded CSV copies, DuckDB spill files): they hold raw ids,
+    so they stay where the data lives, and the next write removes those of killed processes."""
+    db_path.parent.mkdir(parents=True, exist_ok=True)
+    return Path(tempfile.mkdtemp(prefix=store.staging_dir_prefix(db_path), dir=db_path.parent))
+
+
+def _release(con: duckdb.DuckDBPyConnection, workdir: Path) -> None:
+    con.close()
+    shutil.rmtree(workdir, ignore_errors=True)
+
+
+class PreparedImport:
+    """A batch of files staged and validated in memory, not yet written to the store.
+
+    Made by prepare_import. It keeps the staged rows, so that committing after the preview does
+    not read and validate the files again: the Data page can keep it (e.g. in session state)
+    between showing `previews` and the click on "import", and must close() it if the user
+    cancels (garbage collection closes it too). One user at a time: not thread-safe.
+    """
+
+    def __init__(self, db_path: Path, *, demo: bool = False) -> None:
+        self.db_path = db_path
+        self.demo = demo
+        self.previews: list[FilePreview] = []
+        self._outcomes: list[tuple[Path, StagedFile | ImportRefused]] = []
+        self._workdir = _staging_workdir(db_path)
+        self._con = staging_connection(self._workdir)
+        self._secret = b""
+        self._closed = False
+        self._finalizer = weakref.finalize(self, _release, self._con, self._workdir)
+
+    @property
+    def refusals(self) -> list[ImportRefused]:
+        return [o for _, o in self._outcomes if isinstance(o, ImportRefused)]
+
+    @property
+    def ok(self) -> bool:
+        """Every file passed: commit() will write (unless the store cannot be written)."""
+        return bool(self._outcomes) and not self.refusals
+
+    def commit(self, *, progress: Callable[[str, str], None] | None = None) -> list[ImportResult]:
+        """Writes the whole batch in one transaction, or raises ImportRefused for the first
+        refused file (every refused file is logged) and writes nothing. Closes the batch."""
+        if self._closed:
+            raise RuntimeError("this import was already committed or closed")
+        try:
+            refused = [(p, o) for p, o in self._outcomes if isinstance(o, ImportRefused)]
+            for path, refusal in refused:
+                _log_refusal(self.db_path, path, refusal)
+            if refused:
+                raise refused[0][1]
+            staged = [o for _, o in self._outcomes if isinstance(o, StagedFile)]
+            if not staged:
+                return []
+            if load_secret(self.db_path) != self._secret:
+                raise store.StoreError(
+                    f"{self.db_path}: the pseudonym key changed since the files were checked; "
+                    "check them again"
+                )
+            if progress:
+                progress(", ".join(s.file_name for s in staged), "progress.writing")
+            try:
+                return _commit(self._con, staged, self.db_path, demo=self.demo)
+            except ImportRefused as refusal:
+                item = next(s for s in staged if s.file_name == refusal.file_name)
+                _log_refusal(self.db_path, item.path, refusal, item.sha256)
+                raise
+        finally:
+            self.close()
+
+    def close(self) -> None:
+        self._closed = True
+        self._finalizer()
+
+    def __enter__(self) -> PreparedImport:
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self.close()
+
+
+def prepare_import(
+    paths: Sequence[Path],
+    db_path: Path,
+    *,
+    names: Sequence[str] | None = None,
+    kind: str | None = None,
+    demo: bool = False,
+    lang: Lang = "de",
+    progress: Callable[[str, str], None] | None = None,
+) -> PreparedImport:
+    """Stages and validates every file (each one, even after a refused one) and previews what a
+    commit would replace; writes nothing. `names` are the names shown (browser uploads live in
+    temporary files). Use it as a context manager or close() it."""
+    return _prepare(
+        paths,
+        Path(db_path),
+        names=names,
+        kind=kind,
+        demo=demo,
+        lang=lang,
+        progress=progress,
+        preview=True,
+        stop_at_first_refusal=False,
+    )
+
+
+def inspect_files(
+    paths: Sequence[Path],
+    db_path: Path,
+    *,
+    names: Sequence[str] | None = None,
+    kind: str | None = None,
+    lang: Lang = "de",
+) -> list[FilePreview]:
+    """What importing these files would do, without writing anything: per file its kind, rows,
+    coverage, the rows the store now holds for that coverage (which the import would replace),
+    its unknown columns, or its refusal. To commit what was shown without validating again,
+    use prepare_import and commit()."""
+    with prepare_import(paths, db_path, names=names, kind=kind, lang=lang) as prepared:
+        return prepared.previews
+
+
+def _prepare(
+    paths: Sequence[Path],
+    db_path: Path,
+    *,
+    names: Sequence[str] | None,
+    kind: str | None,
+    demo: bool,
+    lang: Lang,
+    progress: Callable[[str, str], None] | None,
+    preview: bool,
+    stop_at_first_refusal: bool,
+) -> PreparedImport:
+    if kind is not None and kind not in SOURCES_BY_KIND:
+        raise ValueError(f"unknown kind {kind!r}; expected one of {', '.join(SOURCES_BY_KIND)}")
+    paths = [Path(p) for p in paths]
+    names = list(names) if names else [p.name for p in paths]
+    if len(names) != len(paths):
+        raise ValueError(f"{len(paths)} files but {len(names)} names")
+    prepared = PreparedImport(db_path, demo=demo)
+    try:
+        prepared._secret = load_secret(db_path)
+        outcomes: list[StagedFile | ImportRefused] = []
+        for index, (path, name) in enumerate(zip(paths, names, strict=True)):
+
+            def say(step: str, name: str = name) -> None:
+                if progress:
+                    progress(name, step)
+
+            try:
+                outcomes.append(
+                    stage_file(
+                        prepared._con,
+                        path,
+                        index,
+                        prepared._workdir,
+                        prepared._secret,
+                        kind=kind,
+                        file_name=name,
+                        progress=say,
+                    )
+                )
+            except ImportRefused as refusal:
+                outcomes.append(refusal)
+                if stop_at_first_refusal:
+                    break
+        _check_across_files(prepared._con, outcomes)
+        prepared._outcomes = list(zip(paths, outcomes, strict=False))
+        if preview:
+            prepared.previews = _previews(prepared._con, db_path, outcomes, demo=demo, lang=lang)
+        return prepared
+    except BaseException:
+        prepared.close()
+        raise
+
+
+# a person at a reporting date, and a survey wave's invited count, exist once in the store
+_UNIQUE_KEYS = {"personnel": ("reporting_date", "person_key"), "survey_invited": ("wave",)}
+
+
+def _check_across_files(
+    con: duckdb.DuckDBPyConnection, outcomes: list[StagedFile | ImportRefused]
+) -> None:
+    """Files of one batch are one delivery (e.g. one export per carrier for the same reporting
+    date): their rows are added together. The same person at the same reporting date, or the
+    same wave, in two files is refused for the later file, like a duplicate within one file."""
+    for later_index, later in enumerate(outcomes):
+        if not isinstance(later, StagedFile) or later.source.kind not in _UNIQUE_KEYS:
+            continue
+        for earlier in outcomes[:later_index]:
+            if isinstance(earlier, StagedFile) and earlier.source is later.source:
+                refusal = _duplicates_between(con, earlier, later)
+                if refusal is not None:
+                    outcomes[later_index] = refusal
+                    con.execute(f"DROP TABLE {later.table}")
+                    break
+
+
+def _duplicates_between(
+    con: duckdb.DuckDBPyConnection, earlier: StagedFile, later: StagedFile
+) -> ImportRefused | None:
+    keys = _UNIQUE_KEYS[later.source.kind]
+    joined = f"FROM {later.table} l JOIN {earlier.table} e ON " + " AND ".join(
+        f"l.{key} = e.{key}" for key in keys
+    )
+    (total,) = con.execute(f"SELECT count(*) {joined}").fetchall()[0]
+    if not total:
+        return None
+    if later.source.kind == "personnel":
+        column, key = "person_id", "expect.duplicate_person_in_file"
+        value_sql, date_sql = "l._raw_person_id", "strftime(l.reporting_date, '%d.%m.%Y')"
+    else:
+        column, key = "wave", "expect.duplicate_wave_in_file"
+        value_sql, date_sql = "CAST(l.wave AS VARCHAR)", "NULL"
+    rows = con.execute(
+        f"SELECT l._row, {value_sql}, {date_sql}, e._row {joined} "
+        f"ORDER BY l._row LIMIT {MAX_REPORTED_PROBLEMS}"
+    ).fetchall()
+    problems = [
+        Problem(
+            key,
+            row=row,
+            column=later.headers.get(column, column),
+            value=value,
+            params={"date": day or "", "other": earlier.file_name, "first": first},
+        )
+        for row, value, day, first in rows
+    ]
+    return ImportRefused(later.file_name, problems, total)
+
+
+def _previews(
+    con: duckdb.DuckDBPyConnection,
+    db_path: Path,
+    outcomes: list[StagedFile | ImportRefused],
+    *,
+    demo: bool,
+    lang: Lang,
+) -> list[FilePreview]:
+    staged = [o for o in outcomes if isinstance(o, StagedFile)]
+    in_store: dict[str, dict[str, int]] = {s.table: {} for s in staged}
+    replaces_demo = False
+    if staged and db_path.exists():
+        # a private read-only attach sees the file as it is now (see store.open_current)
+        try:
+            con.execute("ATTACH ? AS current_store (READ_ONLY)", [str(db_path)])
+        except duckdb.Error as error:
+            raise store.StoreError(f"{db_path}: cannot be opened as a store ({error})") from None
+        try:
+            store.check_schema(con, db_path, catalog="current_store")
+            replaces_demo = not demo and _is_demo(con, "current_store")
+            for item in [] if replaces_demo else staged:
+                coverage = store.coverage_sql(item.source)
+                in_store[item.table] = dict(
+                    con.execute(
+                        f"SELECT {coverage} AS c, count(*) FROM current_store.{item.source.table} "
+                        f"WHERE {coverage} IN (SELECT {coverage} FROM {item.table}) GROUP BY c"
+                    ).fetchall()
+                )
+        finally:
+            con.execute("DETACH current_store")
+    previews = []
+    for outcome in outcomes:
+        if isinstance(outcome, ImportRefused):
+            preview = FilePreview(outcome.file_name, None, 0, (), {}, {}, refusal=outcome)
+        else:
+            preview = FilePreview(
+                outcome.file_name,
+                outcome.source.kind,
+                outcome.rows,
+                outcome.coverage,
+                dict(outcome.coverage_rows),
+                {v: n for v, n in in_store[outcome.table].items() if n},
+                outcome.unknown_columns,
+                replaces_demo=replaces_demo,
+                sha256=outcome.sha256,
+            )
+        previews.append(_with_message(preview, lang))
+    return previews
+
+
+def _with_message(preview: FilePreview, lang: Lang) -> FilePreview:
+    return FilePreview(**{**preview.__dict__, "message": preview.summary(lang)})
+
+
+def _is_demo(con: duckdb.DuckDBPyConnection, catalog: str) -> bool:
+    rows = con.execute(f"SELECT value FROM {catalog}.meta WHERE key = 'demo'").fetchall()
+    return bool(rows) and rows[0][0] == "true"
+
+
+def import_files(
+    paths: Sequence[Path],
+    db_path: Path,
+    *,
+    kind: str | None = None,
+    names: Sequence[str] | None = None,
+    demo: bool = False,
+    progress: Callable[[str, str], None] | None = None,
+) -> list[ImportResult]:
+    """Imports a batch of files, all or nothing. Raises ImportRefused (store untouched)."""
+    prepared = _prepare(
+        paths,
+        Path(db_path),
+        names=names,
+        kind=kind,
+        demo=demo,
+        lang="de",
+        progress=progress,
+        preview=False,
+        stop_at_first_refusal=True,
+    )
+    return prepared.commit(progress=progress)
+
+
+def _log_refusal(
+    db_path: Path, path: Path, refusal: ImportRefused, sha256: str | None = None
+) -> None:
+    if sha256 is None:
+        try:
+            sha256 = _sha256(path)
+        except OSError:
+            sha256 = ""
+    store.append_refusal(
+        db_path,
+        {
+            "imported_at": datetime.now().isoformat(),
+            "file_name": refusal.file_name,
+            "sha256": sha256,
+            "kind": "",
+            "rows": 0,
+            "coverage": "",
+            "replaced_rows": 0,
+            "outcome": "refused",
+            "message": refusal.report("de"),
+        },
+    )
+
+
+# --- writing: copy, change in one transaction, rename -------------------------------------------
+
+T = TypeVar("T")
+
+
+class _Unchanged(Exception):
+    """Raised by a change that found nothing to do: the store file is left exactly as it was."""
+
+    def __init__(self, result: object) -> None:
+        super().__init__("unchanged")
+        self.result = result
+
+
 @contextmanager
 def _store_lock(db_path: Path) -> Iterator[None]:
-    """Serialises writers: two imports at once would otherwise both copy the old store."""
+    """Serialises writers: two imports at once would otherwise both copy the old store.
+
+    flock is released by the kernel when its holder dies, so a killed import never blocks the
+    next one."""
     lock = store.lock_path(db_path)
     lock.parent.mkdir(parents=True, exist_ok=True)
     with lock.open("w") as handle:
@@ -843,96 +1581,178 @@ def _store_lock(db_path: Path) -> Iterator[None]:
             fcntl.flock(handle, fcntl.LOCK_UN)
 
 
-def _is_demo_store(db_path: Path) -> bool:
-    with store.open_store(db_path) as con:
-        return store.store_status(con).demo
+def _process_alive(pid: int) -> bool:
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True  # someone else's process: alive
+    return True
+
+
+def _remove_leftovers(db_path: Path) -> None:
+    """Removes what killed writes and imports left beside the store. Runs under the lock, so no
+    live write owns a copy; staging directories of processes still alive are kept."""
+    prefix = store.temp_store_prefix(db_path)
+    staging = re.compile(re.escape(prefix) + r"staging-(\d+)-")
+    for entry in db_path.parent.iterdir():
+        name = entry.name
+        if not name.startswith(prefix):
+            continue
+        if name.endswith((".tmp", ".tmp.wal")):
+            entry.unlink(missing_ok=True)
+        elif (match := staging.match(name)) and not _process_alive(int(match.group(1))):
+            shutil.rmtree(entry, ignore_errors=True)
+
+
+def _write_store(
+    con: duckdb.DuckDBPyConnection,
+    db_path: Path,
+    change: Callable[[bool], T],
+    *,
+    demo: bool = False,
+    replace_demo: bool = False,
+) -> T:
+    """Applies `change` to a copy of the store in one explicit transaction and renames the copy
+    over the store, under the store's lock.
+
+    The copy is attached to `con` as `target`. `change` is told whether a demo store was set
+    aside (replace_demo: real data never mixes with demo data; it then works on a fresh store).
+    Readers see the old file until the rename; a kill at any moment leaves the old or the new
+    file, plus at most a stray copy that the next write removes. Raises StoreError when the
+    store cannot be read or written; whatever `change` raises leaves the store untouched."""
+    db_path.parent.mkdir(parents=True, exist_ok=True)
+    with _store_lock(db_path):
+        _remove_leftovers(db_path)
+        fd, tmp_name = tempfile.mkstemp(
+            prefix=store.temp_store_prefix(db_path), suffix=".tmp", dir=db_path.parent
+        )
+        os.close(fd)
+        tmp_path = Path(tmp_name)
+        attached = False
+        try:
+            demo_replaced = False
+            if db_path.exists():
+                shutil.copyfile(db_path, tmp_path)
+                try:
+                    con.execute("ATTACH ? AS target", [str(tmp_path)])
+                except duckdb.Error as error:
+                    raise store.StoreError(
+                        f"{db_path}: cannot be opened as a store ({_detail(error)})"
+                    ) from None
+                attached = True
+                store.check_schema(con, db_path, catalog="target")
+                if replace_demo and not demo and _is_demo(con, "target"):
+                    con.execute("DETACH target")
+                    attached = False
+                    tmp_path.unlink()
+                    demo_replaced = True
+            else:
+                tmp_path.unlink()
+            if not attached:
+                con.execute("ATTACH ? AS target", [str(tmp_path)])
+                attached = True
+                con.execute("USE target")
+                try:
+                    store.create_schema(con, demo=demo)
+                finally:
+                    con.execute("USE memory")
+            con.execute("BEGIN TRANSACTION")
+            try:
+                result = change(demo_replaced)
+            except _Unchanged as unchanged:
+                con.execute("ROLLBACK")
+                return unchanged.result  # type: ignore[return-value]
+            except BaseException:
+                con.execute("ROLLBACK")
+                raise
+            con.execute("COMMIT")
+            con.execute("CHECKPOINT target")
+            con.execute("DETACH target")
+            attached = False
+            _fsync(tmp_path)
+            os.replace(tmp_path, db_path)
+            _fsync_directory(db_path.parent)
+            return result
+        except (OSError, duckdb.Error) as error:
+            raise store.StoreError(
+                f"{db_path}: the store could not be written ({_detail(error)})"
+            ) from error
+        finally:
+            if attached:
+                # after a failure the connection may be unusable; the caller closes it anyway
+                with contextlib.suppress(duckdb.Error):
+                    con.execute("DETACH target")
+            tmp_path.unlink(missing_ok=True)
+            Path(f"{tmp_path}.wal").unlink(missing_ok=True)
 
 
 def _commit(
     con: duckdb.DuckDBPyConnection, staged: Sequence[StagedFile], db_path: Path, *, demo: bool
 ) -> list[ImportResult]:
     """Copies the store, applies the batch in one transaction, renames the copy over the store."""
-    db_path.parent.mkdir(parents=True, exist_ok=True)
-    with _store_lock(db_path):
-        # real data never mixes with demo data: importing into a demo store starts afresh
-        demo_replaced = not demo and db_path.exists() and _is_demo_store(db_path)
-        fd, tmp_name = tempfile.mkstemp(
-            prefix=f".{db_path.name}.", suffix=".tmp", dir=db_path.parent
-        )
-        os.close(fd)
-        tmp_path = Path(tmp_name)
-        try:
-            if db_path.exists() and not demo_replaced:
-                shutil.copyfile(db_path, tmp_path)
-                fresh = False
-            else:
-                tmp_path.unlink()
-                fresh = True
-            con.execute("ATTACH ? AS target", [str(tmp_path)])
-            try:
-                if fresh:
-                    con.execute("USE target")
-                    store.create_schema(con, demo=demo)
-                    con.execute("USE memory")
-                else:
-                    store.check_schema(con, db_path, catalog="target")
-                results = _apply_batch(con, staged, demo_replaced)
-                con.execute("CHECKPOINT target")
-            finally:
-                con.execute("DETACH target")
-            _fsync(tmp_path)
-            os.replace(tmp_path, db_path)
-            _fsync_directory(db_path.parent)
-        finally:
-            tmp_path.unlink(missing_ok=True)
-            Path(f"{tmp_path}.wal").unlink(missing_ok=True)
-    return results
+    return _write_store(
+        con,
+        db_path,
+        lambda demo_replaced: _apply_batch(con, staged, demo_replaced),
+        demo=demo,
+        replace_demo=True,
+    )
 
 
 def _apply_batch(
     con: duckdb.DuckDBPyConnection, staged: Sequence[StagedFile], demo_replaced: bool
 ) -> list[ImportResult]:
-    results = []
+    """Runs inside _write_store's transaction. First removes everything the batch covers, then
+    inserts every file: files of one batch covering the same reporting date add up instead of
+    the later one silently replacing the earlier (duplicates between them were refused)."""
     now = datetime.now()
-    con.execute("BEGIN TRANSACTION")
-    try:
-        for item in staged:
-            target = f"target.{item.source.table}"
-            condition = _replace_condition(item.source).format(clean=item.table)
-            (replaced,) = con.execute(
-                f"SELECT count(*) FROM {target} WHERE {condition}"
-            ).fetchall()[0]
-            con.execute(f"DELETE FROM {target} WHERE {condition}")
-            columns = ", ".join(c.store_name for c in item.source.columns)
-            con.execute(f"INSERT INTO {target} ({columns}) SELECT {columns} FROM {item.table}")
+    replaced_counts = []
+    for item in staged:
+        target = f"target.{item.source.table}"
+        condition = _replace_condition(item.source).format(clean=item.table)
+        (replaced,) = con.execute(f"SELECT count(*) FROM {target} WHERE {condition}").fetchall()[0]
+        con.execute(f"DELETE FROM {target} WHERE {condition}")
+        replaced_counts.append(replaced)
+    results = []
+    for item, replaced in zip(staged, replaced_counts, strict=True):
+        columns = ", ".join(c.store_name for c in item.source.columns)
+        try:
             con.execute(
-                "INSERT INTO target.import_log VALUES (?, ?, ?, ?, ?, ?, ?, 'ok')",
-                [
-                    now,
-                    item.file_name,
-                    item.sha256,
-                    item.source.kind,
-                    item.rows,
-                    _coverage_text(item.coverage),
-                    replaced,
-                ],
+                f"INSERT INTO target.{item.source.table} ({columns}) "
+                f"SELECT {columns} FROM {item.table}"
             )
-            results.append(
-                ImportResult(
-                    item.file_name,
-                    item.sha256,
-                    item.source.kind,
-                    item.rows,
-                    item.coverage,
-                    replaced,
-                    item.unknown_columns,
-                    demo_replaced,
-                )
+        except duckdb.Error as error:
+            # validation should have caught it; if not, the file is refused, not the store broken
+            problem = Problem("import.store_rejected", params={"detail": _detail(error)})
+            raise ImportRefused(item.file_name, [problem]) from None
+        con.execute(
+            "INSERT INTO target.import_log VALUES (?, ?, ?, ?, ?, ?, ?, 'ok')",
+            [
+                now,
+                item.file_name,
+                item.sha256,
+                item.source.kind,
+                item.rows,
+                _coverage_text(item.coverage),
+                replaced,
+            ],
+        )
+        results.append(
+            ImportResult(
+                item.file_name,
+                item.sha256,
+                item.source.kind,
+                item.rows,
+                item.coverage,
+                replaced,
+                item.unknown_columns,
+                demo_replaced,
             )
-        con.execute("COMMIT")
-    except BaseException:
-        con.execute("ROLLBACK")
-        raise
+        )
     return results
 
 
@@ -949,75 +1769,171 @@ def _fsync_directory(directory: Path) -> None:
         os.close(fd)
 
 
-def staging_connection() -> duckdb.DuckDBPyConnection:
+# --- deleting and editing -------------------------------------------------------------------------
+
+
+def delete_coverage(db_path: Path, kind: str, values: Iterable[object] | object) -> int:
+    """Deletes what imports of `kind` cover for the given values, in one transaction, logged in
+    import_log as outcome 'deleted'; returns the number of rows deleted (0: store unchanged).
+
+    Values as coverage_summary shows them ('31.10.2026' or a date for personnel; a year for
+    applications; a wave for surveys). Deleting a survey wave deletes its responses and its
+    invited count; kind 'survey_invited' deletes only the invited count."""
+    source = _source(kind)
+    wanted = _coverage_values(source, values)
+    if not wanted or not db_path.exists():
+        return 0
+    sources = (source, SURVEY_INVITED) if source.kind == "survey" else (source,)
     con = duckdb.connect(":memory:")
-    # staged files are read by explicit path only; nothing else from the outside
-    con.execute("SET preserve_insertion_order = true")
-    return con
 
+    def change(_demo_replaced: bool) -> int:
+        deleted = 0
+        now = datetime.now()
+        for table_source in sources:
+            coverage = store.coverage_sql(table_source)
+            target = f"target.{table_source.table}"
+            condition = f"{coverage} IN (SELECT unnest(?::VARCHAR[]))"
+            counts = dict(
+                con.execute(
+                    f"SELECT {coverage} AS c, count(*) FROM {target} WHERE {condition} GROUP BY c",
+                    [wanted],
+                ).fetchall()
+            )
+            if not counts:
+                continue
+            con.execute(f"DELETE FROM {target} WHERE {condition}", [wanted])
+            rows = sum(counts.values())
+            con.execute(
+                "INSERT INTO target.import_log VALUES (?, ?, '', ?, 0, ?, ?, 'deleted')",
+                [
+                    now,
+                    t(_DELETED_NAME_KEY, "de"),
+                    table_source.kind,
+                    _coverage_text([v for v in wanted if v in counts]),
+                    rows,
+                ],
+            )
+            deleted += rows
+        if not deleted:
+            raise _Unchanged(0)
+        return deleted
 
-def import_files(
-    paths: Sequence[Path],
-    db_path: Path,
-    *,
-    kind: str | None = None,
-    names: Sequence[str] | None = None,
-    demo: bool = False,
-    progress: Callable[[str, str], None] | None = None,
-) -> list[ImportResult]:
-    """Imports a batch of files, all or nothing. Raises ImportRefused (store untouched)."""
-    paths = [Path(p) for p in paths]
-    names = list(names) if names else [p.name for p in paths]
-    secret = load_secret(db_path)
-    con = staging_connection()
-    staged: list[StagedFile] = []
     try:
-        with tempfile.TemporaryDirectory(prefix="vielfalt-import-") as workdir:
-            for index, (path, name) in enumerate(zip(paths, names, strict=True)):
-
-                def say(step: str, name: str = name) -> None:
-                    if progress:
-                        progress(name, step)
-
-                try:
-                    staged.append(
-                        stage_file(
-                            con,
-                            path,
-                            index,
-                            Path(workdir),
-                            secret,
-                            kind=kind,
-                            file_name=name,
-                            progress=say,
-                        )
-                    )
-                except ImportRefused as refusal:
-                    _log_refusal(db_path, path, refusal)
-                    raise
-            if progress:
-                progress(", ".join(names), "progress.writing")
-            return _commit(con, staged, db_path, demo=demo)
+        return _write_store(con, db_path, change)
     finally:
         con.close()
 
 
-def _log_refusal(db_path: Path, path: Path, refusal: ImportRefused) -> None:
+def set_invited(db_path: Path, wave: int, invited: int) -> ImportResult:
+    """Sets the number of staff invited to a survey wave, as if a one-row invited file had been
+    imported (logged as outcome 'edited'). Refused (DataEditRefused, an ImportRefused) unless
+    wave is a year from 2000 to this year and invited a whole number ≥ 1, and on a demo store."""
+    name = t(_MANUAL_ENTRY_NAME_KEY, "de")
+    wave_number, invited_number = _whole_number(wave), _whole_number(invited)
+    problems = _invalid_wave(wave, wave_number) + _invalid_invited(invited, invited_number)
+    if problems:
+        raise DataEditRefused(name, problems)
+    assert wave_number is not None and invited_number is not None
+    con = duckdb.connect(":memory:")
+
+    def change(_demo_replaced: bool) -> ImportResult:
+        if _is_demo(con, "target"):
+            raise DataEditRefused(name, [Problem("data.demo_store")])
+        previous = con.execute(
+            "SELECT invited FROM target.survey_invited WHERE wave = ?", [wave_number]
+        ).fetchall()
+        result = ImportResult(
+            name, "", SURVEY_INVITED.kind, 1, (str(wave_number),), len(previous), ()
+        )
+        if previous and previous[0][0] == invited_number:
+            raise _Unchanged(ImportResult(name, "", SURVEY_INVITED.kind, 0, result.coverage, 0, ()))
+        con.execute("DELETE FROM target.survey_invited WHERE wave = ?", [wave_number])
+        con.execute(
+            "INSERT INTO target.survey_invited VALUES (?, ?)", [wave_number, invited_number]
+        )
+        con.execute(
+            "INSERT INTO target.import_log VALUES (?, ?, '', ?, 1, ?, ?, 'edited')",
+            [datetime.now(), name, SURVEY_INVITED.kind, str(wave_number), len(previous)],
+        )
+        return result
+
     try:
-        sha256 = _sha256(path)
-    except OSError:
-        sha256 = ""
-    store.append_refusal(
-        db_path,
-        {
-            "imported_at": datetime.now().isoformat(),
-            "file_name": refusal.file_name,
-            "sha256": sha256,
-            "kind": "",
-            "rows": 0,
-            "coverage": "",
-            "replaced_rows": 0,
-            "outcome": "refused",
-            "message": refusal.report("de"),
-        },
-    )
+        return _write_store(con, db_path, change)
+    finally:
+        con.close()
+
+
+def _source(kind: str) -> Source:
+    if kind not in SOURCES_BY_KIND:
+        raise ValueError(f"unknown kind {kind!r}; expected one of {', '.join(SOURCES_BY_KIND)}")
+    return SOURCES_BY_KIND[kind]
+
+
+def _coverage_values(source: Source, values: Iterable[object] | object) -> list[str]:
+    """Coverage values in the form store.coverage_sql produces; ValueError for anything else."""
+    if isinstance(values, str | int | date) or not isinstance(values, Iterable):
+        values = [values]
+    result: list[str] = []
+    for value in values:
+        text = _coverage_value(source, value)
+        if text not in result:
+            result.append(text)
+    return result
+
+
+def _coverage_value(source: Source, value: object) -> str:
+    if source.kind == "personnel":
+        if isinstance(value, datetime):  # also pd.Timestamp
+            value = value.date()
+        if isinstance(value, date):
+            return value.strftime("%d.%m.%Y")
+        if isinstance(value, str):
+            for pattern in ("%d.%m.%Y", "%Y-%m-%d"):
+                try:
+                    return datetime.strptime(value.strip(), pattern).strftime("%d.%m.%Y")
+                except ValueError:
+                    pass
+        raise ValueError(f"not a reporting date: {value!r}")
+    if isinstance(value, int | str) and not isinstance(value, bool):
+        text = str(value).strip()
+        if re.fullmatch(r"[0-9]{4}", text) and 1900 <= int(text) <= 2100:
+            return text
+    raise ValueError(f"not a year: {value!r}")
+
+
+def _whole_number(value: object) -> int | None:
+    """An int from what a form gives (int, integral float, digits); None otherwise."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    if isinstance(value, str) and re.fullmatch(r"\s*[+-]?[0-9]{1,12}\s*", value):
+        return int(value)
+    return None
+
+
+def _invalid_wave(raw: object, wave: int | None) -> list[Problem]:
+    column = SURVEY_INVITED.column("wave")
+    header, value = _display_name(column), str(raw)
+    if wave is None:
+        return [Problem("expect.int", column=header, value=value)]
+    minimum, maximum = int(column.minimum or 0), int(column.maximum or 0)
+    if not minimum <= wave <= maximum:
+        params = {"minimum": minimum, "maximum": maximum}
+        return [Problem("expect.range", column=header, value=value, params=params)]
+    if wave > date.today().year:
+        return [Problem("expect.future_wave", column=header, value=value)]
+    return []
+
+
+def _invalid_invited(raw: object, invited: int | None) -> list[Problem]:
+    header, value = _display_name(SURVEY_INVITED.column("invited")), str(raw)
+    if invited is None:
+        return [Problem("expect.int", column=header, value=value)]
+    if invited < 1:
+        return [Problem("expect.at_least", column=header, value=value, params={"minimum": 1})]
+    if invited > _MAX_STORED_INT:
+        return [Problem("expect.too_large", column=header, value=value)]
+    return []

@@ -23,6 +23,9 @@ from metrics.contract import PERSONNEL, SOURCES, ColumnType, Source
 SCHEMA_VERSION = 1
 DEFAULT_DB = Path("data") / "vielfalt.duckdb"
 DB_ENV_VAR = "VIELFALT_DB"
+# Browser uploads larger than this are refused (CONTRACT § 1.4); the CLI imports any size.
+# Must equal `server.maxUploadSize` in .streamlit/config.toml, which Streamlit counts in MiB.
+UPLOAD_LIMIT_MB = 50
 
 _SQL_TYPES = {
     ColumnType.DATE: "DATE",
@@ -59,6 +62,17 @@ def refusal_log_path(db_path: Path) -> Path:
 
 def lock_path(db_path: Path) -> Path:
     return db_path.with_suffix(".lock")
+
+
+def temp_store_prefix(db_path: Path) -> str:
+    """Name prefix of the copies a write works on (`.vielfalt.duckdb.<random>.tmp`)."""
+    return f".{db_path.name}."
+
+
+def staging_dir_prefix(db_path: Path) -> str:
+    """Name prefix of an import's scratch directory beside the store; the pid tells whether the
+    importing process is still alive, so a killed import's leftovers can be removed."""
+    return f".{db_path.name}.staging-{os.getpid()}-"
 
 
 def table_ddl(source: Source) -> str:
@@ -121,6 +135,91 @@ def open_store(db_path: Path) -> Iterator[duckdb.DuckDBPyConnection]:
         yield con
     finally:
         con.close()
+
+
+@contextmanager
+def open_current(db_path: Path) -> Iterator[duckdb.DuckDBPyConnection]:
+    """Like open_store, but always reads the file as it is now.
+
+    `duckdb.connect(path)` returns the instance already open in this process, which still shows
+    the file as it was before the last import replaced it. A private in-memory connection that
+    attaches the file read-only sees the current file (used right after a write, e.g. to show
+    what the store holds now). Tables are reachable unqualified, as with open_store.
+    """
+    if not db_path.exists():
+        raise StoreError(f"{db_path}: no store here yet (run `python -m metrics demo` or import)")
+    con = duckdb.connect(":memory:")
+    try:
+        try:
+            con.execute("ATTACH ? AS current_store (READ_ONLY)", [str(db_path)])
+        except duckdb.Error as error:
+            raise StoreError(f"{db_path}: cannot be opened as a store ({error})") from None
+        check_schema(con, db_path, catalog="current_store")
+        con.execute("USE current_store")
+        yield con
+    finally:
+        con.close()
+
+
+def coverage_sql(source: Source) -> str:
+    """SQL for the coverage value of a row: what an import of this row replaces, as shown to the
+    user and accepted by ``ingest.delete_coverage`` (personnel: 'TT.MM.JJJJ', else the year)."""
+    if source.kind == "applications":
+        return "CAST(year(application_date) AS VARCHAR)"
+    if source.kind == "personnel":
+        return "strftime(reporting_date, '%d.%m.%Y')"
+    return "CAST(wave AS VARCHAR)"
+
+
+def coverage_order_sql(source: Source) -> str:
+    """Chronological order of coverage values (the text form of dates does not sort)."""
+    if source.kind == "applications":
+        return "year(application_date)"
+    return source.coverage_column
+
+
+COVERAGE_SUMMARY_COLUMNS = ("kind", "coverage", "rows")
+
+
+def coverage_summary(db_path: Path) -> pd.DataFrame:
+    """What the store holds: one row per kind and coverage value (reporting date, application
+    year, survey wave) with its number of rows, oldest first within a kind. Empty without store."""
+    if not db_path.exists():
+        return _empty_frame(COVERAGE_SUMMARY_COLUMNS)
+    selects = " UNION ALL ".join(
+        f"SELECT {i} AS kind_order, {_literal(source.kind)} AS kind, {coverage_sql(source)} "
+        f"AS coverage, min({coverage_order_sql(source)})::VARCHAR AS sort_key, count(*) AS rows "
+        f"FROM {source.table} GROUP BY coverage"
+        for i, source in enumerate(SOURCES)
+    )
+    with open_current(db_path) as con:
+        frame = con.execute(
+            f"SELECT kind, coverage, rows FROM ({selects}) ORDER BY kind_order, sort_key"
+        ).df()
+    frame["rows"] = frame["rows"].astype("int64")
+    return frame
+
+
+def survey_waves(db_path: Path) -> pd.DataFrame:
+    """Per survey wave: respondents in the store and the invited count (None if not given)."""
+    columns = ("wave", "respondents", "invited")
+    if not db_path.exists():
+        return _empty_frame(columns)
+    with open_current(db_path) as con:
+        frame = con.execute(
+            """SELECT wave, coalesce(r.respondents, 0) AS respondents, i.invited
+            FROM (SELECT wave, count(*) AS respondents FROM survey_responses GROUP BY wave) r
+            FULL JOIN survey_invited i USING (wave) ORDER BY wave"""
+        ).df()
+    return frame.astype({"wave": "int64", "respondents": "int64", "invited": "Int64"})
+
+
+def _literal(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
+def _empty_frame(columns: tuple[str, ...]) -> pd.DataFrame:
+    return pd.DataFrame({column: pd.Series(dtype=object) for column in columns})
 
 
 @dataclass(frozen=True)

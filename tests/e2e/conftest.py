@@ -1,4 +1,4 @@
-"""Real-browser fixtures: `streamlit run` on a free loopback port, Debian's Chromium via Playwright."""
+"""Real-browser fixtures: `streamlit run` on a loopback port, Debian's Chromium via Playwright."""
 
 from __future__ import annotations
 
