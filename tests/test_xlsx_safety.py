@@ -1,0 +1,226 @@
+"""XLSX files are zips of XML: entity expansion (billion laughs), external entities (XXE) and zip
+bombs are refused cleanly (ImportRefused, no hang, no traceback), by two independent layers: a
+scan for DTDs before parsing, and openpyxl's defusedxml/lxml parsers themselves."""
+
+from __future__ import annotations
+
+import hashlib
+import resource
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import openpyxl.xml
+import openpyxl.xml.functions
+import pytest
+
+from metrics import ingest, store
+from metrics.ingest import ImportRefused, import_files
+
+CONTENT_TYPES = (
+    '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+    '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+    '<Default Extension="rels" '
+    'ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
+    '<Default Extension="xml" ContentType="application/xml"/>'
+    '<Override PartName="/xl/workbook.xml" ContentType="application/'
+    'vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>'
+    '<Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/'
+    'vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/></Types>'
+)
+ROOT_RELS = (
+    '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+    '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+    '<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/'
+    'relationships/officeDocument" Target="xl/workbook.xml"/></Relationships>'
+)
+WORKBOOK_RELS = (
+    '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+    '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+    '<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/'
+    'relationships/worksheet" Target="worksheets/sheet1.xml"/></Relationships>'
+)
+# ten levels of ten: 10^9 "ha" if expanded
+BILLION_LAUGHS = (
+    '<!DOCTYPE x [<!ENTITY l0 "ha">'
+    + "".join(f'<!ENTITY l{i} "{f"&l{i - 1};" * 10}">' for i in range(1, 10))
+    + "]>"
+)
+
+
+def workbook_xml(dtd: str = "", sheet_name: str = "Daten") -> str:
+    return (
+        f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>{dtd}'
+        '<workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" '
+        'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships">'
+        f'<sheets><sheet name="{sheet_name}" sheetId="1" r:id="rId1"/></sheets></workbook>'
+    )
+
+
+def sheet_xml(dtd: str = "", invited: str = "10") -> str:
+    def text(value: str) -> str:
+        return f'<c t="inlineStr"><is><t>{value}</t></is></c>'
+
+    return (
+        f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>{dtd}'
+        '<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>'
+        f'<row r="1">{text("Befragungsjahr")}{text("Eingeladene")}</row>'
+        f'<row r="2"><c><v>2025</v></c>{text(invited)}</row></sheetData></worksheet>'
+    )
+
+
+def write_xlsx(path: Path, workbook: str, sheet: str) -> Path:
+    """An XLSX made by hand, part by part, so that the attack is exactly what we wrote."""
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("[Content_Types].xml", CONTENT_TYPES)
+        archive.writestr("_rels/.rels", ROOT_RELS)
+        archive.writestr("xl/workbook.xml", workbook)
+        archive.writestr("xl/_rels/workbook.xml.rels", WORKBOOK_RELS)
+        archive.writestr("xl/worksheets/sheet1.xml", sheet)
+    return path
+
+
+@pytest.fixture
+def db(tmp_path: Path) -> Path:
+    return tmp_path / "store" / "vielfalt.duckdb"
+
+
+@pytest.fixture
+def secret_file(tmp_path: Path) -> Path:
+    path = tmp_path / "etc-passwd"
+    path.write_text("GEHEIM-XXE-MARKER")
+    return path
+
+
+def attacks(tmp_path: Path, secret_file: Path) -> dict[str, Path]:
+    xxe = f'<!DOCTYPE x [<!ENTITY xxe SYSTEM "file://{secret_file}">]>'
+    return {
+        "laughs in the sheet": write_xlsx(
+            tmp_path / "a1.xlsx", workbook_xml(), sheet_xml(BILLION_LAUGHS, "&l9;")
+        ),
+        "laughs in the workbook": write_xlsx(
+            tmp_path / "a2.xlsx", workbook_xml(BILLION_LAUGHS, "&l9;"), sheet_xml()
+        ),
+        "xxe in the sheet": write_xlsx(
+            tmp_path / "a3.xlsx", workbook_xml(), sheet_xml(xxe, "&xxe;")
+        ),
+        "xxe in the workbook": write_xlsx(
+            tmp_path / "a4.xlsx", workbook_xml(xxe, "&xxe;"), sheet_xml()
+        ),
+    }
+
+
+def test_openpyxl_parses_with_defusedxml() -> None:
+    assert openpyxl.xml.DEFUSEDXML is True
+    # worksheets and shared strings are read with iterparse: defusedxml's, which forbids entities
+    assert openpyxl.xml.functions.iterparse.__module__.startswith("defusedxml")
+    if openpyxl.xml.LXML:
+        # the other parts go through lxml with entity resolution switched off
+        root = openpyxl.xml.functions.fromstring(b'<!DOCTYPE r [<!ENTITY e "EXPANDED">]><r>&e;</r>')
+        assert "EXPANDED" not in (root.text or "")
+
+
+def test_a_hand_made_workbook_imports(tmp_path: Path, db: Path) -> None:
+    path = write_xlsx(tmp_path / "ok.xlsx", workbook_xml(), sheet_xml())
+    [result] = import_files([path], db, kind="survey_invited")
+    assert result.rows == 1
+    with store.open_store(db) as con:
+        assert con.execute("SELECT * FROM survey_invited").fetchall() == [(2025, 10)]
+
+
+@pytest.mark.parametrize("scan_first", [True, False], ids=["dtd-scan", "parsers-alone"])
+def test_entity_attacks_are_refused_cleanly(
+    tmp_path: Path,
+    db: Path,
+    secret_file: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    scan_first: bool,
+) -> None:
+    if not scan_first:
+        # the second layer on its own: openpyxl's parsers must refuse too
+        monkeypatch.setattr(ingest, "_declares_entities", lambda *_args: False)
+    for attack, path in attacks(tmp_path, secret_file).items():
+        with pytest.raises(ImportRefused) as caught:
+            import_files([path], db, kind="survey_invited")
+        report = caught.value.report("de")
+        assert "XML-Entitäten" in report, (attack, report)
+        assert "GEHEIM" not in report
+        assert not db.exists(), attack
+    log = store.refusal_log_path(db).read_text(encoding="utf-8")
+    assert "GEHEIM" not in log
+
+
+def test_billion_laughs_neither_hangs_nor_eats_memory(tmp_path: Path, db: Path) -> None:
+    """In a child process capped at 1 GiB and 60 s: a regression (entities expanded) fails the
+    test instead of taking the machine down."""
+    path = write_xlsx(tmp_path / "bomb.xlsx", workbook_xml(), sheet_xml(BILLION_LAUGHS, "&l9;"))
+
+    def limit_memory() -> None:
+        resource.setrlimit(resource.RLIMIT_AS, (1024**3 * 2, 1024**3 * 2))
+
+    monkey_free = [
+        sys.executable,
+        "-c",
+        (
+            "import sys; import metrics.ingest as i;"
+            " i._declares_entities = lambda *a: False;"  # the parsers alone must hold
+            " from metrics.__main__ import main; sys.exit(main(sys.argv[1:]))"
+        ),
+        "import",
+        "--db",
+        str(db),
+        "--kind",
+        "survey_invited",
+        str(path),
+    ]
+    completed = subprocess.run(
+        monkey_free,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        preexec_fn=limit_memory,
+        cwd=Path(__file__).resolve().parents[1],
+    )
+    assert completed.returncode == 1, completed.stderr
+    assert "XML-Entitäten" in completed.stderr
+    assert "Traceback" not in completed.stderr
+    assert not db.exists()
+
+
+def test_zip_bomb_is_refused_before_unpacking(
+    tmp_path: Path, db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # 8 MiB of one character packs to a few KB; thresholds scaled down to keep the test fast
+    monkeypatch.setattr(ingest, "_XLSX_RATIO_FLOOR_BYTES", 1024 * 1024)
+    padding = "<!-- " + "x" * (8 * 1024 * 1024) + " -->"
+    path = write_xlsx(tmp_path / "zip.xlsx", workbook_xml(), sheet_xml() + padding)
+    assert path.stat().st_size < 100_000
+    with pytest.raises(ImportRefused) as caught:
+        import_files([path], db, kind="survey_invited")
+    assert "würde entpackt 9 MB groß" in caught.value.report("de")
+    monkeypatch.setattr(ingest, "XLSX_MAX_UNPACKED_BYTES", 1024)
+    plain = write_xlsx(tmp_path / "plain.xlsx", workbook_xml(), sheet_xml())
+    with pytest.raises(ImportRefused, match="Unpacked"):
+        import_files([plain], db, kind="survey_invited")
+
+
+@pytest.mark.parametrize("content", [b"", b"not a zip", b"PK\x03\x04broken", b"\x00" * 100])
+def test_files_that_are_no_xlsx_are_refused(tmp_path: Path, db: Path, content: bytes) -> None:
+    path = tmp_path / "kaputt.xlsx"
+    path.write_bytes(content)
+    with pytest.raises(ImportRefused) as caught:
+        import_files([path], db)
+    assert caught.value.file_name == "kaputt.xlsx"
+    assert not db.exists()
+
+
+def test_a_refused_xlsx_leaves_an_existing_store_byte_identical(
+    tmp_path: Path, db: Path, secret_file: Path
+) -> None:
+    import_files([write_xlsx(tmp_path / "ok.xlsx", workbook_xml(), sheet_xml())], db)
+    before = hashlib.sha256(db.read_bytes()).hexdigest()
+    for path in attacks(tmp_path, secret_file).values():
+        with pytest.raises(ImportRefused):
+            import_files([path], db)
+    assert hashlib.sha256(db.read_bytes()).hexdigest() == before
