@@ -1332,6 +1332,8 @@ def _hidden_reason(
     counts: _Counts, measure: Measure, rules: DisclosureRules, forced: set[str], category: str
 ) -> Reason:
     sensitive = measure.sensitive
+    if not count_passes(counts.num, sensitive=sensitive, rules=rules) and not measure.is_share:
+        return Reason.SMALL_COUNT
     if not population_passes(counts.den, parents=(), rules=rules):
         return Reason.SMALL_POPULATION
     if not count_passes(counts.num, sensitive=sensitive, rules=rules):
@@ -1921,11 +1923,11 @@ def _target(settings: Settings, kpi: Kpi, full_id: str, view: View) -> float | N
     if kpi.target_key is None:
         return None
     targets = settings.target_table
-    if full_id in targets:
-        return targets[full_id]
     if view is not None and full_id == kpi.id and f"{kpi.id}.{view}" in targets:
         # a carrier's own figure: the target of its per-carrier variant (sb_quota: legal 5 %)
         return targets[f"{kpi.id}.{view}"]
+    if full_id in targets:
+        return targets[full_id]
     return targets.get(kpi.target_key)
 
 
@@ -2313,7 +2315,11 @@ def kpi_trend(
     columns = ["year", "value", "target", "suppressed", "label"]
     if kpi.source == "survey":
         columns.append("wave")
-    return pd.DataFrame(rows, columns=columns)
+    trend = pd.DataFrame(rows, columns=columns)
+    trend["value"] = trend["value"].astype("float64")
+    if kpi.source == "survey":
+        trend["wave"] = trend["wave"].astype("Int64")
+    return trend
 
 
 BREAKDOWN_COLUMNS = [
@@ -2500,7 +2506,9 @@ def sb_quota_table(
                     "label": None if shown else suppressed_label(k),
                 }
             )
-        tables[view] = SbQuotaTable(view, value, pd.DataFrame(rows, columns=SB_MONTH_COLUMNS))
+        months = pd.DataFrame(rows, columns=SB_MONTH_COLUMNS)
+        months = months.astype({"places": "Int64", "filled_places": "Int64"})
+        tables[view] = SbQuotaTable(view, value, months)
     return tables
 
 

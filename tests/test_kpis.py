@@ -1,0 +1,623 @@
+"""KPI registry and engine: every KPI of CONTRACT § 2 on small stores with hand-computed values.
+
+Stores are built from raw German exports through the real importer (tests/kpi_stores.py). The
+definition tests use k = 3 (the smallest allowed) so that the small groups stay visible; the
+disclosure tests use the contract's k = 5 / 10.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from metrics import kpis
+from metrics.store import open_store
+from metrics.survey import wilson_interval
+from tests.exports import survey_answer
+from tests.kpi_stores import (
+    applicants,
+    build_reference_store,
+    build_store,
+    persons,
+    settings_with,
+)
+
+K3 = settings_with(3, 3)
+DEFAULT = settings_with(5, 10)
+
+CONTRACT_IDS = (
+    "headcount",
+    "women_share",
+    "women_leadership_share",
+    "women_leadership_share_by_level",
+    "women_deputy_share",
+    "leadership_representation_index",
+    "underrepresentation",
+    "part_time_share",
+    "part_time_share_women",
+    "part_time_share_men",
+    "women_share_of_part_time",
+    "part_time_leadership_share",
+    "mobile_work_share",
+    "parental_leave_men_share",
+    "sb_headcount_share",
+    "sb_quota",
+    "sb_applicant_share",
+    "sb_invite_rate",
+    "women_share_applicants",
+    "women_share_hires",
+    "migration_background_share",
+    "immigration_history_share",
+    "survey_response_rate",
+)
+
+
+@pytest.fixture(scope="module")
+def reference_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return build_reference_store(tmp_path_factory.mktemp("reference"))
+
+
+def compute(db: Path, year: int = 2024, carrier: str | None = None, settings=K3):
+    with open_store(db) as con:
+        return kpis.compute_kpis(con, year, carrier, settings)
+
+
+def shown(value: kpis.KpiValue) -> tuple:
+    """(value rounded as in the JSON, numerator, denominator, suppressed)."""
+    entry = value.to_json()
+    return (entry["value"], entry["numerator"], entry["denominator"], entry["suppressed"])
+
+
+# --- registry ------------------------------------------------------------------------------------
+
+
+def test_registry_is_consistent():
+    kpis.validate_registry()
+
+
+def test_every_contract_kpi_is_registered_once_with_both_languages():
+    assert set(CONTRACT_IDS) == set(kpis.KPI_IDS)
+    for kpi in kpis.REGISTRY:
+        assert kpi.label("de") != kpi.label("en") or kpi.id == "headcount"
+        assert kpi.definition("de") and kpi.definition("en")
+        assert kpi.kind in kpis.KINDS and kpi.unit in kpis.UNITS
+
+
+def test_sensitivity_classes_follow_the_contract():
+    sensitive = {kpi.id for kpi in kpis.REGISTRY if kpi.sensitive}
+    assert sensitive == {
+        "sb_headcount_share",
+        "sb_quota",
+        "sb_applicant_share",
+        "sb_invite_rate",
+        "migration_background_share",
+        "immigration_history_share",
+    }
+
+
+def test_survey_kpis_break_down_by_leadership_and_gender_only():
+    for kpi in kpis.REGISTRY:
+        if kpi.source == "survey":
+            assert set(kpi.breakdowns) <= {"leadership", "gender"}
+            assert not kpi.carrier_view
+        else:
+            assert set(kpi.breakdowns) <= set(kpis.DIMENSIONS)
+
+
+def test_validate_registry_reports_a_missing_contract_target():
+    settings = settings_with()
+    without = type(settings)(
+        k_ordinary=5,
+        k_sensitive=10,
+        targets=tuple(item for item in settings.targets if item[0] != "sb_quota.BA"),
+        levy_rates=settings.levy_rates,
+        benchmarks=settings.benchmarks,
+    )
+    with pytest.raises(ValueError, match=r"sb_quota\.BA"):
+        kpis.validate_registry(without)
+
+
+def test_variant_ids_and_labels():
+    assert kpis.variant_ids(kpis.KPIS["headcount"]) == [
+        "headcount.BA", "headcount.Kommune", "headcount.w", "headcount.m", "headcount.d",
+        "headcount.x", "headcount.Tarif", "headcount.Beamte", "headcount.Ausbildung",
+    ]  # fmt: skip
+    assert kpis.variant_ids(kpis.KPIS["sb_quota"], carrier="BA") == []
+    assert kpis.kpi_label("women_leadership_share_by_level.Teamleitung") == (
+        "Frauenanteil je Führungsebene – Teamleitung"
+    )
+    assert kpis.kpi_label("sb_invite_rate.others", "en") == (
+        "Interview rate of severely disabled applicants – other applicants"
+    )
+
+
+# --- every KPI on the reference store (k = 3) -----------------------------------------------------
+
+
+def test_every_kpi_of_the_all_carrier_view(reference_db):
+    values = compute(reference_db)
+    expected = {
+        # persons at 31.12.2024: a6 + b4 + c3 + d3 + e3 + f3 (BA 22) + g5 + h4 + i3 (Kommune 12)
+        "headcount": (34, 34, None, False),
+        "headcount.BA": (22, 22, None, False),
+        "headcount.Kommune": (12, 12, None, False),
+        "headcount.w": (21, 21, None, False),  # a6 + b4 + d3 + f3 + g5
+        "headcount.m": (13, 13, None, False),  # c3 + e3 + h4 + i3
+        "headcount.d": (0, 0, None, False),
+        "headcount.x": (0, 0, None, False),
+        "headcount.Tarif": (24, 24, None, False),  # a6 + b4 + c3 + e3 + g5 + i3
+        "headcount.Beamte": (7, 7, None, False),  # d3 + h4
+        "headcount.Ausbildung": (3, 3, None, False),  # f3
+        # staff (without trainees f): women a6 + b4 + d3 + g5 = 18, men 13 -> 18 / 31
+        "women_share": (58.06, 18, 31, False),
+        # leaders: d3 women (TL), c3 men (TL), h4 men (BL) -> 3 / 10
+        "women_leadership_share": (30.0, 3, 10, False),
+        "women_leadership_share_by_level": (30.0, 3, 10, False),
+        "women_leadership_share_by_level.Teamleitung": (50.0, 3, 6, False),  # d3 / (d3 + c3)
+        "women_leadership_share_by_level.Bereichsleitung": (0.0, 0, 4, False),  # 0 / h4
+        # nobody in management: an empty population is null, not suppressed
+        "women_leadership_share_by_level.Geschäftsführung": (None, 0, 0, False),
+        "women_deputy_share": (62.5, 5, 8, False),  # deputies g5 women, i3 men -> 5 / 8
+        # (3 / 10) / (18 / 31) = 93 / 180 = 0.5166…; numerator/denominator are the two shares
+        "leadership_representation_index": (0.52, 30.0, 58.06, False),
+        "underrepresentation": (None, None, None, False),
+        # active staff (not e on leave, not trainees f): a6 b4 c3 d3 g5 h4 i3 = 28;
+        # part time (hours < full time): b4 (19.5/39) + g5 (20/39) + i3 (30/39) = 12
+        "part_time_share": (42.86, 12, 28, False),
+        "part_time_share_women": (50.0, 9, 18, False),  # (b4 + g5) / (a6 + b4 + d3 + g5)
+        "part_time_share_men": (30.0, 3, 10, False),  # i3 / (c3 + h4 + i3)
+        "women_share_of_part_time": (75.0, 9, 12, False),  # (b4 + g5) / 12
+        "part_time_leadership_share": (0.0, 0, 10, False),  # leaders c3 d3 h4 all full time
+        # mobile work or telework among the 28 active: a6 + c3 + d3 + g5 + i3 = 20
+        "mobile_work_share": (71.43, 20, 28, False),
+        "mobile_work_share.w": (77.78, 14, 18, False),  # (a6 + d3 + g5) / 18
+        "mobile_work_share.m": (60.0, 6, 10, False),  # (c3 + i3) / 10
+        "parental_leave_men_share": (100.0, 3, 3, False),  # e3 men, no women on Elternzeit
+        # disabled or equal status: b4 + e3 + h4 = 11 of all 34 (trainees included)
+        "sb_headcount_share": (32.35, 11, 34, False),
+        # one snapshot: places = 34 − 3 trainees = 31 (e on leave is not replaced: still a
+        # place); filled = b4 + e3 + h4 = 11 (weight 1) -> 11 / 31
+        "sb_quota": (35.48, 11, 31, False),
+        "sb_quota.BA": (36.84, 7, 19, False),  # (b4 + e3) / (22 − 3)
+        "sb_quota.Kommune": (33.33, 4, 12, False),  # h4 / 12
+        # applicants: P3 Q3 R6 S4 T6 U3 = 25; disclosed P3 + Q3 + U3 = 9
+        "sb_applicant_share": (36.0, 9, 25, False),
+        "sb_invite_rate": (66.67, 6, 9, False),  # invited P3 + U3 of 9
+        "sb_invite_rate.others": (75.0, 12, 16, False),  # R6 (hired) + T6 of R6 S4 T6
+        # latest gender: women P3 R6 U3 (June: w) = 12 of 25
+        "women_share_applicants": (48.0, 12, 25, False),
+        "women_share_hires": (100.0, 6, 6, False),  # R6, all women
+        # survey 2024: yes 3 + 2 = 5, no 8, undetermined 3 + 1 -> 5 / 13
+        "migration_background_share": (38.46, 5, 13, False),
+        # yes 3 + 1 = 4, no 2 + 8 = 10, undetermined 3 -> 4 / 14
+        "immigration_history_share": (28.57, 4, 14, False),
+        "survey_response_rate": (42.5, 17, 40, False),  # 17 respondents of 40 invited
+    }
+    assert {kpi_id: shown(value) for kpi_id, value in values.items()} == expected
+
+
+def test_targets_come_from_the_settings(reference_db):
+    values = compute(reference_db)
+    targets = {kpi_id: value.target for kpi_id, value in values.items() if value.target}
+    assert targets == {
+        "women_leadership_share": 50,
+        "women_leadership_share_by_level": 50,
+        "women_leadership_share_by_level.Teamleitung": 50,
+        "women_leadership_share_by_level.Bereichsleitung": 50,
+        "women_leadership_share_by_level.Geschäftsführung": 50,
+        "leadership_representation_index": 1.0,
+        "sb_quota": 9,
+        "sb_quota.BA": 5,
+        "sb_quota.Kommune": 5,
+        "sb_applicant_share": 4.5,
+    }
+    # in a carrier's own view its quota is the legal one
+    assert compute(reference_db, carrier="Kommune")["sb_quota"].target == 5
+
+
+def test_sb_quota_carries_the_legal_extras(reference_db):
+    quota = compute(reference_db)["sb_quota"].to_json()
+    # average places 31 (20 to < 40): one mandatory place per month (§ 154(1)); 11 filled
+    assert {
+        key: quota[key]
+        for key in quota
+        if key not in ("value", "numerator", "denominator", "target", "suppressed", "unit")
+    } == {
+        "months_covered": 1,
+        "approximation": True,  # a single snapshot stands for the year
+        "mandatory_place_months": 1,
+        "unfilled_place_months": 0,
+        "levy_eur": 0,
+    }
+
+
+def test_survey_shares_carry_wave_interval_and_response_rate(reference_db):
+    migration = compute(reference_db)["migration_background_share"]
+    low, high = wilson_interval(5, 13)
+    assert migration.extra["wave"] == 2024
+    assert migration.extra["ci_low"] == pytest.approx(low * 100)
+    assert migration.extra["ci_high"] == pytest.approx(high * 100)
+    assert migration.extra["ci_low"] < migration.value < migration.extra["ci_high"]
+    assert migration.extra["response_rate"] == pytest.approx(42.5)  # 17 / 40
+    assert migration.to_json()["ci_low"] == round(low * 100, 2)
+
+
+def test_underrepresentation_areas(reference_db):
+    areas = compute(reference_db)["underrepresentation"].extra["areas"]
+    assert areas == [
+        # A 11: women d3, men h4 -> N = 7 odd, difference 1: not under-represented
+        {"dimension": "pay_group", "area": "A 11", "underrepresented": None},
+        # E 9b: women a6 b4 g5 = 15, men e3 i3 = 6 -> men under-represented
+        {"dimension": "pay_group", "area": "E 9b", "underrepresented": "m"},
+        # E 11: men c3 only -> N = 3 odd, difference 3 -> women under-represented
+        {"dimension": "pay_group", "area": "E 11", "underrepresented": "w"},
+        {"dimension": "leadership", "area": "Teamleitung", "underrepresented": None},  # 3 / 3
+        {"dimension": "leadership", "area": "Bereichsleitung", "underrepresented": "w"},  # 0 / 4
+    ]
+
+
+# --- carrier views ------------------------------------------------------------------------------
+
+
+def test_carrier_view_restricts_personnel_and_applications(reference_db):
+    ba = compute(reference_db, carrier="BA")
+    kommune = compute(reference_db, carrier="Kommune")
+    # personnel: BA staff women a6 + b4 + d3 = 13, men c3 + e3 = 6
+    assert shown(ba["women_share"]) == (68.42, 13, 19, False)
+    assert shown(kommune["women_share"]) == (41.67, 5, 12, False)  # g5 / (g5 + h4 + i3)
+    assert shown(ba["headcount"]) == (22, 22, None, False)
+    # applications: BA view = P3 R6 S4 U3 (their BA application only) = 16 applicants
+    assert shown(ba["sb_applicant_share"]) == (18.75, 3, 16, False)  # P3
+    # U's gender in the BA view is that of their BA application (m): women P3 + R6 = 9
+    assert shown(ba["women_share_applicants"]) == (56.25, 9, 16, False)
+    # Kommune view = Q3 + U3; U counts in both views, T (no carrier) in neither
+    assert shown(kommune["women_share_applicants"]) == (50.0, 3, 6, False)  # U3 (June: w)
+    # BA others: R6 S4 U3 = 13 not disclosing in BA, invited R6 -> 6 / 13
+    assert shown(ba["sb_invite_rate.others"]) == (46.15, 6, 13, False)
+
+
+def test_carrier_view_leaves_out_survey_kpis_and_carrier_variants(reference_db):
+    ba = compute(reference_db, carrier="BA")
+    assert not {"migration_background_share", "immigration_history_share",
+                "survey_response_rate"} & set(ba)  # fmt: skip
+    assert not {"headcount.BA", "headcount.Kommune", "sb_quota.BA", "sb_quota.Kommune"} & set(ba)
+    assert "women_leadership_share_by_level.Teamleitung" in ba
+    assert set(ba) == set(compute(reference_db, carrier="Kommune"))
+
+
+def test_empty_population_is_null_and_not_suppressed(reference_db):
+    kommune = compute(reference_db, carrier="Kommune")
+    for kpi_id in ("women_share_hires", "sb_invite_rate.others", "parental_leave_men_share",
+                   "women_leadership_share_by_level.Teamleitung"):  # fmt: skip
+        value = kommune[kpi_id]
+        assert value.value is None and not value.suppressed and value.label is None, kpi_id
+        assert value.to_json()["value"] is None
+
+
+def test_year_without_a_snapshot_has_no_personnel_figures(tmp_path):
+    db = build_store(tmp_path, applications=applicants("A", 12, date="01.02.2023"))
+    values = compute(db, 2023)
+    assert values["headcount"].value is None and not values["headcount"].suppressed
+    assert values["women_share_applicants"].value == 100.0  # 12 women of 12
+
+
+def test_small_figures_are_suppressed_with_reason_and_label(reference_db):
+    # k = 3: the BA invite rate 3 / 3 leaves 0 not invited — 100 % reveals everyone
+    ba = compute(reference_db, carrier="BA")["sb_invite_rate"]
+    assert (ba.suppressed, ba.reason, ba.label) == (True, "small_remainder", "< 3")
+    assert shown(ba) == (None, None, None, True)
+    # the Kommune invite rate 3 / 6 passes alone, but all (6 / 9) − Kommune leaves
+    # 3 − 3 = 0 disclosing applicants not invited elsewhere: sensitive 0
+    kommune = compute(reference_db, carrier="Kommune")["sb_invite_rate"]
+    assert (kommune.suppressed, kommune.reason) == (True, "differencing")
+    # default k = 10 for disability: 11 / 34 passes, BA 7 (b4 + e3) does not
+    all_carriers = compute(reference_db, settings=DEFAULT)
+    assert shown(all_carriers["sb_headcount_share"]) == (32.35, 11, 34, False)
+    ba_default = compute(reference_db, carrier="BA", settings=DEFAULT)["sb_headcount_share"]
+    assert (ba_default.suppressed, ba_default.reason, ba_default.label) == (
+        True, "small_count", "< 10",
+    )  # fmt: skip
+    assert ba_default.to_json() == {
+        "value": None, "numerator": None, "denominator": None, "target": None,
+        "suppressed": True, "unit": "%", "label": "< 10", "reason": "small_count",
+    }  # fmt: skip
+
+
+def test_leadership_representation_index_is_suppressed_with_a_share(reference_db):
+    # default k = 5: 3 women among 10 leaders fails, so the index cannot be shown either
+    values = compute(reference_db, settings=DEFAULT)
+    assert values["women_leadership_share"].suppressed
+    index = values["leadership_representation_index"]
+    assert index.suppressed and index.reason == values["women_leadership_share"].reason
+
+
+def test_diverse_and_not_stated_count_in_headcount_not_in_shares(tmp_path):
+    db = build_store(
+        tmp_path,
+        personnel=persons("w", 10, gender="w", carrier="BA")
+        + persons("m", 10, gender="m", carrier="BA")
+        + persons("d", 5, gender="d", carrier="BA")
+        + persons("x", 5, gender="x", carrier="BA"),
+    )
+    values = compute(db, settings=DEFAULT)
+    assert shown(values["headcount"]) == (30, 30, None, False)
+    assert [shown(values[f"headcount.{g}"])[0] for g in "wmdx"] == [10, 10, 5, 5]
+    assert shown(values["women_share"]) == (50.0, 10, 20, False)  # 10 / (10 + 10)
+    # part time is over all active staff, any gender: 0 of 30
+    assert shown(values["part_time_share"]) == (0.0, 0, 30, False)
+
+
+# --- BGleiG § 3 Nr. 9 -------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("women", "men", "expected"),
+    [
+        (4, 6, "w"),  # N = 10 even: W < M
+        (6, 4, "m"),
+        (5, 5, None),
+        (4, 5, None),  # N = 9 odd, difference 1: the closest balance possible
+        (5, 4, None),
+        (3, 6, "w"),  # N = 9 odd, difference 3
+        (6, 3, "m"),
+        (0, 1, None),  # N = 1: difference 1
+        (0, 2, "w"),  # N = 2 even
+        (1, 4, "w"),  # N = 5 odd, difference 3
+        (0, 0, None),
+    ],
+)
+def test_bgleig_odd_n_rule(women, men, expected):
+    assert kpis.underrepresented(women, men) == expected
+
+
+def test_underrepresentation_table_per_pay_group_and_level(tmp_path):
+    db = build_store(
+        tmp_path,
+        personnel=persons("a", 4, gender="w", pay_group="E 9b")
+        + persons("b", 6, gender="m", pay_group="E 9b")  # N = 10 even, 4 < 6
+        + persons("c", 4, gender="w", pay_group="E 10")
+        + persons("e", 5, gender="m", pay_group="E 10")  # N = 9 odd, difference 1
+        + persons("f", 3, gender="w", pay_group="E 11", leadership="Teamleitung")
+        + persons("g", 6, gender="m", pay_group="E 11", leadership="Teamleitung")  # 9, diff 3
+        + persons("h", 2, gender="m", pay_group="E 15", leadership="Geschäftsführung"),
+    )
+    with open_store(db) as con:
+        table = kpis.underrepresentation_table(con, 2024, settings=K3)
+    rows = table.set_index(["dimension", "area"])
+    assert rows.loc[("pay_group", "E 9b"), "underrepresented"] == "w"
+    assert pd.isna(rows.loc[("pay_group", "E 10"), "underrepresented"])
+    assert rows.loc[("pay_group", "E 11"), "underrepresented"] == "w"
+    assert rows.loc[("leadership", "Teamleitung"), "underrepresented"] == "w"
+    assert (rows.loc[("pay_group", "E 9b"), "women"], rows.loc[("pay_group", "E 9b"), "men"]) == (
+        4, 6,
+    )  # fmt: skip
+    # 2 persons: fewer than k = 3, neither counted nor assessed (the flag would say their gender)
+    management = rows.loc[("leadership", "Geschäftsführung")]
+    assert bool(management["suppressed"]) and not bool(management["assessed"])
+    assert pd.isna(management["underrepresented"]) and management["label"] == "< 3"
+
+
+# --- sb_quota disclosure rule -------------------------------------------------------------------
+
+
+def sb_month(date: str, disabled: int, others: int, carrier: str = "BA") -> list[list[str]]:
+    prefix = f"{carrier}{date[3:5]}"
+    return persons(f"{prefix}sb", disabled, date, carrier=carrier,
+                   disability="schwerbehindert") + persons(f"{prefix}o", others, date,
+                                                           carrier=carrier)  # fmt: skip
+
+
+def test_sb_quota_needs_k_in_every_month(tmp_path):
+    # January 10 disabled + 10 others, February 9 + 11: February fails k = 10
+    db = build_store(
+        tmp_path, personnel=sb_month("31.01.2024", 10, 10) + sb_month("29.02.2024", 9, 11)
+    )
+    quota = compute(db, settings=DEFAULT)["sb_quota"]
+    assert (quota.suppressed, quota.reason, quota.label) == (True, "small_count", "< 10")
+    assert quota.extra == {"months_covered": 2, "approximation": False}
+    with open_store(db) as con:
+        table = kpis.sb_quota_table(con, 2024, DEFAULT)[None]
+    months = table.months
+    assert months["month"].tolist() == [1, 2]
+    assert months["places"].tolist() == [20, pd.NA]  # 10 + 10 places in January
+    assert months["filled_places"].tolist() == [10, pd.NA]
+    assert months["suppressed"].tolist() == [False, True]
+    assert months["label"].tolist()[1] == "< 10"
+    assert table.kpi.suppressed
+
+
+def test_sb_quota_published_when_every_month_passes(tmp_path):
+    db = build_store(
+        tmp_path, personnel=sb_month("31.01.2024", 10, 10) + sb_month("29.02.2024", 10, 12)
+    )
+    quota = compute(db, settings=DEFAULT)["sb_quota"]
+    # (10 + 10) / (20 + 22) = 20 / 42 = 47.62 %; average places 21: Soll 1 × 2 months
+    assert shown(quota) == (47.62, 20, 42, False)
+    assert quota.extra["months_covered"] == 2 and quota.extra["approximation"] is False
+    assert quota.extra["mandatory_place_months"] == 2
+
+
+def test_sb_quota_of_a_carrier_needs_the_other_carrier_to_pass(tmp_path):
+    # BA passes; Kommune has 3 disabled: combined − BA would reveal them
+    db = build_store(
+        tmp_path,
+        personnel=sb_month("31.12.2024", 10, 10) + sb_month("31.12.2024", 3, 10, "Kommune"),
+    )
+    values = compute(db, settings=DEFAULT)
+    assert not values["sb_quota"].suppressed  # 13 and 20 pass
+    assert values["sb_quota.Kommune"].reason == "small_count"
+    assert values["sb_quota.BA"].reason == "differencing"
+
+
+# --- trend --------------------------------------------------------------------------------------
+
+
+def test_trend_over_the_years_with_target(tmp_path):
+    db = build_store(
+        tmp_path,
+        # 2023: 3 women and 6 men lead -> 3 / 9
+        personnel=persons("w", 6, "31.12.2023", gender="w")
+        + persons("m", 6, "31.12.2023", gender="m")
+        + persons("lw", 3, "31.12.2023", gender="w", leadership="Teamleitung")
+        + persons("lm", 6, "31.12.2023", gender="m", leadership="Teamleitung")
+        # 2024: 6 women and 6 men lead -> 6 / 12
+        + persons("w", 6, gender="w")
+        + persons("m", 6, gender="m")
+        + persons("lw", 6, gender="w", leadership="Teamleitung")
+        + persons("lm", 6, gender="m", leadership="Teamleitung"),
+        survey=[survey_answer("2024", "nein")] * 5 + [survey_answer("2024")] * 5,
+    )
+    with open_store(db) as con:
+        trend = kpis.kpi_trend(con, "women_leadership_share", settings=K3)
+        survey_trend = kpis.kpi_trend(con, "migration_background_share", settings=K3)
+        with pytest.raises(ValueError, match="no carrier view"):
+            kpis.kpi_trend(con, "migration_background_share", carrier="BA", settings=K3)
+    assert list(trend.columns) == ["year", "value", "target", "suppressed", "label"]
+    assert trend["year"].tolist() == [2023, 2024]
+    assert trend["value"].round(2).tolist() == [33.33, 50.0]
+    assert trend["target"].tolist() == [50, 50]
+    assert not trend["suppressed"].any()
+    # no wave up to 2023; 2024: 5 of 10 not German by birth
+    assert survey_trend["wave"].tolist() == [pd.NA, 2024]
+    assert survey_trend["value"].isna().tolist() == [True, False]
+    assert survey_trend["value"].iloc[1] == 50.0
+
+
+# --- breakdowns ---------------------------------------------------------------------------------
+
+
+def test_breakdown_with_complementary_suppression(tmp_path):
+    db = build_store(
+        tmp_path,
+        personnel=persons("a", 20, org_unit="Bereich 1")
+        + persons("b", 15, org_unit="Bereich 2")
+        + persons("c", 2, org_unit="Bereich 3"),
+    )
+    with open_store(db) as con:
+        table = kpis.kpi_breakdown(con, "headcount", 2024, "org_unit", settings=DEFAULT)
+    assert list(table.columns[:6]) == [
+        "category", "value", "numerator", "denominator", "suppressed", "label",
+    ]  # fmt: skip
+    rows = table.set_index("category")
+    # Bereich 3 (2 < 5) is hidden; alone it could be read off 37 − 20 − 15, so its smallest
+    # neighbour Bereich 2 is hidden too (2 + 15 ≥ 5)
+    assert rows.loc["Bereich 1", "value"] == 20
+    assert rows.loc["Bereich 3", "reason"] == "small_count"
+    assert rows.loc["Bereich 2", "reason"] == "complementary"
+    assert rows["label"].fillna("").tolist() == ["", "< 5", "< 5"]
+
+
+def test_breakdown_of_a_carrier_view_keeps_the_all_carrier_row_safe(tmp_path):
+    # under 30: BA 2 women + 6 men (2 < 5), Kommune 6 + 6; all carriers 8 + 12 passes
+    people = (
+        persons("a", 2, carrier="BA", gender="w", birth_year="2000")
+        + persons("b", 6, carrier="BA", gender="m", birth_year="2000")
+        + persons("c", 6, carrier="Kommune", gender="w", birth_year="2000")
+        + persons("d", 6, carrier="Kommune", gender="m", birth_year="2000")
+        + persons("e", 10, carrier="BA", gender="w", birth_year="1985")
+        + persons("f", 10, carrier="BA", gender="m", birth_year="1985")
+        + persons("g", 10, carrier="Kommune", gender="w", birth_year="1985")
+        + persons("h", 10, carrier="Kommune", gender="m", birth_year="1985")
+    )
+    db = build_store(tmp_path, personnel=people)
+    with open_store(db) as con:
+        frames = {
+            view: kpis.kpi_breakdown(con, "women_share", 2024, "age_band", view, DEFAULT).set_index(
+                "category"
+            )
+            for view in (None, "BA", "Kommune")
+        }
+    # all carriers: < 30 8 / 20, 30–44 20 / 40
+    assert frames[None].loc["< 30", ["numerator", "denominator"]].tolist() == [8, 20]
+    assert frames[None].loc["30–44", "value"] == 50.0
+    # BA < 30 fails; its partner 30–44 goes with it (else 30 − 10 … would reveal it)
+    assert frames["BA"].loc[["< 30", "30–44"], "suppressed"].all()
+    assert frames["BA"].loc["< 30", "reason"] == "small_count"
+    # Kommune < 30 passes alone, but all (8) − Kommune (6) would reveal BA's 2 women
+    assert frames["Kommune"].loc["< 30", "reason"] == "differencing"
+    assert frames["Kommune"].loc[["< 30", "30–44"], "suppressed"].all()
+    # empty categories are null and not suppressed
+    assert not frames[None].loc["≥ 55", "suppressed"]
+    assert pd.isna(frames[None].loc["≥ 55", "value"])
+
+
+def test_breakdown_refuses_dimensions_outside_the_catalogue(reference_db):
+    with open_store(reference_db) as con:
+        with pytest.raises(ValueError, match="cannot be broken down"):
+            kpis.kpi_breakdown(con, "women_share", 2024, "pay_group", settings=K3)
+        with pytest.raises(ValueError, match="cannot be broken down"):
+            kpis.kpi_breakdown(con, "migration_background_share", 2024, "age_band", settings=K3)
+        with pytest.raises(ValueError, match="no carrier view"):
+            kpis.kpi_breakdown(con, "migration_background_share", 2024, "gender", "BA", K3)
+        with pytest.raises(ValueError, match="unknown KPI"):
+            kpis.kpi_breakdown(con, "headcount.BA", 2024, "gender", settings=K3)
+
+
+def test_breakdown_of_survey_and_applicant_kpis(reference_db):
+    with open_store(reference_db) as con:
+        survey = kpis.kpi_breakdown(
+            con, "migration_background_share", 2024, "gender", settings=K3
+        ).set_index("category")
+        by_carrier = kpis.kpi_breakdown(
+            con, "sb_applicant_share", 2024, "carrier", settings=K3
+        ).set_index("category")
+    # women: yes 3 (M1), no 8; men: yes 2 (M2), no 0 (M5 undetermined): only 2 determinable;
+    # with the total (5 of 13) published, the women's 3 / 11 would give the men's 2 away
+    assert survey.loc["m", "reason"] == "small_population"
+    assert survey.loc["w", "reason"] == "complementary"
+    # nobody of gender d; x answered nothing determinable: empty, not suppressed
+    assert not survey.loc["d", "suppressed"] and not survey.loc["x", "suppressed"]
+    assert by_carrier.loc["BA", "value"] == 18.75
+    assert by_carrier.loc["Kommune", "reason"] == "small_remainder"  # 6 of 6 disclosed
+
+
+def test_breakdown_of_the_ratio(reference_db):
+    with open_store(reference_db) as con:
+        table = kpis.kpi_breakdown(
+            con, "leadership_representation_index", 2024, "carrier", settings=K3
+        ).set_index("category")
+    # BA: (3 / 6) / (13 / 19) = 0.73; Kommune: (0 / 4) / (5 / 12) = 0
+    assert table.loc["BA", "value"] == pytest.approx((3 / 6) / (13 / 19))
+    assert table.loc["Kommune", "value"] == 0.0
+
+
+# --- JSON and display ---------------------------------------------------------------------------
+
+
+def test_json_rounds_percents_and_nulls_what_is_suppressed():
+    value = kpis.KpiValue(
+        "women_share", 58.064516, 18, 31, None, False, None, 5, "%", {"ci_low": 40.123456}
+    )
+    assert value.to_json() == {
+        "value": 58.06,
+        "numerator": 18,
+        "denominator": 31,
+        "target": None,
+        "suppressed": False,
+        "unit": "%",
+        "ci_low": 40.12,
+    }
+
+
+@pytest.mark.parametrize(
+    ("value", "lang", "text"),
+    [
+        (kpis.KpiValue("x", 8.7312, 1, 2, None, False, None, 5, "%"), "de", "8,73 %"),
+        (kpis.KpiValue("x", 8.7312, 1, 2, None, False, None, 5, "%"), "en", "8.73 %"),
+        (kpis.KpiValue("x", 1050, 1050, None, None, False, None, 5, "count"), "de", "1.050"),
+        (kpis.KpiValue("x", 0.8666, None, None, 1.0, False, None, 5, "ratio"), "de", "0,87"),
+        (kpis.KpiValue("x", None, None, None, None, True, "small_count", 10, "%"), "de", "< 10"),
+        (kpis.KpiValue("x", None, None, None, None, False, None, None, "%"), "de", "–"),
+    ],
+)
+def test_display_format(value, lang, text):
+    assert kpis.format_kpi_value(value, lang) == text
+
+
+def test_available_years_and_reporting_date(reference_db):
+    with open_store(reference_db) as con:
+        assert kpis.available_years(con) == [2024]
+        assert str(kpis.reporting_date(con, 2024)) == "2024-12-31"
+        assert kpis.reporting_date(con, 2023) is None
