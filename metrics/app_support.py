@@ -76,8 +76,10 @@ def connection() -> Iterator[duckdb.DuckDBPyConnection]:
         yield con
 
 
-def stamp() -> tuple[int, int, int] | None:
-    return store.store_stamp(db_path())
+def stamp() -> tuple[str, tuple[int, int, int] | None]:
+    """The cache key of the store's current state: its path and file identity."""
+    path = db_path()
+    return str(path), store.store_stamp(path)
 
 
 @st.cache_resource(show_spinner=False)
@@ -85,9 +87,11 @@ def settings() -> Settings:
     return load_settings()
 
 
+# The store state is the first argument of every cached function: an import changes it, so every
+# open tab computes afresh. (Parameters starting with "_" are not part of st.cache_data's key.)
 @st.cache_data(show_spinner=False, max_entries=256)
 def _year_values(
-    _stamp: tuple[int, int, int] | None, year: int, carrier: str | None
+    state: tuple[str, tuple[int, int, int] | None], year: int, carrier: str | None
 ) -> Mapping[str, KpiValue]:
     with connection() as con:
         return kpis.compute_kpis(con, year, carrier, settings())
@@ -102,7 +106,7 @@ def _history(con: duckdb.DuckDBPyConnection) -> KpiHistory:
 
 @st.cache_data(show_spinner=False, max_entries=256)
 def _page_context(
-    _stamp: tuple[int, int, int] | None, builder_name: str, filters: Filters, lang: Lang
+    state: tuple[str, tuple[int, int, int] | None], builder_name: str, filters: Filters, lang: Lang
 ) -> object:
     with connection() as con:
         return _BUILDERS[builder_name](con, _history(con), filters, lang)
@@ -120,7 +124,7 @@ def page_context(builder: Callable[..., R], lang: Lang) -> R:
 
 
 @st.cache_data(show_spinner=False, max_entries=8)
-def _status(_stamp: tuple[int, int, int] | None) -> StatusContext:
+def _status(state: tuple[str, tuple[int, int, int] | None]) -> StatusContext:
     with connection() as con:
         return build_status(con)
 

@@ -184,13 +184,14 @@ def _previous_value(
 ) -> KpiValue | None:
     """The previous year's value; for a survey KPI the previous wave's."""
     if current is not None and "wave" in current.extra:
-        wave = int(current.extra["wave"])  # type: ignore[call-overload]
-        if wave - 1 not in history.years:
+        wave = current.extra["wave"]
+        if not isinstance(wave, int) or wave - 1 not in history.years:
             return None
         before = history.values(wave - 1, carrier).get(kpi_id)
-        if before is None or "wave" not in before.extra:
+        previous_wave = None if before is None else before.extra.get("wave")
+        if not isinstance(previous_wave, int):
             return None
-        year = int(before.extra["wave"]) + 1  # type: ignore[call-overload]
+        year = previous_wave + 1
     return history.values(year - 1, carrier).get(kpi_id) if year - 1 in history.years else None
 
 
@@ -685,7 +686,9 @@ def _notice_table(
             {
                 t("app.carrier", lang): view_name(view),
                 t("view.quota", lang): _value_text(value, lang),
-                t("view.months_covered", lang): str(extra.get("months_covered", "–")),
+                t("view.months_covered", lang): t(
+                    "view.months_of_12", lang, months=extra.get("months_covered", 0)
+                ),
                 t("view.places_total", lang): "–"
                 if value.denominator is None
                 else format_number(value.denominator, lang),
@@ -866,27 +869,18 @@ def build_migration(
     con: duckdb.DuckDBPyConnection, history: KpiHistory, filters: Filters, lang: Lang
 ) -> MigrationContext:
     year = filters.year
-    assert year is not None
     # the survey is anonymous and joint: no carrier view (CONTRACT § 2)
     notes = (t("app.not_in_carrier_view", lang),) if filters.carrier else ()
     waves = [
         w
         for w in history.years
-        if w <= year
+        if year is not None
+        and w <= year
         and history.values(w).get("survey_response_rate") is not None
         and history.values(w)["survey_response_rate"].extra.get("wave") == w
     ]
     if not waves:
-        return MigrationContext(
-            t("page.migration", lang),
-            _view_subtitle(con, history, Filters(year), lang),
-            (),
-            None,
-            None,
-            None,
-            None,
-            notes,
-        )
+        return MigrationContext(t("page.migration", lang), "", (), None, None, None, None, notes)
     rows = []
     for wave in waves:
         values = history.values(wave)

@@ -1,0 +1,212 @@
+"""Every page in German and English, on the demo store, on an empty store and on a store with
+small groups (AppTest runs the real app script in-process), plus the disclosure scan of
+everything the pages render."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from metrics import store
+from metrics.demo import build_demo_store
+from tests.small_groups import build_small_group_store
+
+APP = str(Path(__file__).resolve().parents[1] / "app.py")
+PAGES = (
+    "overview",
+    "women_leadership",
+    "inclusion",
+    "part_time",
+    "migration",
+    "methodology",
+    "data",
+)
+K_ORDINARY = 5
+
+
+@pytest.fixture(scope="module")
+def demo_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    db = tmp_path_factory.mktemp("demo") / "vielfalt.duckdb"
+    build_demo_store(db)
+    return db
+
+
+@pytest.fixture(scope="module")
+def empty_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    db = tmp_path_factory.mktemp("empty") / "vielfalt.duckdb"
+    with duckdb.connect(str(db)) as con:
+        store.create_schema(con)
+    return db
+
+
+@pytest.fixture(scope="module")
+def small_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return build_small_group_store(tmp_path_factory.mktemp("small"))
+
+
+def run_page(
+    db: Path, page: str, lang: str, monkeypatch: pytest.MonkeyPatch, **state: object
+) -> AppTest:
+    monkeypatch.setenv(store.DB_ENV_VAR, str(db))
+    app = AppTest.from_file(APP, default_timeout=120)
+    app.session_state["lang"] = lang
+    for key, value in state.items():
+        app.session_state[key] = value
+    app.run()
+    app.switch_page(f"pages/{page}.py").run()
+    return app
+
+
+def assert_rendered_cleanly(app: AppTest) -> None:
+    assert not app.exception, [e.message for e in app.exception]
+    # guarded() turns an unexpected error into st.error: none may appear
+    assert not app.error, [e.value for e in app.error]
+
+
+@pytest.mark.parametrize("lang", ["de", "en"])
+@pytest.mark.parametrize("page", PAGES)
+def test_every_page_renders_on_the_demo_store(
+    demo_db: Path, page: str, lang: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    app = run_page(demo_db, page, lang, monkeypatch)
+    assert_rendered_cleanly(app)
+    banner = app.warning[0].value
+    assert ("Demodaten" if lang == "de" else "Demo data") in banner
+
+
+@pytest.mark.parametrize("lang", ["de", "en"])
+@pytest.mark.parametrize("page", PAGES)
+def test_every_page_renders_on_an_empty_store(
+    empty_db: Path, page: str, lang: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    app = run_page(empty_db, page, lang, monkeypatch)
+    assert_rendered_cleanly(app)
+    assert not app.warning, "an empty real store is no demo"
+    if page in ("overview", "women_leadership", "inclusion", "part_time"):
+        start = "Willkommen" if lang == "de" else "Welcome"
+        assert any(start in s.value for s in app.subheader)
+        assert app.button[0].label == (
+            "Demo-Datenbestand laden" if lang == "de" else "Load the demo store"
+        )
+
+
+def test_overview_shows_the_headline_kpis_in_german_format(
+    demo_db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    app = run_page(demo_db, "overview", "de", monkeypatch)
+    metrics = {m.label: m.value for m in app.metric}
+    assert metrics["Beschäftigte (Köpfe)"] == "1.060"
+    assert re.fullmatch(r"\d{1,2},\d\d %", metrics["Frauenanteil an Führungskräften"])
+    english = {m.label: m.value for m in run_page(demo_db, "overview", "en", monkeypatch).metric}
+    assert english["Headcount"] == "1,060"
+
+
+def test_filters_change_what_is_shown(demo_db: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    all_carriers = run_page(demo_db, "overview", "de", monkeypatch)
+    ba = run_page(demo_db, "overview", "de", monkeypatch, carrier="BA", year=2020)
+    assert_rendered_cleanly(ba)
+    headcount = "Beschäftigte (Köpfe)"
+    assert {m.label: m.value for m in ba.metric}[headcount] != {
+        m.label: m.value for m in all_carriers.metric
+    }[headcount]
+    # the survey has no carrier view: its card is left out there
+    assert "Anteil mit Migrationshintergrund" not in {m.label for m in ba.metric}
+    breakdown = run_page(demo_db, "women_leadership", "de", monkeypatch, breakdown="age_band")
+    assert_rendered_cleanly(breakdown)
+    titles = [
+        json.loads(c.proto.spec)["layout"].get("title", {}).get("text", "")
+        for c in breakdown.get("plotly_chart")
+    ]
+    assert any("Altersgruppe" in title for title in titles)
+
+
+# --- disclosure scan of everything rendered -----------------------------------------------------
+
+
+def _integers_in_text(text: str) -> Iterator[int]:
+    """A displayed whole number ("1.060", "3", "1,060"); labels such as "Bereich 3" or shares
+    such as "8,73 %" are not counts."""
+    if re.fullmatch(r"\s*\d{1,3}(?:[.,]\d{3})*\s*", text):
+        yield int(re.sub(r"[.,\s]", "", text))
+
+
+def _displayed_values(app: AppTest) -> Iterator[tuple[str, object]]:
+    for frame_element in app.dataframe:
+        frame: pd.DataFrame = frame_element.value
+        for column in frame.columns:
+            for value in frame[column]:
+                yield f"table column {column!r}", value
+    for metric in app.metric:
+        yield f"metric {metric.label!r}", metric.value
+    for chart in app.get("plotly_chart"):
+        spec = json.loads(chart.proto.spec)
+        for trace in spec["data"]:
+            for axis in ("x", "y", "text", "hovertext"):
+                values = trace.get(axis)
+                if isinstance(values, list):
+                    for value in values:
+                        yield f"chart trace {trace.get('name')!r} {axis}", value
+
+
+def small_counts(app: AppTest, k: int) -> list[str]:
+    leaks = []
+    for where, value in _displayed_values(app):
+        if isinstance(value, bool) or value is None:
+            continue
+        if isinstance(value, int | float) and float(value).is_integer():
+            numbers = [int(value)]
+        elif isinstance(value, str) and "%" not in value and "<" not in value:
+            numbers = list(_integers_in_text(value))
+        else:
+            continue
+        leaks += [f"{where}: {value!r}" for n in numbers if 1 <= n < k]
+    return leaks
+
+
+@pytest.mark.parametrize("carrier", [None, "BA", "Kommune"])
+@pytest.mark.parametrize("breakdown", [None, "gender", "leadership", "age_band", "org_unit"])
+@pytest.mark.parametrize(
+    "page", ["overview", "women_leadership", "inclusion", "part_time", "migration"]
+)
+def test_no_page_shows_a_small_person_count(
+    small_db: Path,
+    page: str,
+    carrier: str | None,
+    breakdown: str | None,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    app = run_page(small_db, page, "de", monkeypatch, carrier=carrier, breakdown=breakdown)
+    assert_rendered_cleanly(app)
+    assert small_counts(app, K_ORDINARY) == []
+
+
+def test_the_scan_would_catch_a_leak() -> None:
+    leaky = AppTest.from_string(
+        "import pandas as pd\nimport plotly.graph_objects as go\nimport streamlit as st\n"
+        "st.dataframe(pd.DataFrame({'Frauen': ['3', '12'], 'Anteil': ['8,7 %', '< 5']}))\n"
+        "st.metric('Männer', '2')\n"
+        "st.plotly_chart(go.Figure(go.Bar(x=['a'], y=[4])))\n"
+    ).run()
+    assert len(small_counts(leaky, K_ORDINARY)) == 3
+    assert list(_integers_in_text("3")) == [3]
+    assert list(_integers_in_text("1.060")) == [1060]
+    assert list(_integers_in_text("8,73 %")) == []
+    assert list(_integers_in_text("Bereich 3")) == []
+
+
+@pytest.mark.parametrize("carrier", [None, "BA", "Kommune"])
+@pytest.mark.parametrize("page", ["inclusion", "migration"])
+def test_sensitive_pages_show_no_count_below_the_sensitive_k(
+    small_db: Path, page: str, carrier: str | None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # these pages show only disability and survey figures (k = 10) and places (large)
+    app = run_page(small_db, page, "en", monkeypatch, carrier=carrier)
+    assert_rendered_cleanly(app)
+    assert small_counts(app, 10) == []
