@@ -386,6 +386,7 @@ TEXTS: dict[str, dict[Lang, str]] = {
     },
     "view.quota": {"de": "Quote", "en": "Quota"},
     "view.months_covered": {"de": "Monate", "en": "Months"},
+    "view.months_of_12": {"de": "{months} von 12", "en": "{months} of 12"},
     "view.places_total": {"de": "Arbeitsplätze (Platz-Monate)", "en": "Places (place-months)"},
     "view.filled_total": {"de": "besetzte Pflichtplätze", "en": "Filled mandatory places"},
     "view.mandatory": {"de": "Pflichtplätze (Soll)", "en": "Mandatory places"},
