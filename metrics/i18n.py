@@ -535,6 +535,337 @@ TEXTS: dict[str, dict[Lang, str]] = {
         "en": "Demo store built: {db} ({seconds:.1f} s; exports in {exports}).",
     },
     "cli.store_error": {"de": "Fehler im Datenbestand: {detail}", "en": "Store error: {detail}"},
+    # --- report: PowerPoint deck, Excel workbook, PDF summary, reports page ----------------
+    "report.page_title": {"de": "Berichte", "en": "Reports"},
+    "report.page_intro": {
+        "de": "Präsentation, Tabellen für den Jahresbericht und ein Kurzbericht zum Drucken, "
+        "erstellt aus den veröffentlichten Kennzahlen für die Auswahl in der Seitenleiste "
+        "(Jahr, Träger, Sprache). Jede Datei wird erst beim Klick erstellt und enthält nur "
+        "geschützte Werte.",
+        "en": "A presentation, tables for the annual report and a printable summary, built from "
+        "the published KPIs for the selection in the sidebar (year, carrier, language). Each "
+        "file is built only on click and holds protected values only.",
+    },
+    "report.selection": {"de": "Auswahl: {year} · {view}", "en": "Selection: {year} · {view}"},
+    "report.download_deck": {"de": "Präsentation (PowerPoint)", "en": "Presentation (PowerPoint)"},
+    "report.download_deck_help": {
+        "de": "Titelfolie mit Datenstand, eine Folie je Leitkennzahl mit Grafik, Aussage zu Ziel "
+        "und Vorjahr, Definition und Datenschutzhinweis.",
+        "en": "Title slide with the data status, one slide per headline KPI with chart, finding "
+        "against target and previous year, definition and privacy note.",
+    },
+    "report.download_workbook": {
+        "de": "Tabellen für den Jahresbericht (Excel)",
+        "en": "Tables for the annual report (Excel)",
+    },
+    "report.download_workbook_help": {
+        "de": "Alle Kennzahlen des Jahres, Tabellen nach Art der Gleichstellungsstatistik, "
+        "Anzeige nach SGB IX je Träger und Methodik.",
+        "en": "Every KPI of the year, tables in the style of the federal equality statistics, "
+        "the SGB IX notice per carrier and the methodology.",
+    },
+    "report.download_pdf": {"de": "Kurzbericht zum Drucken (PDF)", "en": "Printable summary (PDF)"},
+    "report.download_pdf_help": {
+        "de": "A4: Datenstand, Kennzahlentabelle, Grafiken der Leitkennzahlen, Methodik.",
+        "en": "A4: data status, KPI table, charts of the headline KPIs, methodology.",
+    },
+    "report.title": {
+        "de": "Vielfaltsmonitor – Kennzahlen {year}",
+        "en": "Diversity monitor – key figures {year}",
+    },
+    "report.workbook_title": {
+        "de": "Vielfaltsmonitor – Tabellen zum Jahresbericht {year}",
+        "en": "Diversity monitor – tables for the annual report {year}",
+    },
+    "report.view_carrier": {"de": "Träger {carrier}", "en": "Carrier {carrier}"},
+    "report.reporting_date": {"de": "Stichtag {date}", "en": "Reporting date {date}"},
+    "report.no_snapshot": {
+        "de": "kein Personalstichtag im Jahr",
+        "en": "no personnel snapshot in the year",
+    },
+    "report.data_as_of": {"de": "Datenstand {date}", "en": "Data as of {date}"},
+    "report.created": {"de": "erstellt am {date}", "en": "created {date}"},
+    "report.demo_marker": {
+        "de": "DEMO-DATEN – synthetisch erzeugt, keine echten Personen",
+        "en": "DEMO DATA – synthetic, no real persons",
+    },
+    "report.demo_short": {"de": "Demo-Daten", "en": "Demo data"},
+    "report.definition": {"de": "Definition: {text}", "en": "Definition: {text}"},
+    "report.source": {"de": "Quelle: {text}", "en": "Source: {text}"},
+    "report.target": {"de": "Ziel: {target}", "en": "Target: {target}"},
+    "report.no_target": {"de": "ohne Zielwert", "en": "no target"},
+    "report.change": {"de": "ggü. {previous}: {change}", "en": "vs {previous}: {change}"},
+    "report.persons": {"de": "{n} Personen", "en": "{n} persons"},
+    "report.percentage_points": {"de": "{n} Prozentpunkte", "en": "{n} percentage points"},
+    "report.points_short": {"de": "{sign}{n} Pp.", "en": "{sign}{n} pp"},
+    "report.previous_wave": {"de": "der Befragung {wave}", "en": "the {wave} survey"},
+    "report.wave_note": {"de": "Befragungswelle {wave}", "en": "survey wave {wave}"},
+    "report.trend_title": {
+        "de": "{kpi}: Entwicklung seit {first}",
+        "en": "{kpi}: trend since {first}",
+    },
+    "report.chart_unavailable": {
+        "de": "Grafik nicht verfügbar (Bildexport nicht möglich). Werte:",
+        "en": "Chart not available (image export failed). Values:",
+    },
+    "report.method_title": {"de": "Methodik und Datenschutz", "en": "Methodology and privacy"},
+    "report.method_definitions": {
+        "de": "Definitionen und Rechtsgrundlagen aller Kennzahlen: Blatt „Methodik“ der "
+        "Excel-Tabellen und Seite „Methodik“ im Vielfaltsmonitor.",
+        "en": "Definitions and legal sources of every KPI: sheet “Methodology” of the Excel "
+        "workbook and page “Methodology” of the monitor.",
+    },
+    # generated findings: "{subject} liegt 2025 bei 52,6 % und damit über dem Ziel von 50 %; …"
+    "report.finding.level": {
+        "de": "{subject} liegt {year} bei {value}",
+        "en": "In {year}, {subject} is {value}",
+    },
+    "report.finding.level_survey": {
+        "de": "{subject} liegt laut Befragung {wave} bei {value}",
+        "en": "According to the {wave} survey, {subject} is {value}",
+    },
+    "report.finding.above": {
+        "de": " und damit über dem Ziel von {target}",
+        "en": ", above the target of {target}",
+    },
+    "report.finding.met": {
+        "de": " und erreicht damit das Ziel von {target}",
+        "en": ", meeting the target of {target}",
+    },
+    "report.finding.below": {
+        "de": " und damit unter dem Ziel von {target}",
+        "en": ", below the target of {target}",
+    },
+    "report.finding.rose": {
+        "de": "gegenüber {previous} ist {pronoun} um {change} gestiegen",
+        "en": "compared with {previous}, {pronoun} rose by {change}",
+    },
+    "report.finding.fell": {
+        "de": "gegenüber {previous} ist {pronoun} um {change} gesunken",
+        "en": "compared with {previous}, {pronoun} fell by {change}",
+    },
+    "report.finding.unchanged": {
+        "de": "gegenüber {previous} ist {pronoun} nahezu unverändert",
+        "en": "compared with {previous}, {pronoun} is almost unchanged",
+    },
+    "report.finding.previous_suppressed": {
+        "de": "Der Vergleichswert für {previous} wird zum Schutz einzelner Personen nicht "
+        "ausgewiesen.",
+        "en": "The value for {previous} is withheld to protect individuals.",
+    },
+    "report.finding.suppressed": {
+        "de": "{subject} wird für {year} zum Schutz einzelner Personen nicht ausgewiesen "
+        "(„< {k}“): die zugrunde liegenden Gruppen sind zu klein, um Rückschlüsse auf Einzelne "
+        "auszuschließen.",
+        "en": "{subject} is not shown for {year} to protect individuals (“< {k}”): the groups "
+        "behind it are too small to rule out singling anyone out.",
+    },
+    "report.finding.no_data": {
+        "de": "Für {year} liegen zu dieser Kennzahl keine Daten vor.",
+        "en": "There are no data for this KPI in {year}.",
+    },
+    # subjects of the findings (German: with article; pronoun for the second clause)
+    "report.subject.generic": {"de": "die Kennzahl „{label}“", "en": "the KPI “{label}”"},
+    "report.pronoun.generic": {"de": "sie", "en": "it"},
+    "report.subject.headcount": {
+        "de": "die Zahl der Beschäftigten",
+        "en": "the number of staff",
+    },
+    "report.pronoun.headcount": {"de": "sie", "en": "it"},
+    "report.subject.women_share": {"de": "der Frauenanteil", "en": "the share of women"},
+    "report.pronoun.women_share": {"de": "er", "en": "it"},
+    "report.subject.women_leadership_share": {
+        "de": "der Frauenanteil an Führungskräften",
+        "en": "the share of women in leadership",
+    },
+    "report.pronoun.women_leadership_share": {"de": "er", "en": "it"},
+    "report.subject.leadership_representation_index": {
+        "de": "der Repräsentationsindex Führung",
+        "en": "the leadership representation index",
+    },
+    "report.pronoun.leadership_representation_index": {"de": "er", "en": "it"},
+    "report.subject.part_time_share": {"de": "die Teilzeitquote", "en": "the part-time share"},
+    "report.pronoun.part_time_share": {"de": "sie", "en": "it"},
+    "report.subject.mobile_work_share": {
+        "de": "der Anteil der Beschäftigten mit mobilem Arbeiten oder Telearbeit",
+        "en": "the share of staff with mobile work or telework",
+    },
+    "report.pronoun.mobile_work_share": {"de": "er", "en": "it"},
+    "report.subject.sb_quota": {
+        "de": "die Beschäftigungsquote schwerbehinderter Menschen",
+        "en": "the severely disabled employment quota",
+    },
+    "report.pronoun.sb_quota": {"de": "sie", "en": "it"},
+    "report.subject.sb_applicant_share": {
+        "de": "der Anteil schwerbehinderter Bewerbender",
+        "en": "the share of severely disabled applicants",
+    },
+    "report.pronoun.sb_applicant_share": {"de": "er", "en": "it"},
+    "report.subject.migration_background_share": {
+        "de": "der Anteil der Befragten mit Migrationshintergrund",
+        "en": "the share of respondents with a migration background",
+    },
+    "report.pronoun.migration_background_share": {"de": "er", "en": "it"},
+    # workbook: sheets, columns, rows, notes
+    "report.sheet.info": {"de": "Bericht", "en": "Report"},
+    "report.sheet.kpis": {"de": "Kennzahlen", "en": "KPIs"},
+    "report.sheet.employment": {"de": "Beschäftigungsart", "en": "Employment type"},
+    "report.sheet.working_time": {"de": "Voll- und Teilzeit", "en": "Full- and part-time"},
+    "report.sheet.pay_groups": {"de": "Entgeltgruppen", "en": "Pay groups"},
+    "report.sheet.leadership": {"de": "Führungsebenen", "en": "Leadership levels"},
+    "report.sheet.leave": {"de": "Beurlaubung", "en": "Leave"},
+    "report.sheet.applications": {"de": "Bewerbungen", "en": "Applications"},
+    "report.sheet.sb": {"de": "SGB IX {name}", "en": "SGB IX {name}"},
+    "report.sheet.sb_combined": {"de": "gesamt", "en": "combined"},
+    "report.sheet.methodology": {"de": "Methodik", "en": "Methodology"},
+    "report.col.item": {"de": "Angabe", "en": "Item"},
+    "report.col.value": {"de": "Wert", "en": "Value"},
+    "report.col.id": {"de": "ID", "en": "ID"},
+    "report.col.kpi": {"de": "Kennzahl", "en": "KPI"},
+    "report.col.unit": {"de": "Einheit", "en": "Unit"},
+    "report.col.value_year": {"de": "Wert {year}", "en": "Value {year}"},
+    "report.col.target": {"de": "Ziel", "en": "Target"},
+    "report.col.previous": {"de": "Vorjahr {year}", "en": "Previous year {year}"},
+    "report.col.change": {
+        "de": "Veränderung (Prozentpunkte bzw. Index)",
+        "en": "Change (percentage points or index)",
+    },
+    "report.col.numerator": {"de": "Zähler (Personen)", "en": "Numerator (persons)"},
+    "report.col.denominator": {"de": "Nenner (Personen)", "en": "Denominator (persons)"},
+    "report.col.note": {"de": "Hinweis", "en": "Note"},
+    "report.col.women": {"de": "Frauen", "en": "Women"},
+    "report.col.men": {"de": "Männer", "en": "Men"},
+    "report.col.women_and_men": {"de": "Frauen und Männer", "en": "Women and men"},
+    "report.col.women_share": {"de": "Frauenanteil in %", "en": "Share of women in %"},
+    "report.col.men_share": {"de": "Männeranteil in %", "en": "Share of men in %"},
+    "report.col.underrepresented": {"de": "unterrepräsentiert", "en": "under-represented"},
+    "report.col.month": {"de": "Monat", "en": "Month"},
+    "report.col.reporting_date": {"de": "Stichtag", "en": "Reporting date"},
+    "report.col.places": {
+        "de": "zu berücksichtigende Arbeitsplätze",
+        "en": "places that count",
+    },
+    "report.col.filled": {
+        "de": "besetzte Pflichtarbeitsplätze (mit Mehrfachanrechnung)",
+        "en": "filled mandatory places (with multiple crediting)",
+    },
+    "report.col.k": {"de": "Mindestzahl k", "en": "Minimum k"},
+    "report.row.full_time": {"de": "Vollzeit", "en": "Full-time"},
+    "report.row.part_time": {"de": "Teilzeit", "en": "Part-time"},
+    "report.row.total": {"de": "Insgesamt", "en": "Total"},
+    "report.row.all_leaders": {"de": "Führungskräfte insgesamt", "en": "All leaders"},
+    "report.row.parental_leave": {"de": "Elternzeit", "en": "Parental leave"},
+    "report.row.applicants": {"de": "Bewerbende", "en": "Applicants"},
+    "report.row.hires": {"de": "Einstellungen", "en": "Hires"},
+    "report.row.year_total": {"de": "Summe des Jahres", "en": "Year total"},
+    "report.row.quota": {"de": "Beschäftigungsquote in %", "en": "Employment quota in %"},
+    "report.row.target": {"de": "Ziel in %", "en": "Target in %"},
+    "report.row.months": {"de": "Monate mit Stichtag", "en": "Months with a snapshot"},
+    "report.row.mandatory": {
+        "de": "Pflichtarbeitsplätze (Soll, Platz-Monate)",
+        "en": "Mandatory places (place-months)",
+    },
+    "report.row.unfilled": {
+        "de": "unbesetzte Pflichtarbeitsplätze (Platz-Monate)",
+        "en": "Unfilled mandatory places (place-months)",
+    },
+    "report.row.levy": {"de": "Ausgleichsabgabe in €", "en": "Compensatory levy in €"},
+    "report.info.title": {"de": "Titel", "en": "Title"},
+    "report.info.view": {"de": "Sicht", "en": "View"},
+    "report.info.reporting_date": {"de": "Stichtag", "en": "Reporting date"},
+    "report.info.data_as_of": {"de": "Datenstand", "en": "Data as of"},
+    "report.info.data": {"de": "Daten", "en": "Data"},
+    "report.info.demo": {
+        "de": "DEMO-DATEN (synthetisch erzeugt, keine echten Personen)",
+        "en": "DEMO DATA (synthetic, no real persons)",
+    },
+    "report.info.real": {
+        "de": "Personaldaten des Datenbestands",
+        "en": "Personnel data of the store",
+    },
+    "report.info.created": {"de": "Erstellt am", "en": "Created"},
+    "report.info.privacy": {"de": "Datenschutz", "en": "Privacy"},
+    "report.unit.%": {"de": "%", "en": "%"},
+    "report.unit.count": {"de": "Personen", "en": "persons"},
+    "report.unit.ratio": {"de": "Verhältnis", "en": "ratio"},
+    "report.unit.€": {"de": "€", "en": "€"},
+    "report.unit.flag": {"de": "Bewertung", "en": "assessment"},
+    "report.note.staff": {
+        "de": "Beschäftigte ohne Nachwuchskräfte am Stichtag {date}, Frauen und Männer. Personen "
+        "mit Geschlecht divers oder ohne Angabe sind nicht aufgeschlüsselt.",
+        "en": "Staff without trainees at the reporting date {date}, women and men. Persons of "
+        "gender diverse or not stated are not broken down.",
+    },
+    "report.note.active": {
+        "de": "Aktive Beschäftigte (ohne Beurlaubte und Nachwuchskräfte) am Stichtag {date}; "
+        "Teilzeit: Wochenstunden unter der Regelarbeitszeit.",
+        "en": "Active staff (not on leave, without trainees) at the reporting date {date}; "
+        "part-time: weekly hours below full-time hours.",
+    },
+    "report.note.leaders": {
+        "de": "Beschäftigte mit Führungsfunktion am Stichtag {date}; Unterrepräsentanz nach "
+        "§ 3 Nr. 9 BGleiG, bewertet ab {k} Personen je Bereich.",
+        "en": "Staff in a leadership role at the reporting date {date}; under-representation "
+        "under § 3 no. 9 BGleiG, assessed from {k} persons per area.",
+    },
+    "report.note.pay_groups": {
+        "de": "Beschäftigte ohne Nachwuchskräfte am Stichtag {date} je Entgelt- bzw. "
+        "Besoldungsgruppe; Unterrepräsentanz nach § 3 Nr. 9 BGleiG, bewertet ab {k} Personen.",
+        "en": "Staff without trainees at the reporting date {date} per pay group; "
+        "under-representation under § 3 no. 9 BGleiG, assessed from {k} persons.",
+    },
+    "report.note.leave": {
+        "de": "Beschäftigte in Elternzeit am Stichtag {date}. Pflegezeit und "
+        "Familienpflegezeit werden noch nicht als geschützte Kennzahl berechnet und fehlen "
+        "deshalb.",
+        "en": "Staff on parental leave at the reporting date {date}. Care leave is not yet "
+        "computed as a protected KPI and is therefore missing.",
+    },
+    "report.note.applications": {
+        "de": "Bewerbende des Jahres {year}, jede Person einmal; Geschlecht der letzten "
+        "Bewerbung.",
+        "en": "Applicants of {year}, each person once; gender of the latest application.",
+    },
+    "report.note.sb": {
+        "de": "Berechnung nach §§ 154–160 SGB IX für {name}: Monatswerte zum letzten Stichtag "
+        "jedes Monats; Quote = besetzte Pflichtarbeitsplätze / zu berücksichtigende "
+        "Arbeitsplätze über das Jahr.",
+        "en": "Computed under §§ 154–160 SGB IX for {name}: monthly values at each month's "
+        "latest snapshot; quota = filled mandatory places / places that count over the year.",
+    },
+    "report.note.sb_internal": {
+        "de": "Die gemeinsame Quote beider Träger ist eine interne Kennzahl; die Anzeige an die "
+        "Agentur für Arbeit erstattet jeder Träger für sich.",
+        "en": "The combined quota of both carriers is an internal KPI; each carrier files its "
+        "own notice with the employment agency.",
+    },
+    "report.note.survey_previous": {
+        "de": "Vorjahreswert aus der Befragungswelle {wave}",
+        "en": "previous value from survey wave {wave}",
+    },
+    "report.note.not_in_carrier_view": {
+        "de": "Befragungskennzahlen gibt es nur für beide Träger gemeinsam.",
+        "en": "Survey KPIs exist only for both carriers together.",
+    },
+    "report.pdf.kpi_table": {"de": "Kennzahlen {year}", "en": "Key figures {year}"},
+    "report.pdf.charts": {"de": "Leitkennzahlen im Verlauf", "en": "Headline KPIs over time"},
+    "report.pdf.page": {"de": "Seite {page} von {pages}", "en": "Page {page} of {pages}"},
+    "report.cli.written": {
+        "de": "Bericht geschrieben: {path} ({seconds:.1f} s)",
+        "en": "Report written: {path} ({seconds:.1f} s)",
+    },
+    "report.cli.unknown_suffix": {
+        "de": "Unbekanntes Dateiformat „{suffix}“: erwartet wird .pptx, .xlsx oder .pdf.",
+        "en": "Unknown file format “{suffix}”: expected .pptx, .xlsx or .pdf.",
+    },
+    "report.cli.year_missing": {
+        "de": "Das Jahr {year} ist nicht im Datenbestand (vorhanden: {years}).",
+        "en": "The year {year} is not in the store (available: {years}).",
+    },
+    "report.cli.failed": {
+        "de": "Der Bericht konnte nicht erstellt werden: {detail}",
+        "en": "The report could not be built: {detail}",
+    },
 }
 
 
