@@ -1,0 +1,115 @@
+"""The app in a real browser: `streamlit run` + Debian's Chromium driven by Playwright.
+
+Every page opens without an exception box or a "Page not found" dialog, a filter change and the
+language switch re-render the page, and a screenshot of each page is kept in test-artifacts/.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tests.e2e.conftest import AppServer
+
+# url path (Streamlit's default, from the file name) -> German and English page title
+PAGES = {
+    "": ("Überblick", "Overview"),
+    "women_leadership": ("Frauen in Führung", "Women in leadership"),
+    "inclusion": ("Inklusion", "Inclusion"),
+    "part_time": ("Teilzeit & flexibles Arbeiten", "Part-time & flexible work"),
+    "migration": ("Migrationshintergrund", "Migration background"),
+    "methodology": ("Methodik", "Methodology"),
+    "data": ("Daten", "Data"),
+}
+IDLE = "[data-testid='stApp'][data-test-script-state='notRunning']"
+TIMEOUT_MS = 60_000
+
+
+def wait_idle(page) -> None:
+    page.wait_for_selector(IDLE, timeout=TIMEOUT_MS)
+    # a rerun that starts right after the first one settles: wait for that one too
+    page.wait_for_timeout(300)
+    page.wait_for_selector(IDLE, timeout=TIMEOUT_MS)
+
+
+def assert_no_error(page) -> None:
+    assert page.locator("[data-testid='stException']").count() == 0
+    assert page.get_by_text("Page not found").count() == 0
+    assert page.locator("[data-testid='stAlertContentError']").count() == 0
+
+
+def heading(page) -> str:
+    return page.locator("h1").first.inner_text()
+
+
+def test_every_page_opens_and_is_kept_as_screenshot(page, demo_server: AppServer,
+                                                    artifacts: Path) -> None:
+    for path, (german, _) in PAGES.items():
+        page.goto(f"{demo_server.url}/{path}")
+        wait_idle(page)
+        assert_no_error(page)
+        assert german in heading(page)
+        assert page.get_by_text("Demodaten").count() >= 1
+        page.screenshot(path=artifacts / f"page-{path or 'overview'}-de.png", full_page=True)
+
+
+def test_sidebar_navigation_shows_no_page_not_found_dialog(page,
+                                                           demo_server: AppServer) -> None:
+    page.goto(demo_server.url)
+    wait_idle(page)
+    for path, (german, _) in list(PAGES.items())[1:]:
+        page.locator("[data-testid='stSidebarNav']").get_by_text(german, exact=True).click()
+        wait_idle(page)
+        assert_no_error(page)
+        assert german in heading(page)
+        assert page.url.rstrip("/").endswith(path)
+
+
+def choose(page, label: str, option: str) -> None:
+    """Selects `option` in the sidebar selectbox labelled `label`."""
+    page.get_by_role("combobox", name=label, exact=True).click()
+    page.get_by_role("option", name=option, exact=True).click()
+    wait_idle(page)
+
+
+def test_filter_change_rerenders_the_page(page, demo_server: AppServer,
+                                          artifacts: Path) -> None:
+    page.goto(demo_server.url)
+    wait_idle(page)
+    assert page.get_by_text("Kennzahlen 2025 im Überblick").count() == 1
+    choose(page, "Jahr", "2019")
+    assert page.get_by_text("Kennzahlen 2019 im Überblick").count() == 1
+    choose(page, "Träger", "Kommune")
+    assert page.get_by_text("Kommune · Stichtag 31.12.2019").count() == 1
+    assert_no_error(page)
+    page.goto(f"{demo_server.url}/women_leadership")
+    wait_idle(page)
+    choose(page, "Aufschlüsseln nach", "Altersgruppe")
+    assert_no_error(page)
+    assert page.get_by_text("nach Altersgruppe").count() >= 1
+    page.screenshot(path=artifacts / "filters-women_leadership.png", full_page=True)
+
+
+def test_language_switch(page, demo_server: AppServer, artifacts: Path) -> None:
+    page.goto(f"{demo_server.url}/inclusion")
+    wait_idle(page)
+    page.locator("[data-testid='stSidebar']").get_by_text("English", exact=True).click()
+    wait_idle(page)
+    assert_no_error(page)
+    assert heading(page) == "Inclusion"
+    assert page.get_by_text("Demo data").count() >= 1
+    for path, (_, english) in PAGES.items():
+        page.locator("[data-testid='stSidebarNav']").get_by_text(english, exact=True).click()
+        wait_idle(page)
+        assert_no_error(page)
+        assert english in heading(page)
+        page.screenshot(path=artifacts / f"page-{path or 'overview'}-en.png", full_page=True)
+
+
+@pytest.mark.parametrize("path", list(PAGES))
+def test_small_group_store_renders_without_error(page, small_server: AppServer,
+                                                 path: str) -> None:
+    page.goto(f"{small_server.url}/{path}")
+    wait_idle(page)
+    assert_no_error(page)
