@@ -36,6 +36,7 @@ from metrics.views import (
 )
 
 R = TypeVar("R")
+ALL, NONE = "all", "none"  # sidebar choices meaning "no carrier filter" / "no breakdown"
 log = logging.getLogger("vielfaltsmonitor")
 
 
@@ -157,18 +158,22 @@ def sidebar(lang: Lang) -> None:
         if st.session_state.get("year") not in current.years:
             st.session_state["year"] = current.years[-1]
         st.sidebar.selectbox(t("app.year", lang), options=list(reversed(current.years)), key="year")
+        # a None option would show as an empty selection: "all"/"none" stand for no filter
+        for key, options in (("carrier", (ALL, *CARRIERS)), ("breakdown", (NONE, *BREAKDOWNS))):
+            if st.session_state.get(key) not in options:
+                st.session_state[key] = options[0]
         st.sidebar.selectbox(
             t("app.carrier", lang),
-            options=[None, *CARRIERS],
+            options=[ALL, *CARRIERS],
             key="carrier",
-            format_func=lambda c: t("app.all_carriers", lang) if c is None else c,
+            format_func=lambda c: t("app.all_carriers", lang) if c == ALL else c,
         )
         st.sidebar.selectbox(
             t("app.breakdown", lang),
-            options=[None, *BREAKDOWNS],
+            options=[NONE, *BREAKDOWNS],
             key="breakdown",
             format_func=lambda d: (
-                t("app.no_breakdown", lang) if d is None else kpis.dimension_label(d, lang)
+                t("app.no_breakdown", lang) if d == NONE else kpis.dimension_label(d, lang)
             ),
         )
     st.sidebar.caption(
@@ -181,10 +186,12 @@ def filters() -> Filters:
     year = st.session_state.get("year")
     if year not in current.years:
         year = current.years[-1] if current.years else None
+    carrier = st.session_state.get("carrier")
+    breakdown = st.session_state.get("breakdown")
     return Filters(
         year=year,
-        carrier=st.session_state.get("carrier"),
-        breakdown=st.session_state.get("breakdown"),
+        carrier=carrier if carrier in CARRIERS else None,
+        breakdown=breakdown if breakdown in BREAKDOWNS else None,
     )
 
 

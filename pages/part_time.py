@@ -13,7 +13,7 @@ def render(lang: str) -> None:
         return
     context = ui.page_context(build_part_time, lang)
     st.caption(context.subtitle)
-    ui.render_cards(context.cards, lang, per_row=5)
+    ui.render_cards(context.cards, lang, per_row=3)
     left, right = st.columns(2)
     with left:
         ui.render_chart(context.by_gender, lang)
