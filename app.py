@@ -32,5 +32,7 @@ PAGES = [
     st.Page("pages/data.py", title=t("page.data", lang), icon=":material/database:"),
 ]
 navigation = st.navigation(PAGES)
+ui.follow_deep_link()
 ui.sidebar(lang)
-navigation.run()
+with ui.navigation_run():
+    navigation.run()

@@ -11,6 +11,7 @@ by every open tab on its next rerun without a restart. Cached values are publish
 from __future__ import annotations
 
 import logging
+import threading
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
@@ -38,6 +39,37 @@ from metrics.views import (
 R = TypeVar("R")
 ALL, NONE = "all", "none"  # sidebar choices meaning "no carrier filter" / "no breakdown"
 log = logging.getLogger("vielfaltsmonitor")
+
+
+_navigation = threading.local()
+
+
+@contextmanager
+def navigation_run() -> Iterator[None]:
+    """app.py runs the selected page inside this: pages can tell they were reached through the
+    app's navigation and not through Streamlit's legacy router."""
+    _navigation.active = True
+    try:
+        yield
+    finally:
+        _navigation.active = False
+
+
+def require_navigation(page_file: str) -> None:
+    """On a fresh server's first request, Streamlit's legacy router (a folder named pages/
+    exists) runs a deep-linked page directly, without app.py: no sidebar, no filters, the wrong
+    navigation. Send the browser through app.py and let it open the page asked for."""
+    if getattr(_navigation, "active", False):
+        return
+    st.session_state["deep_link"] = page_file
+    st.switch_page("app.py")
+
+
+def follow_deep_link() -> None:
+    """Called by app.py after st.navigation: opens the page a legacy-routed request asked for."""
+    target = st.session_state.pop("deep_link", None)
+    if target:
+        st.switch_page(target)
 
 
 def db_path() -> Path:

@@ -198,6 +198,10 @@ TEXTS: dict[str, dict[Lang, str]] = {
         "de": "dieselbe Person ist zum Stichtag {date} auch in „{other}“ enthalten (Zeile {first})",
         "en": "the same person at reporting date {date} is also in “{other}” (row {first})",
     },
+    "expect.formula_without_value": {
+        "de": "Formel ohne gespeicherten Wert; bitte die Datei in Excel öffnen und speichern",
+        "en": "formula without a stored value; please open and save the file in Excel",
+    },
     "expect.duplicate_wave_in_file": {
         "de": "Befragungsjahr ist auch in „{other}“ enthalten (Zeile {first})",
         "en": "survey year is also in “{other}” (row {first})",
@@ -519,6 +523,58 @@ TEXTS: dict[str, dict[Lang, str]] = {
     "app.status_good": {"de": "erreicht", "en": "met"},
     "app.status_warn": {"de": "knapp verfehlt", "en": "nearly met"},
     "app.status_bad": {"de": "verfehlt", "en": "not met"},
+    # --- Data page (pages/data.py) ------------------------------------------------------------
+    "datapage.upload": {"de": "Exporte importieren", "en": "Import exports"},
+    "datapage.upload_help": {
+        "de": "CSV (Windows-1252 oder UTF-8; Trennzeichen ; , oder Tab), XLSX oder Parquet, "
+        "höchstens {limit} MB je Datei. Die Dateien werden erst geprüft; importiert wird erst "
+        "nach Ihrer Bestätigung, und nur, wenn alle Dateien fehlerfrei sind.",
+        "en": "CSV (Windows-1252 or UTF-8; delimiter ; , or tab), XLSX or Parquet, at most "
+        "{limit} MB per file. The files are checked first; nothing is imported until you "
+        "confirm, and only if every file is free of problems.",
+    },
+    "datapage.files": {"de": "Dateien auswählen", "en": "Choose files"},
+    "datapage.checking": {"de": "Dateien werden geprüft …", "en": "Checking the files …"},
+    "datapage.fix_and_retry": {
+        "de": "Bitte die genannten Probleme in der Datei beheben und sie erneut hochladen. Es "
+        "wurde nichts importiert.",
+        "en": "Please fix the problems named above in the file and upload it again. Nothing "
+        "has been imported.",
+    },
+    "datapage.confirm_import": {"de": "Jetzt importieren", "en": "Import now"},
+    "datapage.holdings": {"de": "Datenbestand", "en": "What the store holds"},
+    "datapage.nothing": {"de": "Der Datenbestand ist leer.", "en": "The store is empty."},
+    "datapage.kind": {"de": "Art", "en": "Kind"},
+    "datapage.coverage": {"de": "Stichtag / Jahr / Welle", "en": "Date / year / wave"},
+    "datapage.rows": {"de": "Zeilen", "en": "Rows"},
+    "datapage.delete": {
+        "de": "Stichtag, Bewerbungsjahr oder Befragungswelle löschen",
+        "en": "Delete a reporting date, application year or survey wave",
+    },
+    "datapage.delete_confirm": {
+        "de": "Ich möchte diese Daten endgültig aus dem Datenbestand löschen.",
+        "en": "I want to delete these data from the store for good.",
+    },
+    "datapage.delete_button": {"de": "Löschen", "en": "Delete"},
+    "datapage.deleted": {"de": "{rows} Zeilen gelöscht.", "en": "{rows} rows deleted."},
+    "datapage.invited": {
+        "de": "Eingeladene je Befragungswelle",
+        "en": "Invited staff per survey wave",
+    },
+    "datapage.wave": {"de": "Befragungsjahr", "en": "Survey year"},
+    "datapage.respondents": {"de": "Antworten", "en": "Responses"},
+    "datapage.invited_count": {"de": "Eingeladene", "en": "Invited"},
+    "datapage.save": {"de": "Speichern", "en": "Save"},
+    "datapage.log": {"de": "Importprotokoll", "en": "Import log"},
+    "datapage.templates": {"de": "Vorlagen", "en": "Templates"},
+    "datapage.templates_help": {
+        "de": "Leere Vorlagen mit den deutschen Spaltenüberschriften und ein ausgefülltes "
+        "Beispiel je Datenquelle.",
+        "en": "Empty templates with the German column headers and a filled example per source.",
+    },
+    "datapage.template_csv": {"de": "Vorlage CSV", "en": "Template CSV"},
+    "datapage.template_xlsx": {"de": "Vorlage XLSX", "en": "Template XLSX"},
+    "datapage.example_csv": {"de": "Beispiel CSV", "en": "Example CSV"},
     # --- page titles ---------------------------------------------------------------------------
     "page.overview": {"de": "Überblick", "en": "Overview"},
     "page.women_leadership": {"de": "Frauen in Führung", "en": "Women in leadership"},

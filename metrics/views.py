@@ -17,6 +17,7 @@ import plotly.graph_objects as go
 
 from metrics import charts, kpis, store
 from metrics.contract import CARRIERS, LEADERSHIP_LEVELS
+from metrics.disclosure import DisclosureRules, publish_count
 from metrics.i18n import Lang, format_number, t
 from metrics.kpis import KpiValue
 from metrics.settings import Settings, load_settings
@@ -138,6 +139,13 @@ def build_status(con: duckdb.DuckDBPyConnection) -> StatusContext:
         years=tuple(kpis.available_years(con)),
         has_personnel=status.personnel_rows > 0,
     )
+
+
+def count_text(n: int, lang: Lang, rules: DisclosureRules) -> str:
+    """A person count for operational tables (rows per reporting date, responses per wave):
+    published like any count, so a tiny import cannot single anyone out either."""
+    published = publish_count(int(n), sensitive=False, rules=rules)
+    return published.label or format_number(n, lang)
 
 
 def _value_text(value: KpiValue | None, lang: Lang) -> str:
@@ -1070,3 +1078,34 @@ def build_methodology(settings: Settings, lang: Lang) -> MethodologyContext:
 def default_filters(con: duckdb.DuckDBPyConnection) -> Filters:
     years = kpis.available_years(con)
     return Filters(year=years[-1] if years else None)
+
+
+# --- reports --------------------------------------------------------------------------------------
+
+
+def kpi_trend_block(
+    history: KpiHistory, kpi_id: str, carrier: str | None, lang: Lang, *, title: str
+) -> ChartBlock:
+    """One KPI over every year in the store with its latest target as a line: the chart of a
+    report slide for a KPI that no page context draws on its own."""
+    kpi, _ = kpis.split_id(kpi_id)
+    targets = history.trend(kpi_id, carrier)["target"].dropna()
+    return _trend_block(
+        history,
+        f"trend_{kpi_id}",
+        title,
+        [(kpi_id, kpis.kpi_label(kpi_id, lang))],
+        carrier,
+        lang,
+        unit=kpi.unit,
+        target=float(targets.iloc[-1]) if not targets.empty else None,
+    )
+
+
+def previous_value(
+    history: KpiHistory, kpi_id: str, year: int, carrier: str | None
+) -> KpiValue | None:
+    """What a KPI card compares with: the previous year's value, for a survey KPI the previous
+    wave's (reports state the same change as the cards)."""
+    current = history.values(year, carrier).get(kpi_id)
+    return _previous_value(history, kpi_id, current, year, carrier)

@@ -28,4 +28,5 @@ def render(lang: str) -> None:
         ui.render_chart(context.breakdown, lang)
 
 
+ui.require_navigation(__file__)
 ui.guarded(render)

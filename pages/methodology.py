@@ -17,4 +17,5 @@ def render(lang: str) -> None:
     st.caption(context.breakdowns)
 
 
+ui.require_navigation(__file__)
 ui.guarded(render)

@@ -17,4 +17,5 @@ def render(lang: str) -> None:
     ui.render_cards(context.cards, lang, per_row=3)
 
 
+ui.require_navigation(__file__)
 ui.guarded(render)

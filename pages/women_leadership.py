@@ -24,4 +24,5 @@ def render(lang: str) -> None:
     ui.render_table_block(context.underrepresentation, lang)
 
 
+ui.require_navigation(__file__)
 ui.guarded(render)

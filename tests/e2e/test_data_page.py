@@ -1,0 +1,91 @@
+"""The Data page in a real browser: a deep link on a fresh server, uploading a bad and a good
+export, and another open tab seeing the imported data without a restart."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.e2e.conftest import AppServer
+from tests.e2e.test_browser import assert_no_error, choose, wait_idle
+from tests.exports import PERSONNEL_HEADER, personnel_population, write_csv
+from tests.small_groups import build_small_group_store
+
+
+@pytest.fixture(scope="module")
+def data_server(tmp_path_factory: pytest.TempPathFactory, artifacts: Path) -> Iterator[AppServer]:
+    # its own store and a fresh server: this module imports into it
+    db = build_small_group_store(tmp_path_factory.mktemp("data-page"))
+    server = AppServer(db, artifacts / "streamlit-data-page.log")
+    yield server
+    server.stop()
+
+
+def upload(page, path: Path) -> None:
+    page.locator("input[type='file']").set_input_files(str(path))
+    wait_idle(page)
+
+
+def test_deep_link_on_a_fresh_server_gets_the_apps_navigation(page, data_server: AppServer) -> None:
+    # the very first request of this server goes straight to /data
+    page.goto(f"{data_server.url}/data")
+    wait_idle(page)
+    assert_no_error(page)
+    nav = page.locator("[data-testid='stSidebarNav']")
+    assert nav.get_by_text("Überblick", exact=True).count() == 1
+    assert nav.get_by_text("app", exact=True).count() == 0
+    assert page.locator("h1").first.inner_text() == "Daten"
+    assert page.get_by_role("combobox", name="Jahr").count() == 1
+
+
+def test_bad_file_is_explained_and_nothing_is_imported(
+    page, data_server: AppServer, tmp_path: Path, artifacts: Path
+) -> None:
+    rows = personnel_population(8, "31.10.2026")
+    rows[1][4] = "q"  # Geschlecht, file row 3
+    bad = write_csv(tmp_path / "personal_oktober.csv", PERSONNEL_HEADER, rows)
+    page.goto(f"{data_server.url}/data")
+    wait_idle(page)
+    upload(page, bad)
+    error = page.locator("[data-testid='stAlertContentError']").first
+    text = error.inner_text()
+    assert "personal_oktober.csv" in text
+    assert "Zeile 3, Spalte „Geschlecht“, Wert „q“" in text
+    assert page.get_by_text("Es wurde nichts importiert").count() == 1
+    assert page.get_by_role("button", name="Jetzt importieren").count() == 0
+    page.screenshot(path=artifacts / "data-page-refused.png", full_page=True)
+
+
+def test_good_file_is_previewed_confirmed_and_seen_by_other_tabs(
+    browser, data_server: AppServer, tmp_path: Path, artifacts: Path
+) -> None:
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    other_tab, page = context.new_page(), context.new_page()
+    other_tab.goto(data_server.url)
+    wait_idle(other_tab)
+    assert other_tab.get_by_text("Kennzahlen 2025 im Überblick").count() == 1
+
+    good = write_csv(
+        tmp_path / "personal_oktober.csv", PERSONNEL_HEADER, personnel_population(30, "31.10.2026")
+    )
+    page.goto(f"{data_server.url}/data")
+    wait_idle(page)
+    upload(page, good)
+    preview = page.locator("[data-testid='stAlertContentSuccess']").first.inner_text()
+    assert "30 Zeilen Personalbestand" in preview
+    assert "31.10.2026" in preview
+    page.screenshot(path=artifacts / "data-page-preview.png", full_page=True)
+    page.get_by_role("button", name="Jetzt importieren").click()
+    wait_idle(page)
+    assert_no_error(page)
+    assert page.get_by_text("30 Zeilen Personalbestand importiert").count() == 1
+    assert page.get_by_text("31.10.2026").count() >= 1
+
+    # the other tab: no restart, the next rerun shows the new year
+    choose(other_tab, "Träger", "BA")
+    choose(other_tab, "Jahr", "2026")
+    assert other_tab.get_by_text("Kennzahlen 2026 im Überblick").count() == 1
+    assert_no_error(other_tab)
+    context.close()
