@@ -103,9 +103,23 @@ def load_demo() -> None:
     st.cache_data.clear()
 
 
+# Memory the app's queries may use before DuckDB spills or refuses; the machine is shared.
+APP_MEMORY_LIMIT = "2GB"
+
+
 @contextmanager
 def connection() -> Iterator[duckdb.DuckDBPyConnection]:
-    with store.open_store(db_path()) as con:
+    """A private read-only view of the store file as it is now, locked down once set up.
+
+    open_current attaches the file to a fresh in-memory database, so a store that an import has
+    just replaced is never read through an instance still open in another session's thread.
+    After that no query may touch any other file (read_csv, COPY … TO, ATTACH), change these
+    settings or use more memory than the limit.
+    """
+    with store.open_current(db_path()) as con:
+        con.execute(f"SET memory_limit = '{APP_MEMORY_LIMIT}'")
+        con.execute("SET enable_external_access = false")
+        con.execute("SET lock_configuration = true")
         yield con
 
 
