@@ -252,7 +252,9 @@ def _trend_block(
     target: float | None = None,
     extra_lines: Sequence[tuple[str, float]] = (),
 ) -> ChartBlock:
-    """Lines over the years for (kpi id, series name) pairs."""
+    """Lines over the years for (kpi id, series name) pairs; the title gets the years shown."""
+    if history.years:
+        title = f"{title}, {history.years[0]}–{history.years[-1]}"
     frames = []
     for kpi_id, name in series:
         trend = history.trend(kpi_id, carrier)

@@ -1,0 +1,52 @@
+"""Page contexts without Streamlit: what pages and reports are built from."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from metrics import kpis, store, views
+from metrics.disclosure import DisclosureRules
+from metrics.settings import load_settings
+from tests.small_groups import build_small_group_store
+
+
+@pytest.fixture(scope="module")
+def small_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return build_small_group_store(tmp_path_factory.mktemp("small"))
+
+
+def test_methodology_documents_every_kpi_of_the_registry() -> None:
+    for lang in ("de", "en"):
+        context = views.build_methodology(load_settings(), lang)
+        assert set(context.kpis["ID"]) == {kpi.id for kpi in kpis.REGISTRY}
+        assert context.kpis.notna().all().all()
+        assert any("5" in rule and "10" in rule for rule in context.disclosure_rules)
+
+
+def test_overview_cards_follow_the_registry_and_the_carrier_view(small_db: Path) -> None:
+    with store.open_store(small_db) as con:
+        history = views.KpiHistory(con)
+        overview = views.build_overview(con, history, views.Filters(2025), "de")
+        ba = views.build_overview(con, history, views.Filters(2025, "BA"), "de")
+    assert [c.kpi_id for c in overview.cards] == list(views.OVERVIEW_KPIS)
+    assert "migration_background_share" not in [c.kpi_id for c in ba.cards]
+    headcount = overview.cards[0]
+    assert headcount.value_text == "47"  # 40 BA + 7 Kommune at 31.12.2025
+    assert headcount.delta_text == "±0"
+
+
+def test_trend_titles_say_which_years(small_db: Path) -> None:
+    with store.open_store(small_db) as con:
+        history = views.KpiHistory(con)
+        context = views.build_part_time(con, history, views.Filters(2025), "en")
+    assert context.by_gender.title.endswith("2024–2025")
+
+
+def test_counts_in_operational_tables_pass_the_count_rule() -> None:
+    rules = DisclosureRules()
+    assert views.count_text(3, "de", rules) == "< 5"
+    assert views.count_text(0, "de", rules) == "0"
+    assert views.count_text(1050, "de", rules) == "1.050"
+    assert views.count_text(1050, "en", rules) == "1,050"
