@@ -18,9 +18,11 @@ from pathlib import Path
 from typing import TypeVar
 
 import duckdb
+import pandas as pd
+import plotly.graph_objects as go
 import streamlit as st
 
-from metrics import kpis, store
+from metrics import kpis, safe_export, store
 from metrics.contract import CARRIERS
 from metrics.i18n import LANGUAGES, Lang, t
 from metrics.kpis import KpiValue
@@ -311,7 +313,8 @@ def render_cards(cards: Sequence[KpiCard], lang: Lang, *, per_row: int) -> None:
 
 
 def render_chart(block: ChartBlock, lang: Lang) -> None:
-    """A chart with the suppression footnote and its data as a table on demand."""
+    """A chart with the suppression footnote, its data as a table on demand, and downloads of
+    the picture (PNG) and the data (CSV), both built only when clicked."""
     st.plotly_chart(
         block.figure,
         width="stretch",
@@ -321,6 +324,18 @@ def render_chart(block: ChartBlock, lang: Lang) -> None:
     render_footnote(block.suppressed_k, block.notes, lang)
     with st.expander(t("app.show_data", lang)):
         st.dataframe(block.table, hide_index=True, width="stretch")
+    with st.container(horizontal=True, gap="small"):
+        st.download_button(
+            t("app.download_png", lang),
+            data=_png_of(block.figure),
+            file_name=f"{block.key}.png",
+            mime="image/png",
+            key=f"png_{block.key}",
+            on_click="ignore",
+            icon=":material/image:",
+            type="tertiary",
+        )
+        _csv_download(block.table, block.key, lang)
 
 
 def render_table_block(block: TableBlock | None, lang: Lang, *, heading: bool = True) -> None:
@@ -330,6 +345,34 @@ def render_table_block(block: TableBlock | None, lang: Lang, *, heading: bool = 
         st.subheader(block.title)
     st.dataframe(block.table, hide_index=True, width="stretch")
     render_footnote(block.suppressed_k, block.notes, lang)
+    _csv_download(block.table, f"table_{block.key}", lang)
+
+
+def _csv_download(table: pd.DataFrame, key: str, lang: Lang) -> None:
+    """The published table as shown, as CSV for Excel in the user's language (German: `;`,
+    decimal comma) with every cell neutralised against formula injection."""
+    st.download_button(
+        t("app.download_csv", lang),
+        data=lambda: safe_export.to_csv_bytes(table, lang),
+        file_name=f"{key}.csv",
+        mime="text/csv",
+        key=f"csv_{key}",
+        on_click="ignore",
+        icon=":material/download:",
+        type="tertiary",
+    )
+
+
+def _png_of(figure: go.Figure) -> Callable[[], bytes]:
+    """A deferred PNG export: Streamlit calls it on click, in a thread of its own."""
+
+    def export() -> bytes:
+        # imported here: Kaleido and Chromium are only needed once someone asks for a picture
+        from metrics.report.images import chart_png, print_figure
+
+        return chart_png(print_figure(figure))
+
+    return export
 
 
 def render_footnote(suppressed_k: int | None, notes: Sequence[str], lang: Lang) -> None:
