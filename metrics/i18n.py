@@ -656,10 +656,7 @@ TEXTS: dict[str, dict[Lang, str]] = {
     "report.points_short": {"de": "{sign}{n} Pp.", "en": "{sign}{n} pp"},
     "report.previous_wave": {"de": "der Befragung {wave}", "en": "the {wave} survey"},
     "report.wave_note": {"de": "Befragungswelle {wave}", "en": "survey wave {wave}"},
-    "report.trend_title": {
-        "de": "{kpi}: Entwicklung seit {first}",
-        "en": "{kpi}: trend since {first}",
-    },
+    "report.trend_title": {"de": "{kpi} im Zeitverlauf", "en": "{kpi} over time"},
     "report.chart_unavailable": {
         "de": "Grafik nicht verfügbar (Bildexport nicht möglich). Werte:",
         "en": "Chart not available (image export failed). Values:",

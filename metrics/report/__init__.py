@@ -1,0 +1,98 @@
+"""Reports for presentations and the annual report: PowerPoint deck, Excel workbook, PDF.
+
+Every builder takes an open store connection and a selection (year, carrier view, language)
+and returns the file as bytes. All figures come from the published KPIs (`metrics.kpis`
+through `metrics.views`), so a report shows nothing the app would not show.
+"""
+
+from __future__ import annotations
+
+import duckdb
+
+from metrics.i18n import Lang
+from metrics.report.content import (
+    ReportContent,
+    ReportError,
+    check_request,
+    gather,
+    headlines,
+    report_history,
+)
+from metrics.report.deck import render_deck
+from metrics.report.images import ChartExportError, chart_png
+from metrics.report.pdf import render_pdf
+from metrics.report.workbook import render_workbook
+from metrics.settings import Settings, load_settings
+from metrics.views import KpiHistory
+
+__all__ = [
+    "FORMATS",
+    "MIME_TYPES",
+    "ChartExportError",
+    "ReportError",
+    "build_deck",
+    "build_pdf",
+    "build_workbook",
+    "chart_png",
+]
+
+MIME_TYPES = {
+    ".pptx": "application/vnd.openxmlformats-officedocument.presentationml.presentation",
+    ".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    ".pdf": "application/pdf",
+}
+
+
+def _prepare(
+    con: duckdb.DuckDBPyConnection,
+    year: int,
+    carrier: str | None,
+    lang: Lang,
+    settings: Settings | None,
+) -> tuple[ReportContent, KpiHistory]:
+    check_request(con, year, carrier)
+    settings = settings or load_settings()
+    history = report_history(con, year, settings)
+    return gather(con, year, carrier, lang, settings, history), history
+
+
+def build_deck(
+    con: duckdb.DuckDBPyConnection,
+    year: int,
+    carrier: str | None = None,
+    lang: Lang = "de",
+    settings: Settings | None = None,
+) -> bytes:
+    """The 16:9 presentation: title slide with the data status, one slide per headline KPI
+    (chart, finding against target and previous year, definition), methodology slide."""
+    content, history = _prepare(con, year, carrier, lang, settings)
+    return render_deck(content, headlines(con, content, history))
+
+
+def build_workbook(
+    con: duckdb.DuckDBPyConnection,
+    year: int,
+    carrier: str | None = None,
+    lang: Lang = "de",
+    settings: Settings | None = None,
+) -> bytes:
+    """The annual report's tables: KPI summary, equality statistics, SGB IX notice per
+    carrier, methodology. Suppressed cells read "< k"; every text cell is neutralised."""
+    content, _ = _prepare(con, year, carrier, lang, settings)
+    return render_workbook(con, content)
+
+
+def build_pdf(
+    con: duckdb.DuckDBPyConnection,
+    year: int,
+    carrier: str | None = None,
+    lang: Lang = "de",
+    settings: Settings | None = None,
+) -> bytes:
+    """A printable A4 summary: title, data status, KPI table, headline charts, methodology."""
+    content, history = _prepare(con, year, carrier, lang, settings)
+    return render_pdf(content, headlines(con, content, history))
+
+
+# file suffix -> builder, for the CLI and the reports page
+FORMATS = {".pptx": build_deck, ".xlsx": build_workbook, ".pdf": build_pdf}
