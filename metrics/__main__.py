@@ -184,6 +184,62 @@ def _kpi_table(values, year, carrier, snapshot, settings, lang: Lang) -> str:
     return "\n".join(lines)
 
 
+def _report(args: argparse.Namespace) -> int:
+    """The annual report / presentation: the format follows the suffix of --out."""
+    import os
+    import tempfile
+
+    from metrics import kpis
+    from metrics.report import FORMATS, ChartExportError, ReportError
+    from metrics.settings import SettingsError, load_settings
+
+    lang: Lang = args.lang
+    out = Path(args.out)
+    build = FORMATS.get(out.suffix.lower())
+    if build is None:
+        print(t("report.cli.unknown_suffix", lang, suffix=out.suffix or out.name),
+              file=sys.stderr)
+        return 2
+    try:
+        settings = load_settings()
+    except SettingsError as error:
+        print(_kpi_text("settings_error", lang, detail=error), file=sys.stderr)
+        return 2
+    started = time.monotonic()
+    try:
+        with store.open_store(store.resolve_db_path(args.db)) as con:
+            years = kpis.available_years(con)
+            if args.year not in years:
+                print(t("report.cli.year_missing", lang, year=args.year,
+                        years=", ".join(str(y) for y in years) or "–"), file=sys.stderr)
+                return 2
+            data = build(con, args.year, args.carrier, lang, settings)
+    except store.StoreError as error:
+        print(t("cli.store_error", lang, detail=error), file=sys.stderr)
+        return 2
+    except (ReportError, ChartExportError) as error:
+        print(t("report.cli.failed", lang, detail=error), file=sys.stderr)
+        return 1
+    temporary = None
+    try:
+        # written next to the target and renamed: an interrupted run leaves no half file
+        handle, temporary = tempfile.mkstemp(dir=out.parent, prefix=f".{out.name}.")
+        with os.fdopen(handle, "wb") as file:
+            file.write(data)
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(temporary, 0o666 & ~umask)  # mkstemp's 0600 would surprise whoever shares it
+        os.replace(temporary, out)
+    except OSError as error:
+        if temporary is not None and os.path.exists(temporary):
+            os.unlink(temporary)
+        print(t("report.cli.failed", lang, detail=f"{out}: {error.strerror or error}"),
+              file=sys.stderr)
+        return 1
+    print(t("report.cli.written", lang, path=out, seconds=time.monotonic() - started))
+    return 0
+
+
 def build_parser(commands: dict[str, Command]) -> argparse.ArgumentParser:
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument("--db", help=f"store file (default: ${store.DB_ENV_VAR} or "
@@ -209,10 +265,21 @@ def build_parser(commands: dict[str, Command]) -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true", help="one JSON object on stdout (CONTRACT § 4)")
     p.set_defaults(handler=commands["kpis"])
 
+    p = sub.add_parser("report", parents=[common],
+                       help="annual report / presentation (.pptx, .xlsx or .pdf by suffix)")
+    p.add_argument("--year", type=int, required=True, metavar="YYYY")
+    p.add_argument("--out", required=True, metavar="FILE",
+                   help="FILE.pptx (presentation), FILE.xlsx (tables) or FILE.pdf (summary)")
+    p.add_argument("--carrier", choices=["BA", "Kommune"],
+                   help="view of one carrier (default: all carriers)")
+    p.set_defaults(handler=commands["report"])
+
     return parser
 
 
-COMMANDS: dict[str, Command] = {"import": _import, "demo": _demo, "kpis": _kpis}
+COMMANDS: dict[str, Command] = {
+    "import": _import, "demo": _demo, "kpis": _kpis, "report": _report,
+}
 
 
 def main(argv: Sequence[str] | None = None) -> int:
