@@ -28,6 +28,7 @@ PAGES = [
     st.Page("pages/inclusion.py", title=t("page.inclusion", lang), icon=":material/accessible:"),
     st.Page("pages/part_time.py", title=t("page.part_time", lang), icon=":material/schedule:"),
     st.Page("pages/migration.py", title=t("page.migration", lang), icon=":material/public:"),
+    st.Page("pages/reports.py", title=t("report.page_title", lang), icon=":material/download:"),
     st.Page("pages/methodology.py", title=t("page.methodology", lang), icon=":material/menu_book:"),
     st.Page("pages/data.py", title=t("page.data", lang), icon=":material/database:"),
 ]

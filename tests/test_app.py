@@ -25,6 +25,7 @@ PAGES = (
     "inclusion",
     "part_time",
     "migration",
+    "reports",
     "methodology",
     "data",
 )

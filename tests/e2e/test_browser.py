@@ -19,6 +19,7 @@ PAGES = {
     "inclusion": ("Inklusion", "Inclusion"),
     "part_time": ("Teilzeit & flexibles Arbeiten", "Part-time & flexible work"),
     "migration": ("Migrationshintergrund", "Migration background"),
+    "reports": ("Berichte", "Reports"),
     "methodology": ("Methodik", "Methodology"),
     "data": ("Daten", "Data"),
 }
@@ -43,8 +44,9 @@ def heading(page) -> str:
     return page.locator("h1").first.inner_text()
 
 
-def test_every_page_opens_and_is_kept_as_screenshot(page, demo_server: AppServer,
-                                                    artifacts: Path) -> None:
+def test_every_page_opens_and_is_kept_as_screenshot(
+    page, demo_server: AppServer, artifacts: Path
+) -> None:
     for path, (german, _) in PAGES.items():
         page.goto(f"{demo_server.url}/{path}")
         wait_idle(page)
@@ -54,8 +56,7 @@ def test_every_page_opens_and_is_kept_as_screenshot(page, demo_server: AppServer
         page.screenshot(path=artifacts / f"page-{path or 'overview'}-de.png", full_page=True)
 
 
-def test_sidebar_navigation_shows_no_page_not_found_dialog(page,
-                                                           demo_server: AppServer) -> None:
+def test_sidebar_navigation_shows_no_page_not_found_dialog(page, demo_server: AppServer) -> None:
     page.goto(demo_server.url)
     wait_idle(page)
     for path, (german, _) in list(PAGES.items())[1:]:
@@ -73,8 +74,7 @@ def choose(page, label: str, option: str) -> None:
     wait_idle(page)
 
 
-def test_filter_change_rerenders_the_page(page, demo_server: AppServer,
-                                          artifacts: Path) -> None:
+def test_filter_change_rerenders_the_page(page, demo_server: AppServer, artifacts: Path) -> None:
     page.goto(demo_server.url)
     wait_idle(page)
     assert page.get_by_text("Kennzahlen 2025 im Überblick").count() == 1
@@ -108,8 +108,7 @@ def test_language_switch(page, demo_server: AppServer, artifacts: Path) -> None:
 
 
 @pytest.mark.parametrize("path", list(PAGES))
-def test_small_group_store_renders_without_error(page, small_server: AppServer,
-                                                 path: str) -> None:
+def test_small_group_store_renders_without_error(page, small_server: AppServer, path: str) -> None:
     page.goto(f"{small_server.url}/{path}")
     wait_idle(page)
     assert_no_error(page)
