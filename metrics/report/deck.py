@@ -18,7 +18,7 @@ from pptx.dml.color import RGBColor
 from pptx.enum.shapes import MSO_SHAPE
 from pptx.enum.text import MSO_ANCHOR, PP_ALIGN
 from pptx.slide import Slide
-from pptx.util import Inches, Pt
+from pptx.util import Emu, Inches, Pt
 
 from metrics.i18n import t
 from metrics.report.content import Headline, ReportContent
@@ -33,8 +33,9 @@ from metrics.views import build_methodology
 
 log = logging.getLogger("vielfaltsmonitor")
 
-SLIDE_WIDTH = Inches(13.333)
-SLIDE_HEIGHT = Inches(7.5)
+# PowerPoint's own 16:9 size (13.333 × 7.5 in), exact in EMU
+SLIDE_WIDTH = Emu(12_192_000)
+SLIDE_HEIGHT = Emu(6_858_000)
 MARGIN = Inches(0.5)
 CHART_WIDTH = Inches(7.9)
 CHART_TOP = Inches(1.35)

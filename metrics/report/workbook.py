@@ -319,7 +319,9 @@ def _count_cell(value: KpiValue, key: str, counts_format: str | None) -> object:
     if value.suppressed:
         return value.label
     number = getattr(value, key)
-    if number is None:
+    if number is None or value.value is None:
+        # no data: an empty population says nothing that needs a 0 (for a sensitive KPI
+        # a published 0 would itself be disclosive)
         return None
     return int(number) if float(number).is_integer() else number
 
