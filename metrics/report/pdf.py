@@ -56,7 +56,8 @@ LATIN1_REPLACEMENTS = str.maketrans(
 INK = (34, 34, 34)
 MUTED = (89, 89, 89)
 DEMO_RED = (192, 0, 0)
-CHART_WIDTH_MM = 170.0
+# two headline KPIs (heading, chart, finding, footnote) fit on one A4 page
+CHART_WIDTH_MM = 150.0
 
 
 class _SummaryPdf(FPDF):
@@ -99,7 +100,7 @@ class _SummaryPdf(FPDF):
         self.cell(
             0,
             5,
-            self.text_of(f"Vielfaltsmonitor · {self.content.title} · {self.content.view_name}"),
+            self.text_of(f"{self.content.title} · {self.content.view_name}"),
         )
         if self.content.demo:
             self.font(8, bold=True, colour=DEMO_RED)
@@ -189,7 +190,7 @@ def _kpi_table(pdf: _SummaryPdf, content: ReportContent) -> None:
 def _headline(pdf: _SummaryPdf, headline: Headline, lang: str) -> None:
     image_height = CHART_WIDTH_MM * PNG_HEIGHT / PNG_WIDTH
     # keep a KPI's heading, chart and finding on one page
-    if pdf.will_page_break(image_height + 40):
+    if pdf.will_page_break(image_height + 32):
         pdf.add_page()
     pdf.paragraph(headline.title, 12, bold=True, gap=0.5)
     figures = [headline.value_text]
