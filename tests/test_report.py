@@ -4,6 +4,7 @@ the generated findings on hand-made values; the chart export."""
 from __future__ import annotations
 
 import io
+import threading
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 
@@ -354,3 +355,23 @@ def test_chart_png_exports_and_reuses_a_picture() -> None:
     png = chart_png(figure, width=400, height=250, scale=1)
     assert png.startswith(PNG_MAGIC)
     assert chart_png(figure, width=400, height=250, scale=1) is png  # from the cache
+
+
+def test_a_hung_export_fails_once_then_fast(monkeypatch: pytest.MonkeyPatch) -> None:
+    release = threading.Event()
+
+    def hang(*args: object, **kwargs: object) -> bytes:
+        release.wait()
+        return b""
+
+    monkeypatch.setattr(images, "_server_running", True)
+    monkeypatch.setattr(images, "_stuck", False)
+    monkeypatch.setattr(images, "EXPORT_TIMEOUT_SECONDS", 0.2)
+    monkeypatch.setattr(images.kaleido, "calc_fig_sync", hang)
+    try:
+        with pytest.raises(images.ChartExportError, match="timed out"):
+            chart_png(go.Figure(go.Bar(x=["hängt"], y=[1])))
+        with pytest.raises(images.ChartExportError, match="unavailable"):
+            chart_png(go.Figure(go.Bar(x=["danach"], y=[2])))
+    finally:
+        release.set()

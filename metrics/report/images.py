@@ -24,7 +24,7 @@ PNG_WIDTH = 1000
 PNG_HEIGHT = 560
 PNG_SCALE = 2
 # a broken browser must not hang a download or the CLI for ever
-EXPORT_TIMEOUT_SECONDS = 120
+EXPORT_TIMEOUT_SECONDS = 60
 # names Kaleido's browser discovery (choreographer) looks for on PATH
 BROWSER_NAMES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable", "chrome")
 _CACHE_ENTRIES = 64
@@ -37,6 +37,8 @@ class ChartExportError(RuntimeError):
 _lock = threading.Lock()
 _server_running = False
 _stop_registered = False
+# set after a timeout: Kaleido's server cannot be restarted while its thread hangs
+_stuck = False
 # the same published figure is often exported twice (deck and PDF of one selection)
 _cache: OrderedDict[str, bytes] = OrderedDict()
 
@@ -69,7 +71,10 @@ def chart_png(
 
 
 def _export(figure: go.Figure, opts: dict[str, object]) -> bytes:
-    global _server_running
+    global _server_running, _stuck
+    if _stuck:
+        # fail fast: nine charts of a deck must not wait a minute each
+        raise ChartExportError("chart export unavailable since an earlier export hung")
     if not browser_available():
         raise ChartExportError(
             "no Chromium found on PATH (Debian: apt-get install chromium); Kaleido needs it "
@@ -91,8 +96,9 @@ def _export(figure: go.Figure, opts: dict[str, object]) -> bytes:
     worker.start()
     worker.join(EXPORT_TIMEOUT_SECONDS)
     if worker.is_alive():
-        # the server is stuck (e.g. the browser died while starting): start afresh next time
-        _server_running = False
+        # e.g. the browser died while starting: the server thread waits for ever, and stopping
+        # it would wait too. Reports go on without pictures until the process restarts.
+        _stuck = True
         raise ChartExportError(f"chart export timed out after {EXPORT_TIMEOUT_SECONDS} s")
     error = outcome.get("error")
     if isinstance(error, Exception):
@@ -116,7 +122,8 @@ def _register_stop() -> None:
 def stop_server() -> None:
     global _server_running
     with _lock:
-        if _server_running:
+        # a hung server thread cannot be joined: leave it to die with the process
+        if _server_running and not _stuck:
             kaleido.stop_sync_server(silence_warnings=True)
             _server_running = False
 
