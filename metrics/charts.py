@@ -43,7 +43,10 @@ def wrap_title(title: str, width: int = 58) -> str:
     return "<br>".join(lines)
 
 
-ANNOTATION_STYLE = {"bgcolor": "rgba(255,255,255,0.85)", "font": {"size": 12, "color": "#333333"}}
+def annotation_style() -> dict[str, object]:
+    """Style of reference-line labels; a fresh dict each time, because Plotly writes the label's
+    position into the dict it is given (a shared one moved every later label)."""
+    return {"bgcolor": "rgba(255,255,255,0.85)", "font": {"size": 12, "color": "#333333"}}
 
 
 def base_layout(
@@ -125,7 +128,7 @@ def trend_figure(
             line={"color": TARGET_COLOUR, "dash": "dash", "width": 2},
             annotation_text=f"{target_label}: {format_value(target, unit, lang)}",
             annotation_position="top left",
-            annotation=ANNOTATION_STYLE,
+            annotation=annotation_style(),
         )
     for index, (label, value) in enumerate(extra_lines):
         figure.add_hline(
@@ -133,7 +136,7 @@ def trend_figure(
             line={"color": PALETTE[(index + 4) % len(PALETTE)], "dash": "dot", "width": 2},
             annotation_text=f"{label}: {format_value(value, unit, lang)}",
             annotation_position="bottom right",
-            annotation=ANNOTATION_STYLE,
+            annotation=annotation_style(),
         )
     base_layout(figure, title=title, lang=lang, unit=unit)
     figure.update_xaxes(dtick=1, tickformat="d")
@@ -198,14 +201,16 @@ def bar_figure(
         line = {"color": TARGET_COLOUR, "dash": "dash", "width": 2}
         text = f"{target_label}: {format_value(target, unit, lang)}"
         if horizontal:
-            figure.add_vline(x=target, line=line, annotation_text=text, annotation=ANNOTATION_STYLE)
+            figure.add_vline(
+                x=target, line=line, annotation_text=text, annotation=annotation_style()
+            )
         else:
             figure.add_hline(
                 y=target,
                 line=line,
                 annotation_text=text,
                 annotation_position="top right",
-                annotation=ANNOTATION_STYLE,
+                annotation=annotation_style(),
             )
     base_layout(figure, title=title, lang=lang, unit=unit)
     figure.update_layout(barmode="group", hovermode="closest")

@@ -7,7 +7,6 @@ this module only selects, labels, formats and draws. Reports reuse the same cont
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 
@@ -59,10 +58,13 @@ class KpiHistory:
         self._compute = compute or (
             lambda year, carrier: kpis.compute_kpis(con, year, carrier, self.settings)
         )
+        self._memo: dict[tuple[int, str | None], YearValues] = {}
 
-    @functools.cache  # noqa: B019 - the history object lives for one page build
     def values(self, year: int, carrier: str | None = None) -> YearValues:
-        return self._compute(year, carrier)
+        key = (year, carrier)
+        if key not in self._memo:
+            self._memo[key] = self._compute(year, carrier)
+        return self._memo[key]
 
     def trend(self, kpi_id: str, carrier: str | None = None) -> pd.DataFrame:
         """year, value, label, target over every year in the store (gaps where no value)."""
@@ -623,7 +625,7 @@ def build_inclusion(
             line={"color": charts.TARGET_COLOUR, "dash": "dash"},
             annotation_text=f"{label}: {charts.format_value(value, '%', lang)}",
             annotation_position="top right",
-            annotation=charts.ANNOTATION_STYLE,
+            annotation=charts.annotation_style(),
         )
     trend = _trend_block(
         history,
@@ -928,7 +930,7 @@ def build_migration(
             line={"color": charts.PALETTE[5 + index % 3], "dash": "dot"},
             annotation_text=f"{label}: {charts.format_value(value, '%', lang)}",
             annotation_position="top right" if index % 2 else "top left",
-            annotation=charts.ANNOTATION_STYLE,
+            annotation=charts.annotation_style(),
         )
     table = pd.DataFrame(
         {
