@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+from typing import TypeVar
 
 import duckdb
 import pandas as pd
@@ -124,12 +125,50 @@ def check_schema(con: duckdb.DuckDBPyConnection, db_path: Path, catalog: str = "
         )
 
 
+OPEN_ATTEMPTS = 8
+T = TypeVar("T")
+
+
+def open_consistently(
+    db_path: Path, open_file: Callable[[str], T], close: Callable[[T], None]
+) -> T:
+    """open_file(path), repeated until no import replaced the store file while it ran.
+
+    DuckDB opens a database file by name more than once while connecting: once to read the
+    header, again to read the blocks. An import that renames a new file over the store in
+    between makes it combine one version's header with another version's blocks ("Could not
+    read enough bytes", "Failed to deserialize", in principle a wrong view). The file's stamp
+    (inode, mtime, size) before and after tells whether that can have happened; imports replace
+    the file at most every few seconds, so a second attempt practically always succeeds.
+    (Handing DuckDB /proc/self/fd/N does not help: it resolves the link to the file's name.)
+    """
+    for _attempt in range(OPEN_ATTEMPTS):
+        before = store_stamp(db_path)
+        if before is None:
+            raise StoreError(
+                f"{db_path}: no store here yet (run `python -m metrics demo` or import)"
+            )
+        try:
+            opened, failure = open_file(str(db_path)), None
+        except duckdb.Error as error:
+            opened, failure = None, error
+        if store_stamp(db_path) == before:
+            if failure is not None:
+                raise StoreError(f"{db_path}: cannot be opened as a store ({failure})") from None
+            return opened  # type: ignore[return-value]
+        if opened is not None:
+            close(opened)
+    raise StoreError(f"{db_path}: the store was replaced again and again while opening it")
+
+
 @contextmanager
 def open_store(db_path: Path) -> Iterator[duckdb.DuckDBPyConnection]:
-    """A read-only connection to an existing store whose schema version matches."""
-    if not db_path.exists():
-        raise StoreError(f"{db_path}: no store here yet (run `python -m metrics demo` or import)")
-    con = duckdb.connect(str(db_path), read_only=True)
+    """A read-only connection to an existing store whose schema version matches.
+
+    Safe while an import replaces the file: the connection reads one complete version."""
+    con = open_consistently(
+        db_path, lambda path: duckdb.connect(path, read_only=True), lambda c: c.close()
+    )
     try:
         check_schema(con, db_path)
         yield con
@@ -150,15 +189,22 @@ def open_current(db_path: Path) -> Iterator[duckdb.DuckDBPyConnection]:
         raise StoreError(f"{db_path}: no store here yet (run `python -m metrics demo` or import)")
     con = duckdb.connect(":memory:")
     try:
-        try:
-            con.execute("ATTACH ? AS current_store (READ_ONLY)", [str(db_path)])
-        except duckdb.Error as error:
-            raise StoreError(f"{db_path}: cannot be opened as a store ({error})") from None
+        attach_read_only(con, db_path, "current_store")
         check_schema(con, db_path, catalog="current_store")
         con.execute("USE current_store")
         yield con
     finally:
         con.close()
+
+
+def attach_read_only(con: duckdb.DuckDBPyConnection, db_path: Path, catalog: str) -> None:
+    """ATTACH the store file read-only as `catalog`, one complete version of it (see
+    open_consistently); StoreError if it is missing or no DuckDB file."""
+    open_consistently(
+        db_path,
+        lambda path: con.execute(f"ATTACH ? AS {catalog} (READ_ONLY)", [path]),
+        lambda _attached: con.execute(f"DETACH {catalog}"),
+    )
 
 
 def coverage_sql(source: Source) -> str:
