@@ -33,11 +33,12 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
-from typing import TypeVar
+from typing import Any, TypeVar
 
 import defusedxml
 import duckdb
 import openpyxl
+import openpyxl.utils
 import pandas as pd
 
 from metrics import store
@@ -524,18 +525,87 @@ def _stage_xlsx(
     _check_xlsx_archive(path, file_name)
     try:
         # openpyxl parses with defusedxml (a dependency of this package; checked above)
-        frame = pd.read_excel(path, sheet_name=0, header=None, dtype=object, engine="openpyxl")
+        rows = _read_xlsx_rows(path, file_name)
+    except ImportRefused:
+        raise
     except Exception as error:
         if _caused_by_entities(error):
             raise ImportRefused(file_name, [Problem("import.xlsx_entities")]) from None
         raise ImportRefused(
             file_name, [Problem("import.unreadable", params={"detail": _detail(error)})]
         ) from None
-    if frame.empty:
+    if not rows:
         raise ImportRefused(file_name, [Problem("import.empty_file")])
+    width = max(len(row) for row in rows)
+    frame = pd.DataFrame([row + [None] * (width - len(row)) for row in rows], dtype=object)
     headers = [_as_text(v) or "" for v in frame.iloc[0]]
     _stage_frame(con, frame.iloc[1:].reset_index(drop=True), raw_table)
     return headers
+
+
+def _read_xlsx_rows(path: Path, file_name: str) -> list[list[object]]:
+    """The first sheet's cell values, row by row as numbered in Excel (gaps included).
+
+    A formula counts with the value Excel stored for it; a formula without a stored value (a
+    workbook written by a program, never opened in Excel) is refused with its row and column,
+    instead of silently becoming empty or 0. Error cells (#NV, #DIV/0!) stay visible as text,
+    so validation names them instead of treating them as empty (an empty optional cell would
+    silently take its default)."""
+    formulas: dict[tuple[int, int], str] = {}
+    rows: list[list[object]] = []
+    for row_number, row in enumerate(_xlsx_cells(path, data_only=False), start=1):
+        values: list[object] = []
+        for column_number, cell in enumerate(row):
+            if cell.data_type == "f":
+                formulas[(row_number, column_number)] = str(cell.value)
+                values.append(None)
+            elif cell.data_type == "e":
+                values.append(str(cell.value))
+            else:
+                values.append(cell.value)
+        rows.append(values)
+    if not formulas:
+        return rows
+    # only workbooks with formulas are read a second time, for the values Excel stored
+    formula_rows = {row_number for row_number, _ in formulas}
+    for row_number, row in enumerate(_xlsx_cells(path, data_only=True), start=1):
+        if row_number not in formula_rows:
+            continue
+        for column_number, cell in enumerate(row):
+            if (row_number, column_number) in formulas and cell.value not in (None, ""):
+                rows[row_number - 1][column_number] = (
+                    str(cell.value) if cell.data_type == "e" else cell.value
+                )
+                del formulas[(row_number, column_number)]
+    if formulas:
+        header = rows[0]
+        problems = [
+            Problem(
+                "expect.formula_without_value",
+                row=row_number,
+                column=(_as_text(header[column]) if column < len(header) else None)
+                or openpyxl.utils.get_column_letter(column + 1),
+                value=formula,
+            )
+            for (row_number, column), formula in sorted(formulas.items())
+        ]
+        raise ImportRefused(file_name, problems[:MAX_REPORTED_PROBLEMS], len(problems))
+    return rows
+
+
+def _xlsx_cells(path: Path, *, data_only: bool) -> Iterator[tuple[Any, ...]]:
+    # our own handle: openpyxl leaves its zip open when the workbook part fails to parse
+    with path.open("rb") as handle:
+        workbook = openpyxl.load_workbook(
+            handle, read_only=True, data_only=data_only, keep_links=False
+        )
+        try:
+            sheet = workbook.worksheets[0]
+            # the stored sheet dimensions may be wrong (other writers): find the used range
+            sheet.reset_dimensions()
+            yield from sheet.iter_rows()
+        finally:
+            workbook.close()
 
 
 def _stage_parquet(
@@ -648,9 +718,10 @@ def _value(raw: str) -> str:
     return f"nullif(trim({raw}, {_sql_literal(_TRIMMED)}), '')"
 
 
-def _parse_expression(column: Column, raw: str) -> str:
-    """SQL turning the raw text column into the canonical typed value (NULL if unparseable)."""
-    v = _value(raw)
+def _parse_expression(column: Column, raw: str, *, trimmed: bool = False) -> str:
+    """SQL turning the raw text column into the canonical typed value (NULL if unparseable);
+    `trimmed`: raw is already the trimmed value (NULL for an empty cell)."""
+    v = raw if trimmed else _value(raw)
     match column.type:
         case ColumnType.DATE:
             return (
@@ -817,25 +888,27 @@ def _build_typed_table(
     raw_table: str,
     typed_table: str,
 ) -> None:
+    # each cell is trimmed once, in an inner projection: the parse expressions use it up to five
+    # times, and trimming tabs and NBSP as well as spaces is the costly part
+    present = [column for column in source.columns if column.name in mapping]
+    trimmed = ", ".join(f"{_value(mapping[c.name])} AS raw_{c.name}" for c in present)
+    all_empty = " AND ".join(f"raw_{c.name} IS NULL" for c in present)
     selects = ["_row"]
-    for column in source.columns:
-        if column.name in mapping:
-            raw = mapping[column.name]
-            selects.append(f"{_value(raw)} AS raw_{column.name}")
-            parsed = _parse_expression(column, raw)
-            if column.default is not None:
-                default = (
-                    _sql_literal(column.default)
-                    if isinstance(column.default, str)
-                    else str(column.default).lower()
-                )
-                parsed = f"CASE WHEN {_value(raw)} IS NULL THEN {default} ELSE {parsed} END"
-            selects.append(f"{parsed} AS {column.name}")
-    raw_columns = [mapping[c.name] for c in source.columns if c.name in mapping]
-    all_empty = " AND ".join(f"{_value(raw)} IS NULL" for raw in raw_columns)
+    for column in present:
+        value = f"raw_{column.name}"
+        selects.append(value)
+        parsed = _parse_expression(column, value, trimmed=True)
+        if column.default is not None:
+            default = (
+                _sql_literal(column.default)
+                if isinstance(column.default, str)
+                else str(column.default).lower()
+            )
+            parsed = f"CASE WHEN {value} IS NULL THEN {default} ELSE {parsed} END"
+        selects.append(f"{parsed} AS {column.name}")
     con.execute(
         f"CREATE TEMP TABLE {typed_table}_0 AS SELECT {', '.join(selects)} "
-        f"FROM {raw_table} WHERE NOT ({all_empty})"
+        f"FROM (SELECT _row, {trimmed} FROM {raw_table}) WHERE NOT ({all_empty})"
     )
     # duplicates: the row of the first occurrence, for the later occurrences
     duplicate_key = {"personnel": "reporting_date, person_id", "survey_invited": "wave"}.get(
@@ -1458,10 +1531,7 @@ def _previews(
     replaces_demo = False
     if staged and db_path.exists():
         # a private read-only attach sees the file as it is now (see store.open_current)
-        try:
-            con.execute("ATTACH ? AS current_store (READ_ONLY)", [str(db_path)])
-        except duckdb.Error as error:
-            raise store.StoreError(f"{db_path}: cannot be opened as a store ({error})") from None
+        store.attach_read_only(con, db_path, "current_store")
         try:
             store.check_schema(con, db_path, catalog="current_store")
             replaces_demo = not demo and _is_demo(con, "current_store")

@@ -224,3 +224,70 @@ def test_a_refused_xlsx_leaves_an_existing_store_byte_identical(
         with pytest.raises(ImportRefused):
             import_files([path], db)
     assert hashlib.sha256(db.read_bytes()).hexdigest() == before
+
+
+def cells_sheet(*rows: str) -> str:
+    body = "".join(f'<row r="{i}">{cells}</row>' for i, cells in enumerate(rows, start=1))
+    return (
+        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+        '<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+        f"<sheetData>{body}</sheetData></worksheet>"
+    )
+
+
+def text_cell(value: str) -> str:
+    return f'<c t="inlineStr"><is><t>{value}</t></is></c>'
+
+
+INVITED_HEADER = text_cell("Befragungsjahr") + text_cell("Eingeladene")
+
+
+def test_formulas_count_with_the_value_excel_stored(tmp_path: Path, db: Path) -> None:
+    sheet = cells_sheet(
+        INVITED_HEADER,
+        "<c><v>2024</v></c><c><f>5*2</f><v>10</v></c>",
+        '<c t="str"><f>"20"&amp;"25"</f><v>2025</v></c><c><v>12</v></c>',
+    )
+    import_files([write_xlsx(tmp_path / "f.xlsx", workbook_xml(), sheet)], db)
+    with store.open_store(db) as con:
+        assert con.execute("SELECT * FROM survey_invited ORDER BY 1").fetchall() == [
+            (2024, 10),
+            (2025, 12),
+        ]
+
+
+def test_a_formula_without_stored_value_is_refused_not_read_as_empty(
+    tmp_path: Path, db: Path
+) -> None:
+    sheet = cells_sheet(
+        INVITED_HEADER,
+        "<c><v>2024</v></c><c><f>B3*2</f></c>",
+        "<c><v>2025</v></c><c><v>12</v></c>",
+    )
+    with pytest.raises(ImportRefused) as caught:
+        import_files([write_xlsx(tmp_path / "f.xlsx", workbook_xml(), sheet)], db)
+    assert (
+        "Zeile 2, Spalte „Eingeladene“, Wert „=B3*2“: Formel ohne gespeicherten Wert"
+        in caught.value.report("de")
+    )
+
+
+def test_an_error_cell_is_named_not_taken_for_an_empty_optional_cell(
+    tmp_path: Path, db: Path
+) -> None:
+    header = "".join(
+        text_cell(h)
+        for h in (
+            "Befragungsjahr",
+            "Deutsch seit Geburt",
+            "Selbst zugewandert",
+            "Eltern nicht deutsch seit Geburt",
+            "Eltern zugewandert",
+            "Führungskraft",
+        )
+    )
+    answers = "".join(text_cell(v) for v in ("2024", "ja", "nein", "0", "0"))
+    sheet = cells_sheet(header, answers + '<c t="e"><v>#N/A</v></c>')
+    with pytest.raises(ImportRefused) as caught:
+        import_files([write_xlsx(tmp_path / "e.xlsx", workbook_xml(), sheet)], db)
+    assert "Zeile 2, Spalte „Führungskraft“, Wert „#N/A“" in caught.value.report("de")
