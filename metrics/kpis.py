@@ -13,14 +13,21 @@ Pages, reports and the CLI read KPIs only from here. Three layers:
 
    - a KPI value of a view: `publish_share` / `publish_count`, with the all-carrier figure as parent
      for a carrier view (differencing guard);
-   - variants and breakdowns (one row of categories per view): `protect_table` for complementary
-     suppression. The all-carrier row is protected first; a carrier row additionally hides a
-     category wherever the all-carrier row hides it (else the carriers' cells would add up to it)
-     and wherever the other carrier hides it while the all-carrier cell is published (else a
-     subtraction would reveal it);
+   - variants and breakdowns: `protect_table` for complementary suppression. Personnel carriers
+     partition the staff, so a breakdown is one table carriers × categories whose column totals
+     are the all-carrier row and whose row totals are the carriers' figures. Applicants may be in
+     both carrier views or in none: there each view's row is protected on its own and a carrier
+     cell too close to the all-carrier cell is hidden (or, if it cannot be, the all-carrier one);
    - an audit over every published person count of a year: whenever one published figure's
      population is nested in another's (atoms ⊂), their difference must pass the rule too;
-     otherwise the nested (filtered) figure is suppressed and its table protected again.
+     otherwise a figure of the pair is suppressed (greedily the one in most such pairs) and its
+     table protected again. A breakdown (stage 2) is audited against the figures `compute_kpis`
+     publishes (stage 1), which it cannot take back, together with the same breakdown of every
+     other KPI, so a page gets the same cells whichever KPI it asked for first.
+
+   What this does not cover: sums of three or more figures from *different* tables (linked
+   tables across KPIs); within one table and between nested pairs, no figure in 1 … k−1 can be
+   derived.
 
 Survey KPIs have no carrier view; `sb_quota` follows its own monthly rule (CONTRACT § 2.1).
 """
@@ -1048,14 +1055,23 @@ def _predicate(atoms: Iterable[str], atom_sql: Mapping[str, str]) -> str:
     return " AND ".join(parts) or "TRUE"
 
 
-def _aggregates(measures: list[Measure], atom_sql: Mapping[str, str]) -> str:
+def _aggregates(
+    measures: list[Measure], atom_sql: Mapping[str, str], *, weight: str | None = None
+) -> str:
+    """FILTER aggregates of every measure: count(*) over rows, or sum(weight) over cells."""
+
+    def counted(condition: str) -> str:
+        if weight is None:
+            return f"count(*) FILTER (WHERE {condition})"
+        return f"coalesce(sum({weight}) FILTER (WHERE {condition}), 0)"
+
     columns = []
     for index, measure in enumerate(measures):
         population = _predicate(measure.population, atom_sql)
-        columns.append(f"count(*) FILTER (WHERE {population}) AS den_{index}")
+        columns.append(f"{counted(population)} AS den_{index}")
         if measure.is_share:
             numerator = _predicate({*measure.population, measure.numerator}, atom_sql)
-            columns.append(f"count(*) FILTER (WHERE {numerator}) AS num_{index}")
+            columns.append(f"{counted(numerator)} AS num_{index}")
     return ",\n    ".join(columns)
 
 
@@ -1089,22 +1105,35 @@ def _personnel_counts(
     *,
     include_views: bool,
 ) -> dict[_CountKey, _Counts]:
-    """Counts of every measure per view × category of each dimension, in one query."""
+    """Counts of every measure per view × category of each dimension, in one query.
+
+    Two levels (measured in bench/proto_kpi_fast.py): the snapshot is first grouped by carrier,
+    the dimensions and every atom into a few thousand cells with their head count n; the
+    GROUPING SETS then sum n over those cells. Counts add up, so the result is the same as
+    FILTER aggregates over the rows, but the per-measure work no longer grows with the staff.
+    """
+    atoms = sorted({a for m in measures for a in (*m.population, m.numerator) if a is not None})
+    atom_columns = {atom: f"atom_{index}" for index, atom in enumerate(atoms)}
+    atom_select = "".join(f"({PERSONNEL_ATOMS[a]}) AS {c}, " for a, c in atom_columns.items())
+    dimension_select = "".join(f"{_PERSONNEL_DIMENSION_SQL[d]} AS {d}, " for d in dimensions)
     sets = [f"({d}), (carrier, {d})" for d in dimensions]
     if include_views:
         sets.insert(0, "(), (carrier)")
-    dimension_columns = "".join(
-        f"{_PERSONNEL_DIMENSION_SQL[d]} AS {d}, GROUPING({d}) AS g_{d}, " for d in dimensions
-    )
+    grouping_columns = "".join(f"{d}, GROUPING({d}) AS g_{d}, " for d in dimensions)
     sql = f"""
         WITH snapshot AS (
             SELECT *, {_AGE_BAND_SQL} AS age_band
             FROM {PERSONNEL.table} WHERE reporting_date = $date
+        ),
+        cells AS (
+            SELECT carrier, {dimension_select} {atom_select} count(*) AS n
+            FROM snapshot
+            GROUP BY ALL
         )
         SELECT CASE WHEN GROUPING(carrier) = 1 THEN '*' ELSE carrier END AS view,
-            {dimension_columns}
-            {_aggregates(measures, PERSONNEL_ATOMS)}
-        FROM snapshot
+            {grouping_columns}
+            {_aggregates(measures, atom_columns, weight="n")}
+        FROM cells
         GROUP BY GROUPING SETS ({", ".join(sets)})
     """
     result = con.execute(sql, {"date": snapshot, "year": snapshot.year}).df()
@@ -1214,7 +1243,7 @@ def _protect_row(
     *,
     forced: set[str],
     margin_published: bool,
-) -> dict[str, Published]:
+) -> tuple[dict[str, Published], bool]:
     """One view's row of categories (the view's figure is its total), complementary suppressed.
 
     A share is two tables over the same categories, numerators and remainders; a category is
@@ -1224,6 +1253,9 @@ def _protect_row(
     entered with a failing value (see `_entered`) so that protect_table picks their partners.
     Empty categories (nobody in the population) are not part of the tables: their value is null
     and not suppressed (CONTRACT § 2), and a known zero would protect nothing.
+
+    Also returns whether the row is *exposed*: a category that must be hidden is all the row
+    holds, so the published total gives it away (the caller must hide something else).
     """
     sensitive = measure.sensitive
     k = rules.k(sensitive)
@@ -1237,12 +1269,12 @@ def _protect_row(
                 else publish_count(0, sensitive=False, rules=rules)
             )
     if not nonempty:
-        return result
+        return result, False
     if not margin_published:
         # the view's own figure is suppressed: its parts would add up to it
         for category in nonempty:
             result[category] = _withheld(Reason.TABLE_WITHHELD, k)
-        return result
+        return result, False
 
     tables = (
         [
@@ -1273,7 +1305,182 @@ def _protect_row(
             published = _publish(counts, measure, rules)
             assert not published.suppressed, "protect_table published a failing cell"
             result[category] = published
-    return result
+    exposed = len(nonempty) == 1 and bool(must_hide)
+    return result, exposed
+
+
+def _withhold_row(
+    cells: Mapping[str, _Counts], measure: Measure, rules: DisclosureRules
+) -> dict[str, Published]:
+    """Every non-empty category hidden; empty ones stay null (nobody to protect)."""
+    k = rules.k(measure.sensitive)
+    return {
+        category: _withheld(Reason.TABLE_WITHHELD, k)
+        if counts.den > 0
+        else _publish(_EMPTY, measure, rules)
+        if measure.is_share
+        else publish_count(0, sensitive=False, rules=rules)
+        for category, counts in cells.items()
+    }
+
+
+def _protect_grid(
+    group: _Group, carriers: tuple[View, ...], rules: DisclosureRules
+) -> dict[View, dict[str, Published]] | None:
+    """protect_table on carriers × categories, the all-carrier row as column totals.
+
+    A share is two grids (numerators, remainders) hidden together. Cells that must be hidden
+    for outside reasons (the audit) are entered as failing values, as in `_protect_row`; a
+    hidden all-carrier cell is forced by entering its column's cells as 1. Sensitive figures
+    are protected with k_sensitive under the ordinary rule and their zeros entered as failing:
+    then a carrier without anybody in a category (a known 0) protects nothing and does not
+    count as disclosive, while a real 0 % is hidden. Returns None if no pattern keeps the
+    carriers' and the all-carrier figures (the row and grand totals) published.
+    """
+    measure = group.measure
+    sensitive = measure.sensitive
+    k = rules.k(sensitive)
+    grid_rules = DisclosureRules(k_ordinary=k, k_sensitive=max(k, rules.k_sensitive))
+    rows = [v for v in carriers if any(group.rows[v][c].den > 0 for c in group.categories)]
+    columns = [c for c in group.categories if group.rows[None][c].den > 0]
+    results = {view: _withhold_row(group.rows[view], measure, rules) for view in carriers}
+    results[None] = _withhold_row(group.rows[None], measure, rules)
+    if not columns or not rows:
+        return results
+
+    def values(view: View, category: str) -> list[int]:
+        counts = group.rows[view][category]
+        return [counts.num, counts.den - counts.num] if measure.is_share else [counts.den]
+
+    def fails(value: int, counts: _Counts) -> bool:
+        if counts.den == 0:
+            return False  # nobody there: a known zero
+        return not count_passes(value, sensitive=sensitive, rules=rules)
+
+    n_tables = 2 if measure.is_share else 1
+    forced_cells = {
+        (v, c) for v in rows for c in group.forced[v] if c in columns and group.rows[v][c].den > 0
+    }
+    forced_columns = {c for c in group.forced[None] if c in columns}
+    hidden_cells = set(forced_cells)
+    hidden_columns = set(forced_columns)
+    substitute_all = False
+    while True:
+        new_cells, new_columns = set(hidden_cells), set(hidden_columns)
+        for table in range(n_tables):
+            entered = []
+            for view in rows:
+                line = []
+                for category in columns:
+                    counts = group.rows[view][category]
+                    value = values(view, category)[table]
+                    column_forced = category in forced_columns or (
+                        substitute_all and category in hidden_columns
+                    )
+                    if column_forced and counts.den > 0:
+                        value = 1  # the column total must fail: its cells entered as 1
+                    elif (view, category) in hidden_cells and (
+                        substitute_all or (view, category) in forced_cells
+                    ):
+                        value = _entered(value, True, False, grid_rules)
+                    elif sensitive and counts.den > 0 and value == 0:
+                        value = 1  # a real 0 % / 100 % is disclosive
+                    line.append(value)
+                entered.append(line)
+            table_result = protect_table(
+                pd.DataFrame(entered, index=rows, columns=columns),
+                sensitive=False,
+                rules=grid_rules,
+            )
+            if (
+                table_result.withheld
+                or table_result.row_totals.isna().any()
+                or table_result.grand_total is None
+            ):
+                return None  # the carriers' or the all-carrier figure would have to go
+            for view in rows:
+                for category in columns:
+                    if bool(table_result.suppressed.loc[view, category]):
+                        new_cells.add((view, category))
+            new_columns |= {c for c in columns if pd.isna(table_result.column_totals[c])}
+        # a real zero entered as 1 can lift a failing all-carrier cell over k: check the truth
+        failing = {
+            c
+            for c in columns
+            if c not in new_columns and _publish(group.rows[None][c], measure, rules).suppressed
+        }
+        if failing:
+            forced_columns |= failing
+            hidden_columns = new_columns | failing
+            hidden_cells = new_cells
+            continue
+        settled = new_cells == hidden_cells and new_columns == hidden_columns
+        hidden_cells, hidden_columns = new_cells, new_columns
+        if settled and _grid_lines_hold(
+            group, rows, columns, hidden_cells, hidden_columns, forced_cells, values, fails, k
+        ):
+            break
+        if settled:
+            if substitute_all:
+                return None
+            substitute_all = True  # partners needed with the true values: enter hidden as failing
+
+    for view in rows:
+        for category in columns:
+            counts = group.rows[view][category]
+            if (view, category) in hidden_cells:
+                reason = (
+                    _hidden_reason(counts, measure, rules, group.forced[view], category)
+                    if counts.den > 0
+                    else Reason.COMPLEMENTARY
+                )
+                results[view][category] = _withheld(reason, k)
+            else:
+                results[view][category] = _publish(counts, measure, rules)
+    for category in columns:
+        counts = group.rows[None][category]
+        if category in hidden_columns:
+            reason = _hidden_reason(counts, measure, rules, group.forced[None], category)
+            results[None][category] = _withheld(reason, k)
+        else:
+            results[None][category] = _publish(counts, measure, rules)
+    for view in (None, *rows):
+        for category, published in results[view].items():
+            if not published.suppressed and category in columns:
+                assert not _publish(group.rows[view][category], measure, rules).suppressed
+    return results
+
+
+def _grid_lines_hold(
+    group: _Group,
+    rows: list[View],
+    columns: list[str],
+    hidden_cells: set[tuple[View, str]],
+    hidden_columns: set[str],
+    forced_cells: set[tuple[View, str]],
+    values,
+    fails,
+    k: int,
+) -> bool:
+    """Line rule with the true values for every row and column with a published total: where
+    a hidden cell needs protection, at least two hidden cells and a hidden mass of ≥ k."""
+    lines = [[(view, c) for c in columns] for view in rows]
+    lines += [[(view, c) for view in rows] for c in columns if c not in hidden_columns]
+    n_tables = len(values(rows[0], columns[0]))
+    for line in lines:
+        hidden = [cell for cell in line if cell in hidden_cells]
+        for table in range(n_tables):
+            needs = [
+                cell
+                for cell in hidden
+                if cell in forced_cells or fails(values(*cell)[table], group.rows[cell[0]][cell[1]])
+            ]
+            if not needs:
+                continue
+            mass = sum(values(*cell)[table] for cell in hidden)
+            if len(hidden) < 2 or mass < k:
+                return False
+    return True
 
 
 def _suppressed_in_tables(
@@ -1358,6 +1565,9 @@ class _Group:
     forced: dict[View, set[str]] = field(default_factory=dict)
     frozen: bool = False  # published elsewhere already (stage 1): the audit may not change it
     results: dict[View, dict[str, Published]] = field(default_factory=dict)
+    # rows whose empty categories are shown as hidden, not as null: otherwise "nobody there"
+    # plus the row's total would give a single hidden category away
+    hide_empty: set[View] = field(default_factory=set)
 
 
 @dataclass
@@ -1417,59 +1627,81 @@ class _Section:
         return not self.published_base(measure, view).suppressed
 
     def protect(self, group: _Group) -> None:
+        if self.partition:
+            group.results = self._protect_partition(group)
+        else:
+            group.results = self._protect_overlapping(group)
+        k = self.rules.k(group.measure.sensitive)
+        for view in group.hide_empty:
+            row = group.results[view]
+            for category in group.categories:
+                if group.rows[view][category].den == 0 and not row[category].suppressed:
+                    row[category] = _withheld(Reason.COMPLEMENTARY, k)
+
+    def _protect_partition(self, group: _Group) -> dict[View, dict[str, Published]]:
+        """Carrier rows that add up to the all-carrier row: one table carriers × categories whose
+        column totals are the all-carrier row and whose row totals are the carriers' figures."""
         measure, rules = group.measure, self.rules
-        results: dict[View, dict[str, Published]] = {}
-        results[None] = _protect_row(
+        carriers = self.views[1:]
+        all_published = self.margin_published(measure, None)
+        carriers_published = all(self.margin_published(measure, v) for v in carriers)
+        if all_published and carriers_published and carriers:
+            grid = _protect_grid(group, carriers, rules)
+            if grid is not None:
+                return grid
+            # no pattern keeps the published totals: nothing but the totals is shown
+            return {view: _withhold_row(group.rows[view], measure, rules) for view in self.views}
+        results = {view: _withhold_row(group.rows[view], measure, rules) for view in carriers}
+        # the carriers' figures are hidden (both: each is the total minus the other), so their
+        # rows are; the all-carrier row stands on its own
+        results[None], _ = _protect_row(
             group.rows[None],
             measure,
             rules,
             forced=group.forced[None],
-            margin_published=self.margin_published(measure, None),
+            margin_published=all_published,
         )
+        return results
+
+    def _protect_overlapping(self, group: _Group) -> dict[View, dict[str, Published]]:
+        """Carrier views that overlap (an applicant in both) or leave people out (no carrier):
+        each row is protected on its own, and a carrier cell whose difference to the
+        all-carrier cell is small is hidden — or, where it cannot be hidden (it is all its view
+        holds), the all-carrier cell is."""
+        measure, rules = group.measure, self.rules
         carriers = self.views[1:]
-        forced = {view: set(group.forced[view]) for view in carriers}
-        all_row = results[None]
-        for view in carriers:
-            row = group.rows[view]
-            if self.partition:
-                # a category the all-carrier row hides must stay hidden in every carrier row,
-                # or the carriers' cells would add up to it
-                forced[view] |= {
-                    c for c in group.categories if row[c].den > 0 and all_row[c].suppressed
-                }
-            else:
-                forced[view] |= {
+        forced_all = set(group.forced[None])
+        while True:
+            results: dict[View, dict[str, Published]] = {}
+            results[None], _ = _protect_row(
+                group.rows[None],
+                measure,
+                rules,
+                forced=forced_all,
+                margin_published=self.margin_published(measure, None),
+            )
+            moved = set()
+            for view in carriers:
+                row = group.rows[view]
+                guarded = {
                     c
                     for c in group.categories
                     if row[c].den > 0
-                    and not all_row[c].suppressed
+                    and not results[None][c].suppressed
                     and not _differences_pass(row[c], group.rows[None][c], measure.sensitive, rules)
                 }
-        while True:
-            for view in carriers:
-                results[view] = _protect_row(
-                    group.rows[view],
+                results[view], exposed = _protect_row(
+                    row,
                     measure,
                     rules,
-                    forced=forced[view],
+                    forced=group.forced[view] | guarded,
                     margin_published=self.margin_published(measure, view),
                 )
-            changed = False
-            if self.partition:
-                # all-carrier cell published: a carrier cell hidden in one row must be hidden
-                # in the others too, or all − others would reveal it
-                for c in group.categories:
-                    if all_row[c].suppressed or group.rows[None][c].den == 0:
-                        continue
-                    present = [v for v in carriers if group.rows[v][c].den > 0]
-                    if any(results[v][c].suppressed for v in present):
-                        for v in present:
-                            if not results[v][c].suppressed and c not in forced[v]:
-                                forced[v].add(c)
-                                changed = True
-            if not changed:
-                break
-        group.results = results
+                if exposed:
+                    moved |= guarded
+            if not moved - forced_all:
+                return results
+            forced_all |= moved
 
     # --- audit ----------------------------------------------------------------------------
 
@@ -1495,6 +1727,10 @@ class _Section:
                         for mirror, (source, dimension, _) in self.mirrors.items()
                         if mirror == measure
                     }
+                elif victim[0] == "derivable":
+                    _, measure, dimension, view, _category = victim
+                    self.groups[(measure, dimension)].hide_empty.add(view)
+                    dirty.add((measure, dimension))
                 else:
                     _, measure, dimension, view, category = victim
                     self.groups[(measure, dimension)].forced[view].add(category)
@@ -1539,6 +1775,28 @@ class _Section:
                     atom = _category_atom(self.universe, dimension, category)
                     atoms = self._atoms(measure, view, (atom,))
                     cells += _cells_of(measure, atoms, counts, owner, not group.frozen)
+            cells += self._derivable_cells(group)
+        return cells
+
+    def _derivable_cells(self, group: _Group) -> list[_AuditCell]:
+        """A row with a published total and a single hidden category gives that category away
+        (the other categories, empty ones included, are known). It happens where the category is
+        all the row holds; if that reveals too much, the row's empty categories are hidden too
+        (`_Group.hide_empty`), which leaves the published figures as they are."""
+        cells: list[_AuditCell] = []
+        for view, row in group.results.items():
+            hidden = [c for c in group.categories if row[c].suppressed]
+            if len(hidden) != 1 or not self.margin_published(group.measure, view):
+                continue
+            (category,) = hidden
+            if group.rows[view][category].den == 0:
+                continue
+            owner = ("derivable", group.measure, group.dimension, view, category)
+            mutable = not group.frozen
+            atom = _category_atom(self.universe, group.dimension, category)
+            atoms = self._atoms(group.measure, view, (atom,))
+            counts = group.rows[view][category]
+            cells += _cells_of(group.measure, atoms, counts, owner, mutable)
         return cells
 
     def _atoms(self, measure: Measure, view: View, extra: tuple[str, ...]) -> frozenset[str]:
@@ -1546,18 +1804,36 @@ class _Section:
         return _closure({self.universe_atom, *measure.population, *view_atoms, *extra})
 
     def _violating_pairs(self) -> list[tuple[_AuditCell, _AuditCell]]:
-        cells = self._cells()
+        """Every pair of published figures, one nested in the other, that differ too little.
+
+        A parent's atoms are a subset of the child's, so its category atoms (the categories of
+        breakdowns and variants among them) are a subset of the child's too. Figures are
+        bucketed by their category atoms and a child only looks into the buckets of subsets of
+        its own (the parents without any category atom once per distinct rest of the child's
+        atoms): this keeps the search near-linear in the number of categories.
+        """
         by_atoms: dict[frozenset[str], list[_AuditCell]] = {}
-        for cell in cells:
+        for cell in self._cells():
             by_atoms.setdefault(cell.atoms, []).append(cell)
-        keys = sorted(by_atoms, key=lambda atoms: (len(atoms), sorted(atoms)))
+        category_atoms = frozenset(
+            _category_atom(self.universe, dimension, category)
+            for (_, dimension), group in self.groups.items()
+            for category in group.categories
+        )
+        buckets: dict[frozenset[str], list[frozenset[str]]] = {}
+        for atoms in by_atoms:
+            buckets.setdefault(atoms & category_atoms, []).append(atoms)
+        plain_parents: dict[frozenset[str], list[frozenset[str]]] = {}
         pairs = []
-        for child_atoms in keys:
-            for parent_atoms in keys:
-                if len(parent_atoms) >= len(child_atoms):
-                    break
-                if not parent_atoms < child_atoms:
-                    continue
+        for child_atoms in sorted(by_atoms, key=_atoms_sort_key):
+            categories = child_atoms & category_atoms
+            rest = child_atoms - categories
+            if rest not in plain_parents:
+                plain_parents[rest] = [p for p in buckets.get(frozenset(), []) if p <= rest]
+            parents = [p for p in plain_parents[rest] if p != child_atoms]
+            for subset in _nonempty_subsets(categories):
+                parents += [p for p in buckets.get(subset, []) if p < child_atoms]
+            for parent_atoms in sorted(parents, key=_atoms_sort_key):
                 for child in by_atoms[child_atoms]:
                     for parent in by_atoms[parent_atoms]:
                         if not self._pair_passes(child, parent):
@@ -1614,6 +1890,18 @@ def _covering_victims(pairs: list[tuple[_AuditCell, _AuditCell]]) -> list[tuple]
         victims.append(best)
         remaining = [pair for pair in remaining if best not in (pair[0].owner, pair[1].owner)]
     return victims
+
+
+def _nonempty_subsets(atoms: frozenset[str]) -> list[frozenset[str]]:
+    items = sorted(atoms)
+    return [
+        frozenset(item for bit, item in enumerate(items) if mask >> bit & 1)
+        for mask in range(1, 2 ** len(items))
+    ]
+
+
+def _atoms_sort_key(atoms: frozenset[str]) -> tuple:
+    return (len(atoms), sorted(atoms))
 
 
 def _owner_sort_key(owner: tuple) -> tuple:
@@ -2273,6 +2561,16 @@ def compute_kpis(
     _check_view(None, carrier)
     settings = settings or load_settings()
     return _values_for_view(_build_year(con, year, settings), carrier)
+
+
+def compute_kpis_by_view(
+    con: duckdb.DuckDBPyConnection, year: int, settings: Settings | None = None
+) -> dict[str | None, dict[str, KpiValue]]:
+    """`compute_kpis` of every view (None = all carriers, then each carrier) from one build of
+    the year: a report or a page with all views needs the year once, not three times."""
+    settings = settings or load_settings()
+    state = _build_year(con, year, settings)
+    return {view: _values_for_view(state, view) for view in _VIEWS}
 
 
 _KPI_SECTIONS = {

@@ -535,8 +535,9 @@ def test_breakdown_of_a_carrier_view_keeps_the_all_carrier_row_safe(tmp_path):
     # BA < 30 fails; its partner 30–44 goes with it (else 30 − 10 … would reveal it)
     assert frames["BA"].loc[["< 30", "30–44"], "suppressed"].all()
     assert frames["BA"].loc["< 30", "reason"] == "small_count"
-    # Kommune < 30 passes alone, but all (8) − Kommune (6) would reveal BA's 2 women
-    assert frames["Kommune"].loc["< 30", "reason"] == "differencing"
+    # Kommune < 30 passes alone, but all (8) − Kommune (6) would reveal BA's 2 women: it is
+    # hidden as the complement of BA's cell in the column of the all-carrier row
+    assert frames["Kommune"].loc["< 30", "reason"] == "complementary"
     assert frames["Kommune"].loc[["< 30", "30–44"], "suppressed"].all()
     # empty categories are null and not suppressed
     assert not frames[None].loc["≥ 55", "suppressed"]
@@ -621,3 +622,69 @@ def test_available_years_and_reporting_date(reference_db):
         assert kpis.available_years(con) == [2024]
         assert str(kpis.reporting_date(con, 2024)) == "2024-12-31"
         assert kpis.reporting_date(con, 2023) is None
+
+
+def test_a_carrier_row_with_a_single_category_cannot_give_the_other_carrier_away(tmp_path):
+    # found by the property test: BA 4 women + 6 men, Kommune 6 women only. All carriers: 10
+    # women (published); BA women 4 < 5 (hidden). Had Kommune's women been hidden alone, its
+    # published total (6, no men) would still give them away, and 10 − 6 = BA's 4.
+    db = build_store(
+        tmp_path,
+        personnel=persons("a", 4, carrier="BA", gender="w")
+        + persons("b", 6, carrier="BA", gender="m")
+        + persons("c", 6, carrier="Kommune", gender="w"),
+    )
+    views = {view: compute(db, carrier=view, settings=DEFAULT) for view in (None, "BA", "Kommune")}
+
+    def known(view, gender):
+        """The count of `gender` in a view as a reader can work it out from that view."""
+        values = views[view]
+        if not values[f"headcount.{gender}"].suppressed:
+            return values[f"headcount.{gender}"].value
+        others = [values[f"headcount.{g}"] for g in "wmdx" if g != gender]
+        if values["headcount"].suppressed or any(v.suppressed for v in others):
+            return None
+        return values["headcount"].value - sum(v.value for v in others)
+
+    for gender in "wmdx":
+        total, *carriers = (known(view, gender) for view in (None, "BA", "Kommune"))
+        if total is not None and carriers.count(None) == 1:
+            # all − the other carrier: whatever it gives must be a publishable count
+            derived = total - sum(c for c in carriers if c is not None)
+            assert derived == 0 or derived >= 5, (gender, total, carriers)
+    assert views[None]["headcount.w"].value == 10
+    assert views["Kommune"]["headcount"].value == 6
+
+
+def test_a_breakdown_does_not_give_away_a_category_through_known_empty_ones(tmp_path):
+    # found by the property test (k = 3): 10 women, 4 of the 6 team leads part-time, nobody
+    # else part-time. Published already: part-timers 4 (women_share_of_part_time), leaders 6
+    # (women_leadership_share). Showing "part-timers by level: team leads hidden, the other
+    # levels empty" would say all 4 part-timers lead teams, so 6 − 4 = 2 leaders full time.
+    db = build_store(
+        tmp_path,
+        personnel=persons("a", 4, gender="w")
+        + persons("b", 4, gender="w", weekly_hours="19,5", leadership="Teamleitung")
+        + persons("c", 2, gender="w", leadership="Teamleitung"),
+    )
+    with open_store(db) as con:
+        values = kpis.compute_kpis(con, 2024, None, K3)
+        table = kpis.kpi_breakdown(
+            con, "women_share_of_part_time", 2024, "leadership", settings=K3
+        ).set_index("category")
+    assert shown(values["women_share_of_part_time"]) == (100.0, 4, 4, False)
+    assert shown(values["women_leadership_share"]) == (100.0, 6, 6, False)
+    assert table.loc["Teamleitung", "suppressed"]
+    # the empty levels are hidden as well, so the team leads cannot be read off the total
+    assert table["suppressed"].sum() >= 2
+
+
+def test_all_views_at_once_equal_the_single_views(reference_db):
+    with open_store(reference_db) as con:
+        together = kpis.compute_kpis_by_view(con, 2024, K3)
+    assert list(together) == [None, "BA", "Kommune"]
+    for view, values in together.items():
+        single = compute(reference_db, carrier=view)
+        assert {k: v.to_json() for k, v in values.items()} == {
+            k: v.to_json() for k, v in single.items()
+        }

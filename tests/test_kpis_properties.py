@@ -1,0 +1,280 @@
+"""Properties of everything the KPI engine publishes (CONTRACT § 3), over random stores.
+
+Random personnel, applications and survey answers are written as raw exports and imported
+through the real importer; then every KPI of every view and a random sequence of catalogue
+filters (carrier × one breakdown) is published. For all of it:
+
+- no published person count (count, numerator, denominator, remainder) lies in 1 … k−1, and for
+  sensitive figures none is 0 (0 % and 100 % reveal every member);
+- a filtered figure and its published parent (the all-carrier figure, the view's total, the same
+  category in the all-carrier breakdown) never differ by 1 … k−1 persons;
+- the hidden categories of a breakdown with a published total are never exactly one, and their
+  hidden numerators and remainders are 0 or at least k (ordinary), at least k (sensitive);
+- partitions add up (headcount by carrier, gender and employment type) and shares lie in 0 … 100.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from metrics import kpis
+from metrics.settings import Settings
+from metrics.store import open_store
+from tests.exports import application, person, survey_answer
+from tests.kpi_stores import build_store, settings_with
+
+CARRIER_VIEWS = ("BA", "Kommune")
+VIEWS = (None, *CARRIER_VIEWS)
+RULES = [settings_with(3, 3), settings_with(5, 10), settings_with(3, 5)]
+
+
+# Populations are drawn as a few groups of persons sharing every attribute, with sizes around
+# k: that is how real staff cluster, and it makes breakdowns publish some cells and hide others.
+GROUP_SIZES = st.sampled_from([2, 4, 6, 8, 10, 12, 15])
+
+
+@st.composite
+def personnel_rows(draw: st.DrawFn) -> list[list[str]]:
+    rows: list[list[str]] = []
+    for group in range(draw(st.integers(1, 9))):
+        fields = {
+            "carrier": draw(st.sampled_from(["BA", "BA", "Kommune"])),
+            "gender": draw(st.sampled_from(["w", "w", "w", "m", "m", "d", "x"])),
+            "employment_type": draw(st.sampled_from(["Tarif", "Tarif", "Beamte", "Ausbildung"])),
+            "leadership": draw(st.sampled_from(["keine"] * 3 + ["Teamleitung", "Bereichsleitung"])),
+            "deputy": draw(st.sampled_from(["nein", "nein", "ja"])),
+            "disability": draw(st.sampled_from(["nein", "nein", "schwerbehindert"])),
+            "weekly_hours": draw(st.sampled_from(["39", "39", "19,5", "30", "15"])),
+            "leave": draw(st.sampled_from(["", "", "", "Elternzeit"])),
+            "mobile_work": draw(st.sampled_from(["keine", "mobil"])),
+            "org_unit": draw(st.sampled_from(["Bereich 1", "Bereich 2", "Bereich 3"])),
+            "pay_group": draw(st.sampled_from(["E 9b", "E 11", "A 11"])),
+            "birth_year": str(draw(st.sampled_from([1965, 1975, 1985, 2000]))),
+        }
+        size = draw(GROUP_SIZES)
+        rows += [person(f"P{group}x{i}", "31.12.2024", **fields) for i in range(size)]
+    return rows
+
+
+@st.composite
+def application_rows(draw: st.DrawFn) -> list[list[str]]:
+    rows: list[list[str]] = []
+    for group in range(draw(st.integers(0, 6))):
+        fields = {
+            "carrier": draw(st.sampled_from(["BA", "Kommune", ""])),
+            "gender": draw(st.sampled_from(["w", "w", "m", "x"])),
+            "disability": draw(st.sampled_from(["nein", "nein", "gleichgestellt"])),
+            "stage": draw(st.sampled_from(["beworben", "eingeladen", "eingestellt"])),
+        }
+        date = f"15.{draw(st.integers(1, 12)):02d}.2024"
+        # applicants may reappear in a later group: another posting, maybe another carrier
+        first = draw(st.integers(0, 30))
+        size = draw(GROUP_SIZES)
+        rows += [
+            application(f"B{first + i}", date, posting=f"2024-{group:03d}", **fields)
+            for i in range(size)
+        ]
+    return rows
+
+
+@st.composite
+def survey_rows(draw: st.DrawFn) -> list[list[str]]:
+    rows: list[list[str]] = []
+    answers = st.sampled_from(["ja", "nein", "keine Angabe"])
+    parents = st.sampled_from(["0", "0", "1", "2", "keine Angabe"])
+    for _ in range(draw(st.integers(0, 5))):
+        answer = survey_answer(
+            "2024",
+            draw(answers),
+            draw(answers),
+            draw(parents),
+            draw(parents),
+            draw(answers),
+            draw(st.sampled_from(["w", "m", "x"])),
+        )
+        rows += [answer] * draw(GROUP_SIZES)
+    return rows
+
+
+def filters() -> st.SearchStrategy[list[tuple[str | None, str, str]]]:
+    """Catalogue filters: (carrier or None, dimension, a KPI allowing it)."""
+    choices = [
+        (carrier, dimension, kpi.id)
+        for kpi in kpis.REGISTRY
+        for dimension in kpi.breakdowns
+        for carrier in VIEWS
+        if carrier is None or kpi.carrier_view
+    ]
+    return st.lists(st.sampled_from(choices), min_size=1, max_size=4)
+
+
+def k_of(kpi: kpis.Kpi, rules: Settings) -> int:
+    return rules.k_sensitive if kpi.sensitive else rules.k_ordinary
+
+
+def passes(count: int, k: int, sensitive: bool) -> bool:
+    return count >= k if sensitive else (count == 0 or count >= k)
+
+
+def person_counts(kpi: kpis.Kpi, value: float | None, numerator, denominator):
+    """(numerator, remainder, denominator) of a published share, (count,) of a count."""
+    if kpi.kind == "count":
+        return (int(value),) if value is not None else ()
+    if kpi.kind == "share" and denominator:
+        return (int(numerator), int(denominator - numerator), int(denominator))
+    return ()
+
+
+def check_published(kpi: kpis.Kpi, value, numerator, denominator, rules: Settings, where: str):
+    k, sensitive = k_of(kpi, rules), kpi.sensitive
+    counts = person_counts(kpi, value, numerator, denominator)
+    if kpi.kind == "share" and counts:
+        numerator_count, remainder, population = counts
+        assert passes(numerator_count, k, sensitive), where
+        assert passes(remainder, k, sensitive), where
+        assert population >= rules.k_ordinary, where
+        assert 0 <= value <= 100, where
+    elif kpi.kind == "count" and counts:
+        assert passes(counts[0], k, False), where
+
+
+def check_difference(kpi, child, parent, rules: Settings, where: str) -> None:
+    """A published filtered figure against its published parent."""
+    child_counts = person_counts(kpi, *child)
+    parent_counts = person_counts(kpi, *parent)
+    if not child_counts or not parent_counts:
+        return
+    k, sensitive = k_of(kpi, rules), kpi.sensitive
+    differences = [abs(p - c) for c, p in zip(child_counts, parent_counts, strict=True)]
+    if all(d == 0 for d in differences):
+        return  # the same population: nothing to subtract
+    for index, difference in enumerate(differences):
+        population_difference = index == len(differences) - 1 and kpi.kind == "share"
+        ordinary = population_difference or not sensitive
+        assert passes(difference, k if not population_difference else rules.k_ordinary,
+                      not ordinary), (where, child, parent)  # fmt: skip
+
+
+def triple(value: kpis.KpiValue) -> tuple:
+    return (value.value, value.numerator, value.denominator)
+
+
+@settings(
+    max_examples=25,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
+@given(
+    personnel=personnel_rows(),
+    applications=application_rows(),
+    survey=survey_rows(),
+    extra_invited=st.integers(0, 20),
+    rules=st.sampled_from(RULES),
+    sequence=filters(),
+)
+def test_published_figures_never_reveal_small_groups(
+    personnel, applications, survey, extra_invited, rules, sequence
+):
+    with tempfile.TemporaryDirectory() as directory:
+        invited = [(2024, len(survey) + extra_invited)] if survey else []
+        if not (personnel or applications or survey):
+            personnel = [person("P0")]
+        db = build_store(
+            Path(directory),
+            personnel=personnel,
+            applications=applications,
+            survey=survey,
+            invited=invited,
+        )
+        with open_store(db) as con:
+            views = {view: kpis.compute_kpis(con, 2024, view, rules) for view in VIEWS}
+            breakdowns = {
+                (carrier, dimension, kpi_id): kpis.kpi_breakdown(
+                    con, kpi_id, 2024, dimension, carrier, rules
+                )
+                for carrier, dimension, kpi_id in sequence
+            }
+            # the all-carrier row of each filtered breakdown, as a reader would fetch it
+            for carrier, dimension, kpi_id in sequence:
+                if carrier is not None and (None, dimension, kpi_id) not in breakdowns:
+                    breakdowns[(None, dimension, kpi_id)] = kpis.kpi_breakdown(
+                        con, kpi_id, 2024, dimension, None, rules
+                    )
+            # published results do not depend on the order of the questions
+            carrier, dimension, kpi_id = sequence[0]
+            again = kpis.kpi_breakdown(con, kpi_id, 2024, dimension, carrier, rules)
+            assert again.equals(breakdowns[sequence[0]])
+
+    # every KPI of every view, and its carrier view against the all-carrier figure
+    for view, values in views.items():
+        for full_id, value in values.items():
+            kpi, _ = kpis.split_id(full_id)
+            if value.suppressed:
+                assert triple(value) == (None, None, None)
+                continue
+            check_published(kpi, *triple(value), rules, f"{full_id} in {view}")
+            if view is not None and full_id in views[None]:
+                parent = views[None][full_id]
+                if not parent.suppressed:
+                    check_difference(kpi, triple(value), triple(parent), rules, full_id)
+
+    # partitions add up where all parts are published
+    for view, values in views.items():
+        total = values["headcount"].value
+        parts = [["w", "m", "d", "x"], ["Tarif", "Beamte", "Ausbildung"]]
+        if view is None:
+            parts.append(list(CARRIER_VIEWS))
+        for categories in parts:
+            shown = [values[f"headcount.{c}"] for c in categories]
+            if total is None or values["headcount"].suppressed:
+                continue
+            if not any(v.suppressed for v in shown):
+                assert sum(v.value for v in shown) == total
+            elif sum(v.suppressed for v in shown) == 1:
+                # a single hidden part is the total minus the others: it must be publishable
+                derived = total - sum(v.value for v in shown if not v.suppressed)
+                assert passes(derived, rules.k_ordinary, False), (view, categories)
+
+    # breakdowns: counts, parents, complementary suppression
+    for (carrier, dimension, kpi_id), frame in breakdowns.items():
+        kpi = kpis.KPIS[kpi_id]
+        where = f"{kpi_id} by {dimension} in {carrier}"
+        total = views[carrier].get(kpi_id)
+        for row in frame.itertuples(index=False):
+            if row.suppressed:
+                assert row.value is None or row.value != row.value  # None or NaN
+                continue
+            published = (row.value, row.numerator, row.denominator)
+            check_published(kpi, *published, rules, f"{where}: {row.category}")
+            if total is not None and not total.suppressed and dimension != "carrier":
+                check_difference(kpi, published, triple(total), rules, f"{where} total")
+            parent_frame = breakdowns.get((None, dimension, kpi_id))
+            if carrier is not None and parent_frame is not None:
+                parent = parent_frame.set_index("category").loc[row.category]
+                if not parent["suppressed"]:
+                    parent_values = (parent["value"], parent["numerator"], parent["denominator"])
+                    check_difference(kpi, published, parent_values, rules, f"{where} parent")
+        if (
+            total is None
+            or total.suppressed
+            or kpi.kind not in ("share", "count")
+            or dimension == "carrier"
+        ):
+            continue
+        hidden = frame[frame["suppressed"]]
+        assert len(hidden) != 1, where
+        if len(hidden):
+            shown = frame[~frame["suppressed"]]
+            k = k_of(kpi, rules)
+            if kpi.kind == "count":
+                rest = total.value - shown["value"].fillna(0).sum()
+                assert passes(int(rest), k, False) and rest > 0, where
+            else:
+                numerator = total.numerator - shown["numerator"].fillna(0).sum()
+                population = total.denominator - shown["denominator"].fillna(0).sum()
+                for hidden_sum in (numerator, population - numerator):
+                    assert passes(int(hidden_sum), k, kpi.sensitive), where
