@@ -165,7 +165,10 @@ def open_consistently(
 def open_store(db_path: Path) -> Iterator[duckdb.DuckDBPyConnection]:
     """A read-only connection to an existing store whose schema version matches.
 
-    Safe while an import replaces the file: the connection reads one complete version."""
+    Safe while an import replaces the file: the connection reads one complete version. But
+    `duckdb.connect` hands out the instance already open in this process: as long as another
+    connection to the old file is open, this one reads the old file too. Long-lived processes
+    that must see new imports (the app) use open_current."""
     con = open_consistently(
         db_path, lambda path: duckdb.connect(path, read_only=True), lambda c: c.close()
     )

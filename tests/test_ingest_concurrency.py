@@ -190,12 +190,12 @@ def test_readers_see_only_complete_states_while_another_process_imports(
     everything = set().union(*seen)
     print(f"{opener.__name__}: readers saw versions {[sorted(s) for s in seen]}")
     assert everything <= set(range(1, VERSIONS + 1))
-    # the readers follow the imports. open_store goes through DuckDB's per-process instance
-    # cache: while any reader thread holds the old file open, a new open gets that instance,
-    # so they may lag behind (still a complete state); open_current always reads the new file.
-    assert len(everything) >= 2
+    # open_current follows the imports. open_store goes through DuckDB's per-process instance
+    # cache: while any reader thread holds the old file open, a new open gets that instance, so
+    # overlapping readers may stay on one version (complete, but stale) for as long as they
+    # overlap; under load that can be the whole run.
     if opener is store.open_current:
-        assert VERSIONS in everything
+        assert VERSIONS in everything and len(everything) >= 3
     with store.open_store(db) as con:
         assert observed_version(con) == VERSIONS
 
