@@ -1,0 +1,1 @@
+"""Benchmarks (not tests): scale generator and timing scripts. See bench/README.md."""
