@@ -5,8 +5,9 @@ removes what the killed one left behind (copies of the store, staging directorie
 The importers are forked by a helper process that has imported the package once, so a trial costs
 a fork instead of an interpreter start, and the importer ends with os._exit right after
 import_files returns. The normal duration of an import is measured first in the same way; each
-kill comes after a random delay between 0 and that duration, so it lands somewhere inside the
-import itself: reading, validating, hashing, copying, the transaction, checkpoint, fsync, rename.
+kill comes after a random delay between 0 and that duration (one in each 24th of it), so it
+lands somewhere inside the import itself: reading, validating, hashing, copying, the
+transaction, checkpoint, fsync, rename. Four more kills aim at the few per cent after the rename.
 """
 
 from __future__ import annotations
@@ -32,6 +33,7 @@ from tests.exports import PERSONNEL_HEADER, personnel_population, write_csv
 ROOT = Path(__file__).resolve().parents[1]
 ROWS = 25_000
 TRIALS = 24
+AROUND_RENAME = 4
 # forks one importer per line on stdin; reports its pid and, once reaped, its exit status
 ZYGOTE = """
 import os, sys, traceback
@@ -155,24 +157,34 @@ def test_killed_imports_leave_the_old_or_the_new_state(
     import_files([base, first], db)
     zygote = Zygote(db)
     try:
-        # the two states a kill may leave, and the normal duration of one import
-        durations, states = [], {}
+        # the two states a kill may leave, the normal duration of one import, and when in it
+        # the rename happens (the store's inode changes)
+        durations, renames, states = [], [], {}
         for path in (second, first, second):
+            inode = db.stat().st_ino
             _pid, started = zygote.start(path)
+            while db.stat().st_ino == inode:
+                time.sleep(0.0005)
+            renames.append(time.monotonic() - started)
             assert zygote.exit_status() == 0
             durations.append(time.monotonic() - started)
             states[path] = state_of(db)
-        normal = sorted(durations)[1]
+        normal, rename = sorted(durations)[1], sorted(renames)[1]
         first_state, second_state = states[first], states[second]
         content_of = {first_state.content_hash: first, second_state.content_hash: second}
 
+        # one random delay in each TRIALS-th of the normal duration, in random order: every part
+        # of the import gets a kill, including the short stretch after the rename
         rng = random.Random(20261125)
+        delays = [rng.uniform(i, i + 1) * normal / TRIALS for i in range(TRIALS)]
+        # the stretch after the rename is a few per cent of the import: aim a few kills at it
+        delays += [rng.uniform(rename - 0.02, normal) for _ in range(AROUND_RENAME)]
+        rng.shuffle(delays)
         outcomes: Counter[str] = Counter()
         kill_points = []
-        for _trial in range(TRIALS):
+        for delay in delays:
             before = state_of(db)
             target = second if content_of[before.content_hash] is first else first
-            delay = rng.uniform(0, normal)
             pid, started = zygote.start(target)
             time.sleep(max(0.0, delay - (time.monotonic() - started)))
             killed_at = time.monotonic() - started
@@ -206,8 +218,8 @@ def test_killed_imports_leave_the_old_or_the_new_state(
     assert state_of(db).content_hash == states[target].content_hash
     assert leftovers(db) == {"copies": 0, "wal": 0, "staging": 0}
     report = (
-        f"normal import {normal:.2f} s; {TRIALS} kills at fractions of it "
-        f"{sorted(kill_points)}; outcomes {dict(outcomes)}"
+        f"normal import {normal:.2f} s, rename at {rename / normal:.0%} of it; "
+        f"{len(delays)} kills at fractions {sorted(kill_points)}; outcomes {dict(outcomes)}"
     )
     print(report)
     # the kills spread over the import: some before the rename, some after
