@@ -80,6 +80,7 @@ __all__ = [
 
 _log = logging.getLogger(__name__)
 MAX_REPORTED_PROBLEMS = 20
+STAGING_MEMORY_LIMIT = "4GB"
 _CHUNK = 16 * 1024 * 1024
 _MIB = 1024 * 1024
 # the store keeps INT columns as 32-bit INTEGER: larger values are refused, not overflowed
@@ -761,14 +762,18 @@ def _parse_expression(column: Column, raw: str, *, trimmed: bool = False) -> str
 
 
 def _pay_group_expression(v: str) -> str:
-    """'E9b' -> 'E 9b', 'te  iv' -> 'TE IV', 'a 11' -> 'A 11': one spelling per pay group."""
-    # the shortest letter prefix: 'TEIV' is TE IV, not TEI V (greedy letters ate the numeral)
-    parts = f"regexp_extract({v}, '^([A-Za-z]+?)\\s*([0-9]+[A-Za-z]?|[IVXivx]+)$', "
-    prefix, rest = parts + "1)", parts + "2)"
+    """'E9b' -> 'E 9b', 'te  iv' -> 'TE IV', 'TEIV' -> 'TE IV', 'a 11' -> 'A 11': one spelling per
+    pay group. A Roman numeral needs a space before it, except after TE (Tätigkeitsebene):
+    otherwise the final i of 'Azubi' would be read as a numeral."""
+    prefix = f"upper(regexp_extract({v}, '^([A-Za-z]+)', 1))"
+    numeral = f"upper(regexp_extract({v}, '([IVXivx]+)$', 1))"
     return (
-        f"CASE WHEN {rest} = '' THEN {v} "
-        f"WHEN regexp_full_match({rest}, '[IVXivx]+') THEN upper({prefix}) || ' ' || upper({rest}) "
-        f"ELSE upper({prefix}) || ' ' || lower({rest}) END"
+        f"CASE WHEN regexp_full_match({v}, '[A-Za-z]+\\s*[0-9]+[A-Za-z]?') "
+        f"THEN {prefix} || ' ' || lower(regexp_extract({v}, '([0-9]+[A-Za-z]?)$', 1)) "
+        f"WHEN regexp_full_match({v}, '(?i)te\\s*[ivx]+') THEN 'TE ' || {numeral} "
+        f"WHEN regexp_full_match({v}, '[A-Za-z]+\\s+[IVXivx]+') "
+        f"THEN {prefix} || ' ' || {numeral} "
+        f"ELSE {v} END"
     )
 
 
@@ -1278,6 +1283,9 @@ def staging_connection(workdir: Path | None = None) -> duckdb.DuckDBPyConnection
     con = duckdb.connect(":memory:")
     # staged files are read by explicit path only; nothing else from the outside
     con.execute("SET preserve_insertion_order = true")
+    # without a limit DuckDB takes 80 % of RAM; a 12 M-row file then outgrew a shared server
+    # (bench/RESULTS.md). With the limit it spills to the work directory instead.
+    con.execute(f"SET memory_limit = '{STAGING_MEMORY_LIMIT}'")
     if workdir is not None:
         # a large file spills to disk: beside the store, not into ./.tmp of the working directory
         con.execute(f"SET temp_directory = {_sql_literal(str(workdir / 'spill'))}")

@@ -46,19 +46,46 @@ def digest(path: Path) -> str:
 
 
 TWO_PERSONS = [
-    person("P1", weekly_hours="19,5", pay_group="te iv", carrier="Agentur für Arbeit",
-           gender="weiblich"),
-    person("P2", carrier="Stadt", gender="M", employment_type="Beamter", pay_group="A11",
-           disability="schwerbehindert", credit_factor="2", leave="Elternzeit",
-           leave_replaced="ja", weekly_hours="41", full_time_hours="41"),
+    person(
+        "P1",
+        weekly_hours="19,5",
+        pay_group="te iv",
+        carrier="Agentur für Arbeit",
+        gender="weiblich",
+    ),
+    person(
+        "P2",
+        carrier="Stadt",
+        gender="M",
+        employment_type="Beamter",
+        pay_group="A11",
+        disability="schwerbehindert",
+        credit_factor="2",
+        leave="Elternzeit",
+        leave_replaced="ja",
+        weekly_hours="41",
+        full_time_hours="41",
+    ),
 ]
 EXPECTED_TWO_PERSONS = [
     (date(2024, 12, 31), "BA", "w", "Tarif", "TE IV", 19.5, "nein", 1, "keine", False),
-    (date(2024, 12, 31), "Kommune", "m", "Beamte", "A 11", 41.0, "schwerbehindert", 2,
-     "Elternzeit", True),
+    (
+        date(2024, 12, 31),
+        "Kommune",
+        "m",
+        "Beamte",
+        "A 11",
+        41.0,
+        "schwerbehindert",
+        2,
+        "Elternzeit",
+        True,
+    ),
 ]
-PERSONNEL_COLUMNS = ("reporting_date, carrier, gender, employment_type, pay_group, weekly_hours, "
-                     "disability, credit_factor, leave, leave_replaced")
+PERSONNEL_COLUMNS = (
+    "reporting_date, carrier, gender, employment_type, pay_group, weekly_hours, "
+    "disability, credit_factor, leave, leave_replaced"
+)
 
 
 def stored_two_persons(db: Path) -> list[tuple]:
@@ -72,10 +99,12 @@ def stored_two_persons(db: Path) -> list[tuple]:
     ("encoding", "delimiter"),
     [("cp1252", ";"), ("utf-8", ";"), ("utf-8-sig", ";"), ("utf-8", ","), ("cp1252", "\t")],
 )
-def test_csv_encodings_and_delimiters(tmp_path: Path, db: Path, encoding: str,
-                                      delimiter: str) -> None:
-    path = write_csv(tmp_path / "p.csv", PERSONNEL_HEADER, TWO_PERSONS, encoding=encoding,
-                     delimiter=delimiter)
+def test_csv_encodings_and_delimiters(
+    tmp_path: Path, db: Path, encoding: str, delimiter: str
+) -> None:
+    path = write_csv(
+        tmp_path / "p.csv", PERSONNEL_HEADER, TWO_PERSONS, encoding=encoding, delimiter=delimiter
+    )
     [result] = import_files([path], db)
     assert result.kind == "personnel" and result.rows == 2
     assert stored_two_persons(db) == EXPECTED_TWO_PERSONS
@@ -83,8 +112,9 @@ def test_csv_encodings_and_delimiters(tmp_path: Path, db: Path, encoding: str,
 
 def test_windows_1252_bytes_beyond_latin1_are_decoded(tmp_path: Path, db: Path) -> None:
     # „ “ – € are 0x84 0x93 0x96 0x80 in Windows-1252: DuckDB's latin-1 reader would reject them
-    path = write_csv(tmp_path / "p.csv", PERSONNEL_HEADER,
-                     [person(org_unit="„Markt – Integration“ €")])
+    path = write_csv(
+        tmp_path / "p.csv", PERSONNEL_HEADER, [person(org_unit="„Markt – Integration“ €")]
+    )
     assert b"\x84" in path.read_bytes()
     import_files([path], db)
     assert rows_of(db, "SELECT org_unit FROM personnel") == [("„Markt – Integration“ €",)]
@@ -95,7 +125,8 @@ def test_iso_dates_decimal_point_and_thousands_separator(tmp_path: Path, db: Pat
     write_csv(tmp_path / "p.csv", PERSONNEL_HEADER, rows, delimiter=",")
     import_files([tmp_path / "p.csv"], db)
     assert rows_of(db, "SELECT reporting_date, weekly_hours, entry_date FROM personnel") == [
-        (date(2024, 12, 31), 19.5, date(2010, 4, 1))]
+        (date(2024, 12, 31), 19.5, date(2010, 4, 1))
+    ]
     invited = write_csv(tmp_path / "i.csv", ["Befragungsjahr", "Eingeladene"], [["2025", "1.050"]])
     import_files([invited], db)
     assert rows_of(db, "SELECT wave, invited FROM survey_invited") == [(2025, 1050)]
@@ -103,21 +134,32 @@ def test_iso_dates_decimal_point_and_thousands_separator(tmp_path: Path, db: Pat
 
 def test_headers_and_codes_case_insensitive_and_trimmed(tmp_path: Path, db: Path) -> None:
     header = [f"  {h.upper()} " for h in PERSONNEL_HEADER]
-    row = person(carrier=" agentur ", gender=" W", leadership="TEAMLEITUNG", deputy="X",
-                 employment_type="tarifbeschäftigte", mobile_work="Telearbeit", leave="pflegezeit")
+    row = person(
+        carrier=" agentur ",
+        gender=" W",
+        leadership="TEAMLEITUNG",
+        deputy="X",
+        employment_type="tarifbeschäftigte",
+        mobile_work="Telearbeit",
+        leave="pflegezeit",
+    )
     import_files([write_csv(tmp_path / "p.csv", header, [row])], db)
-    assert rows_of(db, "SELECT carrier, gender, leadership, deputy, employment_type, mobile_work, "
-                       "leave FROM personnel") == [
-        ("BA", "w", "Teamleitung", True, "Tarif", "Telearbeit", "Pflege")]
+    assert rows_of(
+        db,
+        "SELECT carrier, gender, leadership, deputy, employment_type, mobile_work, "
+        "leave FROM personnel",
+    ) == [("BA", "w", "Teamleitung", True, "Tarif", "Telearbeit", "Pflege")]
 
 
 def test_optional_columns_may_be_missing_and_get_defaults(tmp_path: Path, db: Path) -> None:
     required = (*PERSONNEL_HEADER[:11], "Schwerbehinderung")
     row = [*person()[:11], "gleichgestellt"]
     import_files([write_csv(tmp_path / "p.csv", required, [row])], db)
-    assert rows_of(db, "SELECT deputy, credit_factor, under18_approved, leave, leave_replaced, "
-                       "mobile_work, fixed_term, entry_date FROM personnel") == [
-        (False, 1, False, "keine", False, "keine", False, None)]
+    assert rows_of(
+        db,
+        "SELECT deputy, credit_factor, under18_approved, leave, leave_replaced, "
+        "mobile_work, fixed_term, entry_date FROM personnel",
+    ) == [(False, 1, False, "keine", False, "keine", False, None)]
 
 
 @pytest.mark.parametrize("spelling", ["ja", "j", "1", "true", "x", "JA"])
@@ -158,23 +200,35 @@ def test_parquet(tmp_path: Path, db: Path) -> None:
 
 
 def test_applications_survey_and_invited_recognised_by_headers(tmp_path: Path, db: Path) -> None:
-    apps = write_csv(tmp_path / "a.csv", APPLICATION_HEADER, [
-        application("B1", stage="Vorstellungsgespräch", disability="gleichgestellt"),
-        application("B2", "2024-06-01", carrier="", gender="männlich", stage="eingestellt"),
-    ])
-    survey = write_csv(tmp_path / "s.csv", SURVEY_HEADER, [
-        survey_answer(german_at_birth="nein", parents_not_german="keine Angabe"),
-        survey_answer(leadership="", gender=""),
-    ])
+    apps = write_csv(
+        tmp_path / "a.csv",
+        APPLICATION_HEADER,
+        [
+            application("B1", stage="Vorstellungsgespräch", disability="gleichgestellt"),
+            application("B2", "2024-06-01", carrier="", gender="männlich", stage="eingestellt"),
+        ],
+    )
+    survey = write_csv(
+        tmp_path / "s.csv",
+        SURVEY_HEADER,
+        [
+            survey_answer(german_at_birth="nein", parents_not_german="keine Angabe"),
+            survey_answer(leadership="", gender=""),
+        ],
+    )
     invited = write_csv(tmp_path / "i.csv", ["Befragungsjahr", "Eingeladene"], [["2025", "40"]])
     results = import_files([apps, survey, invited], db)
     assert [r.kind for r in results] == ["applications", "survey", "survey_invited"]
     stored = "SELECT carrier, gender, disability, stage FROM applications ORDER BY 4"
     assert rows_of(db, stored) == [
-        ("BA", "w", "gleichgestellt", "eingeladen"), (None, "m", "nein", "eingestellt")]
-    assert rows_of(db, "SELECT german_at_birth, parents_not_german_at_birth, leadership, gender "
-                       "FROM survey_responses ORDER BY 1") == [
-        ("ja", "0", "keine Angabe", "x"), ("nein", "keine Angabe", "nein", "w")]
+        ("BA", "w", "gleichgestellt", "eingeladen"),
+        (None, "m", "nein", "eingestellt"),
+    ]
+    assert rows_of(
+        db,
+        "SELECT german_at_birth, parents_not_german_at_birth, leadership, gender "
+        "FROM survey_responses ORDER BY 1",
+    ) == [("ja", "0", "keine Angabe", "x"), ("nein", "keine Angabe", "nein", "w")]
     assert rows_of(db, "SELECT * FROM survey_invited") == [(2025, 40)]
 
 
@@ -188,8 +242,9 @@ def test_unknown_columns_are_dropped_and_listed(tmp_path: Path, db: Path) -> Non
 # --- refusals: every rule names file, row, column and value -------------------------------------
 
 
-def refused_personnel(tmp_path: Path, db: Path, rows: list[list[str]],
-                      header: tuple[str, ...] = PERSONNEL_HEADER) -> ImportRefused:
+def refused_personnel(
+    tmp_path: Path, db: Path, rows: list[list[str]], header: tuple[str, ...] = PERSONNEL_HEADER
+) -> ImportRefused:
     path = write_csv(tmp_path / "personal.csv", header, rows)
     error = refusal([path], db)
     assert error.file_name == "personal.csv"
@@ -215,8 +270,9 @@ def refused_personnel(tmp_path: Path, db: Path, rows: list[list[str]],
         (10, "Chef", "Führungsebene", "erwartet einen von: keine, Teamleitung"),
     ],
 )
-def test_cell_refusals_name_row_column_value(tmp_path: Path, db: Path, field_index: int,
-                                             value: str, column: str, german: str) -> None:
+def test_cell_refusals_name_row_column_value(
+    tmp_path: Path, db: Path, field_index: int, value: str, column: str, german: str
+) -> None:
     rows = personnel_population(3)
     rows[1][field_index] = value
     error = refused_personnel(tmp_path, db, rows)
@@ -248,10 +304,23 @@ def test_missing_required_column_refused(tmp_path: Path, db: Path) -> None:
     assert "required column is missing" in error.report("en")
 
 
-@pytest.mark.parametrize("identifier", ["Name", "Vorname", "E-Mail", "Geburtsdatum", "IBAN",
-                                        "Straße", "Telefon", "Steuer-ID", "SV-Nummer"])
-def test_direct_identifiers_refuse_the_whole_file(tmp_path: Path, db: Path,
-                                                  identifier: str) -> None:
+@pytest.mark.parametrize(
+    "identifier",
+    [
+        "Name",
+        "Vorname",
+        "E-Mail",
+        "Geburtsdatum",
+        "IBAN",
+        "Straße",
+        "Telefon",
+        "Steuer-ID",
+        "SV-Nummer",
+    ],
+)
+def test_direct_identifiers_refuse_the_whole_file(
+    tmp_path: Path, db: Path, identifier: str
+) -> None:
     error = refused_personnel(tmp_path, db, [[*person(), "x"]], (*PERSONNEL_HEADER, identifier))
     assert f"Spalte „{identifier}“: enthält direkte Personenmerkmale" in error.report("de")
 
@@ -264,8 +333,9 @@ def test_empty_files_refused(tmp_path: Path, db: Path) -> None:
     assert "Die Datei ist leer" in refusal([header_only], db).report("de")
 
 
-def test_unrecognised_kind_names_closest_source_and_missing_columns(tmp_path: Path,
-                                                                    db: Path) -> None:
+def test_unrecognised_kind_names_closest_source_and_missing_columns(
+    tmp_path: Path, db: Path
+) -> None:
     path = write_csv(tmp_path / "x.csv", ["Stichtag", "Pseudonym", "Irgendwas"], [["1", "2", "3"]])
     report = refusal([path], db).report("de")
     assert "Art der Datei nicht erkannt" in report and "Personalbestand" in report
@@ -305,9 +375,16 @@ def test_refusal_is_logged_beside_the_store(tmp_path: Path, db: Path) -> None:
 
 
 def test_bad_row_at_the_end_of_a_large_file_leaves_the_store_byte_identical(
-        tmp_path: Path, db: Path) -> None:
-    import_files([write_csv(tmp_path / "first.csv", PERSONNEL_HEADER, personnel_population(
-        100, "30.11.2024"))], db)
+    tmp_path: Path, db: Path
+) -> None:
+    import_files(
+        [
+            write_csv(
+                tmp_path / "first.csv", PERSONNEL_HEADER, personnel_population(100, "30.11.2024")
+            )
+        ],
+        db,
+    )
     before = digest(db)
     files_before = sorted(p.name for p in db.parent.iterdir() if p.suffix != ".jsonl")
     rows = personnel_population(60_000, "31.12.2024")
@@ -343,14 +420,17 @@ def test_import_replaces_only_the_dates_year_and_waves_it_covers(tmp_path: Path,
     corrected = personnel_population(2, "31.12.2024", gender="m")
     [result] = import_files([write_csv(tmp_path / "b.csv", PERSONNEL_HEADER, corrected)], db)
     assert result.replaced_rows == 3 and result.coverage == ("31.12.2024",)
-    assert rows_of(db, "SELECT reporting_date, gender, count(*) FROM personnel GROUP BY ALL "
-                       "ORDER BY 1") == [(date(2024, 11, 30), "w", 3), (date(2024, 12, 31), "m", 2)]
+    assert rows_of(
+        db, "SELECT reporting_date, gender, count(*) FROM personnel GROUP BY ALL ORDER BY 1"
+    ) == [(date(2024, 11, 30), "w", 3), (date(2024, 12, 31), "m", 2)]
     apps_2023 = [application("B1", "01.02.2023"), application("B2", "01.03.2024")]
     import_files([write_csv(tmp_path / "a1.csv", APPLICATION_HEADER, apps_2023)], db)
-    import_files([write_csv(tmp_path / "a2.csv", APPLICATION_HEADER,
-                            [application("B3", "01.05.2024")])], db)
-    assert rows_of(db, "SELECT year(application_date), count(*) FROM applications GROUP BY 1 "
-                       "ORDER BY 1") == [(2023, 1), (2024, 1)]
+    import_files(
+        [write_csv(tmp_path / "a2.csv", APPLICATION_HEADER, [application("B3", "01.05.2024")])], db
+    )
+    assert rows_of(
+        db, "SELECT year(application_date), count(*) FROM applications GROUP BY 1 ORDER BY 1"
+    ) == [(2023, 1), (2024, 1)]
 
 
 # --- pseudonyms --------------------------------------------------------------------------------
@@ -398,8 +478,11 @@ def test_store_with_other_schema_version_is_refused(tmp_path: Path, db: Path) ->
 
 
 def test_real_data_never_mixes_with_demo_data(tmp_path: Path, db: Path) -> None:
-    import_files([write_csv(tmp_path / "d.csv", PERSONNEL_HEADER, personnel_population(
-        5, "30.11.2024"))], db, demo=True)
+    import_files(
+        [write_csv(tmp_path / "d.csv", PERSONNEL_HEADER, personnel_population(5, "30.11.2024"))],
+        db,
+        demo=True,
+    )
     [result] = import_files([write_csv(tmp_path / "p.csv", PERSONNEL_HEADER, [person()])], db)
     assert result.demo_replaced
     assert rows_of(db, "SELECT count(*) FROM personnel") == [(1,)]
@@ -413,3 +496,22 @@ def test_resolve_db_path(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv(store.DB_ENV_VAR, "/tmp/x.duckdb")
     assert store.resolve_db_path(None) == Path("/tmp/x.duckdb")
     assert store.resolve_db_path("y.duckdb") == Path("y.duckdb")
+
+
+@pytest.mark.parametrize(
+    ("written", "stored"),
+    [
+        ("E9b", "E 9b"),
+        ("te  iv", "TE IV"),
+        ("TEIV", "TE IV"),
+        ("a 11", "A 11"),
+        ("Azubi", "Azubi"),
+        ("Anw.", "Anw."),
+        ("EG 9", "EG 9"),
+    ],
+)
+def test_pay_group_spelling_is_normalised(
+    tmp_path: Path, db: Path, written: str, stored: str
+) -> None:
+    import_files([write_csv(tmp_path / "p.csv", PERSONNEL_HEADER, [person(pay_group=written)])], db)
+    assert rows_of(db, "SELECT pay_group FROM personnel") == [(stored,)]
