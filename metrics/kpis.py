@@ -1310,13 +1310,19 @@ def _protect_row(
 
 
 def _withhold_row(
-    cells: Mapping[str, _Counts], measure: Measure, rules: DisclosureRules
+    cells: Mapping[str, _Counts],
+    measure: Measure,
+    rules: DisclosureRules,
+    *,
+    hide_empty: bool = False,
 ) -> dict[str, Published]:
-    """Every non-empty category hidden; empty ones stay null (nobody to protect)."""
+    """Every non-empty category hidden; empty ones null (nobody to protect) — or hidden too,
+    where the row's total stays published and "the others are empty" would give a single
+    category away."""
     k = rules.k(measure.sensitive)
     return {
         category: _withheld(Reason.TABLE_WITHHELD, k)
-        if counts.den > 0
+        if counts.den > 0 or hide_empty
         else _publish(_EMPTY, measure, rules)
         if measure.is_share
         else publish_count(0, sensitive=False, rules=rules)
@@ -1362,6 +1368,7 @@ def _protect_grid(
         (v, c) for v in rows for c in group.forced[v] if c in columns and group.rows[v][c].den > 0
     }
     forced_columns = {c for c in group.forced[None] if c in columns}
+    column_size = {c: sum(group.rows[v][c].den > 0 for v in rows) for c in columns}
     hidden_cells = set(forced_cells)
     hidden_columns = set(forced_columns)
     substitute_all = False
@@ -1378,7 +1385,8 @@ def _protect_grid(
                         substitute_all and category in hidden_columns
                     )
                     if column_forced and counts.den > 0:
-                        value = 1  # the column total must fail: its cells entered as 1
+                        # the column total must fail: its cells entered small enough
+                        value = max(1, (k - 1) // column_size[category])
                     elif (view, category) in hidden_cells and (
                         substitute_all or (view, category) in forced_cells
                     ):
@@ -1650,7 +1658,10 @@ class _Section:
             if grid is not None:
                 return grid
             # no pattern keeps the published totals: nothing but the totals is shown
-            return {view: _withhold_row(group.rows[view], measure, rules) for view in self.views}
+            return {
+                view: _withhold_row(group.rows[view], measure, rules, hide_empty=True)
+                for view in self.views
+            }
         results = {view: _withhold_row(group.rows[view], measure, rules) for view in carriers}
         # the carriers' figures are hidden (both: each is the total minus the other), so their
         # rows are; the all-carrier row stands on its own

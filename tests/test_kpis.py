@@ -688,3 +688,20 @@ def test_all_views_at_once_equal_the_single_views(reference_db):
         assert {k: v.to_json() for k, v in values.items()} == {
             k: v.to_json() for k, v in single.items()
         }
+
+
+def test_a_withheld_breakdown_hides_its_empty_categories_too(tmp_path):
+    # found by the property test (k = 3): Kommune 8 women team leads; BA 8 women without
+    # leadership and 2 diverse team leads. "Team leads 10, women among them 8" is published, so
+    # the all-carrier team-lead cell must go (10 − 8 = 2 diverse); no table keeps the totals.
+    # Had Kommune's empty levels been shown as 0, its hidden team leads = its total.
+    db = build_store(
+        tmp_path,
+        personnel=persons("a", 8, carrier="Kommune", gender="w", leadership="Teamleitung")
+        + persons("b", 8, carrier="BA", gender="w")
+        + persons("c", 2, carrier="BA", gender="d", leadership="Teamleitung"),
+    )
+    with open_store(db) as con:
+        for view in (None, "BA", "Kommune"):
+            table = kpis.kpi_breakdown(con, "headcount", 2024, "leadership", view, K3)
+            assert table["suppressed"].sum() != 1, view
