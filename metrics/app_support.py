@@ -153,7 +153,10 @@ def _history(con: duckdb.DuckDBPyConnection) -> KpiHistory:
     )
 
 
-@st.cache_data(show_spinner=False, max_entries=256)
+# cache_resource, not cache_data: a context holds Plotly figures, and unpickling them on every
+# rerun cost ~55 ms of a ~90 ms overview rerun (bench/bench_app.py). Contexts are frozen and
+# never changed by pages; like cache_data, the cache is shared by all sessions (published data).
+@st.cache_resource(show_spinner=False, max_entries=256)
 def _page_context(
     state: tuple[str, tuple[int, int, int] | None], builder_name: str, filters: Filters, lang: Lang
 ) -> object:
