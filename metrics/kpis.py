@@ -2601,34 +2601,51 @@ def kpi_trend(
 ) -> pd.DataFrame:
     """One row per year in the store: year, value, target, suppressed, label (and wave for a
     survey KPI: the wave the year's value comes from)."""
-    kpi, _ = split_id(kpi_id)
-    _check_view(kpi, carrier)
+    return kpi_trends(con, [kpi_id], carrier, settings)[kpi_id]
+
+
+def kpi_trends(
+    con: duckdb.DuckDBPyConnection,
+    kpi_ids: Iterable[str],
+    carrier: str | None = None,
+    settings: Settings | None = None,
+) -> dict[str, pd.DataFrame]:
+    """`kpi_trend` of several KPIs (or variants) with one build of each year for all of them."""
+    kpi_ids = list(kpi_ids)
+    parsed = {kpi_id: split_id(kpi_id)[0] for kpi_id in kpi_ids}
+    for kpi in parsed.values():
+        _check_view(kpi, carrier)
     settings = settings or load_settings()
-    rows = []
+    sections = frozenset().union(*(_KPI_SECTIONS[kpi.source] for kpi in parsed.values()))
+    rows: dict[str, list[dict[str, object]]] = {kpi_id: [] for kpi_id in kpi_ids}
     for year in available_years(con):
-        state = _build_year(con, year, settings, _KPI_SECTIONS[kpi.source])
-        values = _kpi_values(state, kpi, carrier)
-        if kpi_id not in values:
-            raise ValueError(f"{kpi_id} does not exist in this view")
-        value = values[kpi_id]
-        row = {
-            "year": year,
-            "value": value.value,
-            "target": value.target,
-            "suppressed": value.suppressed,
-            "label": value.label,
-        }
+        state = _build_year(con, year, settings, sections)
+        for kpi_id, kpi in parsed.items():
+            values = _kpi_values(state, kpi, carrier)
+            if kpi_id not in values:
+                raise ValueError(f"{kpi_id} does not exist in this view")
+            value = values[kpi_id]
+            row: dict[str, object] = {
+                "year": year,
+                "value": value.value,
+                "target": value.target,
+                "suppressed": value.suppressed,
+                "label": value.label,
+            }
+            if kpi.source == "survey":
+                row["wave"] = state.survey_wave
+            rows[kpi_id].append(row)
+    trends = {}
+    for kpi_id, kpi in parsed.items():
+        columns = ["year", "value", "target", "suppressed", "label"]
         if kpi.source == "survey":
-            row["wave"] = state.survey_wave
-        rows.append(row)
-    columns = ["year", "value", "target", "suppressed", "label"]
-    if kpi.source == "survey":
-        columns.append("wave")
-    trend = pd.DataFrame(rows, columns=columns)
-    trend["value"] = trend["value"].astype("float64")
-    if kpi.source == "survey":
-        trend["wave"] = trend["wave"].astype("Int64")
-    return trend
+            columns.append("wave")
+        trend = pd.DataFrame(rows[kpi_id], columns=columns)
+        trend["value"] = trend["value"].astype("float64")
+        if kpi.source == "survey":
+            trend["wave"] = trend["wave"].astype("Int64")
+        trends[kpi_id] = trend
+    return trends
 
 
 BREAKDOWN_COLUMNS = [

@@ -474,6 +474,10 @@ def test_trend_over_the_years_with_target(tmp_path):
         survey_trend = kpis.kpi_trend(con, "migration_background_share", settings=K3)
         with pytest.raises(ValueError, match="no carrier view"):
             kpis.kpi_trend(con, "migration_background_share", carrier="BA", settings=K3)
+    with open_store(db) as con:
+        together = kpis.kpi_trends(con, ["women_leadership_share", "headcount.w"], settings=K3)
+    assert together["women_leadership_share"].equals(trend)
+    assert together["headcount.w"]["value"].tolist() == [9, 12]  # 6 + 3 women, 6 + 6 women
     assert list(trend.columns) == ["year", "value", "target", "suppressed", "label"]
     assert trend["year"].tolist() == [2023, 2024]
     assert trend["value"].round(2).tolist() == [33.33, 50.0]
