@@ -33,8 +33,11 @@ def _import(args: argparse.Namespace) -> int:
     def progress(name: str, step: str) -> None:
         if large:
             elapsed = time.monotonic() - started
-            print(f"[{elapsed:6.1f} s] {t('import.progress', lang, file=name, step=t(step, lang))}",
-                  file=sys.stderr, flush=True)
+            print(
+                f"[{elapsed:6.1f} s] {t('import.progress', lang, file=name, step=t(step, lang))}",
+                file=sys.stderr,
+                flush=True,
+            )
 
     db_path = store.resolve_db_path(args.db)
     try:
@@ -60,50 +63,16 @@ def _demo(args: argparse.Namespace) -> int:
     except store.StoreError as error:
         print(t("cli.store_error", args.lang, detail=error), file=sys.stderr)
         return 1
-    print(t("cli.demo_built", args.lang, db=db_path, seconds=time.monotonic() - started,
-            exports=exports))
+    print(
+        t(
+            "cli.demo_built",
+            args.lang,
+            db=db_path,
+            seconds=time.monotonic() - started,
+            exports=exports,
+        )
+    )
     return 0
-
-
-# CLI texts of the kpis command (German and English, like metrics.i18n)
-_KPI_TEXTS: dict[str, dict[str, str]] = {
-    "title": {"de": "Kennzahlen {year} – {view}", "en": "KPIs {year} – {view}"},
-    "all_carriers": {"de": "alle Träger", "en": "all carriers"},
-    "carrier": {"de": "Träger {carrier}", "en": "carrier {carrier}"},
-    "reporting_date": {"de": "Stichtag {date}", "en": "reporting date {date}"},
-    "no_snapshot": {
-        "de": "kein Personalstichtag im Jahr",
-        "en": "no personnel snapshot in the year",
-    },
-    "survey_wave": {"de": "Befragung {wave}", "en": "survey {wave}"},
-    "column_kpi": {"de": "Kennzahl", "en": "KPI"},
-    "column_value": {"de": "Wert", "en": "Value"},
-    "column_target": {"de": "Ziel", "en": "Target"},
-    "suppressed_note": {
-        "de": "„< k“: zum Schutz einzelner Personen nicht ausgewiesen (k = {k_ordinary}, "
-        "bei sensiblen Daten {k_sensitive}); „–“: keine Daten.",
-        "en": "“< k”: withheld to protect individuals (k = {k_ordinary}, for sensitive data "
-        "{k_sensitive}); “–”: no data.",
-    },
-    "year_not_in_store": {
-        "de": "Das Jahr {year} ist nicht im Datenbestand (vorhanden: {years}).",
-        "en": "The year {year} is not in the store (available: {years}).",
-    },
-    "settings_error": {
-        "de": "Fehler in den Einstellungen: {detail}",
-        "en": "Settings error: {detail}",
-    },
-    "see_below": {"de": "siehe unten", "en": "see below"},
-    "underrepresented_in": {
-        "de": "{gender} unterrepräsentiert in: {areas}",
-        "en": "{gender} under-represented in: {areas}",
-    },
-    "nowhere": {"de": "keinem Bereich", "en": "no area"},
-}
-
-
-def _kpi_text(key: str, lang: Lang, **params: object) -> str:
-    return _KPI_TEXTS[key][lang].format(**params)
 
 
 def _kpis(args: argparse.Namespace) -> int:
@@ -116,7 +85,7 @@ def _kpis(args: argparse.Namespace) -> int:
     try:
         settings = load_settings()
     except SettingsError as error:
-        print(_kpi_text("settings_error", lang, detail=error), file=sys.stderr)
+        print(t("cli.kpis.settings_error", lang, detail=error), file=sys.stderr)
         return 2
     db_path = store.resolve_db_path(args.db)
     try:
@@ -124,8 +93,10 @@ def _kpis(args: argparse.Namespace) -> int:
             years = kpis.available_years(con)
             if args.year not in years:
                 listed = ", ".join(str(y) for y in years) or "–"
-                print(_kpi_text("year_not_in_store", lang, year=args.year, years=listed),
-                      file=sys.stderr)
+                print(
+                    t("cli.kpis.year_not_in_store", lang, year=args.year, years=listed),
+                    file=sys.stderr,
+                )
                 return 2
             values = kpis.compute_kpis(con, args.year, args.carrier, settings)
             snapshot = kpis.reporting_date(con, args.year)
@@ -142,20 +113,23 @@ def _kpis(args: argparse.Namespace) -> int:
 def _kpi_table(values, year, carrier, snapshot, settings, lang: Lang) -> str:
     from metrics import kpis
 
-    view = (_kpi_text("carrier", lang, carrier=carrier) if carrier
-            else _kpi_text("all_carriers", lang))
+    view = (
+        t("cli.kpis.carrier", lang, carrier=carrier)
+        if carrier
+        else t("cli.kpis.all_carriers", lang)
+    )
     if snapshot is None:
-        date_text = _kpi_text("no_snapshot", lang)
+        date_text = t("cli.kpis.no_snapshot", lang)
     else:
         shown = snapshot.strftime("%d.%m.%Y") if lang == "de" else snapshot.isoformat()
-        date_text = _kpi_text("reporting_date", lang, date=shown)
+        date_text = t("cli.kpis.reporting_date", lang, date=shown)
     rows = []
     notes = []
     for kpi_id, value in values.items():
         label = kpis.kpi_label(kpi_id, lang)
         wave = value.extra.get("wave")
         if wave is not None:
-            label += f" ({_kpi_text('survey_wave', lang, wave=wave)})"
+            label += f" ({t('cli.kpis.survey_wave', lang, wave=wave)})"
         if "." in kpi_id:
             label = "  " + label  # variants indented under their KPI
         shown = kpis.format_kpi_value(value, lang)
@@ -163,24 +137,43 @@ def _kpi_table(values, year, carrier, snapshot, settings, lang: Lang) -> str:
             # a list of areas does not fit a table cell
             notes.append(f"{label}:")
             for gender in ("w", "m"):
-                areas = [str(a["area"]) for a in value.extra.get("areas", [])
-                         if a["underrepresented"] == gender]
-                notes.append("  " + _kpi_text(
-                    "underrepresented_in", lang, gender=kpis.category_label("gender", gender, lang),
-                    areas=", ".join(areas) or _kpi_text("nowhere", lang)))
-            shown = _kpi_text("see_below", lang)
+                areas = [
+                    str(a["area"])
+                    for a in value.extra.get("areas", [])
+                    if a["underrepresented"] == gender
+                ]
+                notes.append(
+                    "  "
+                    + t(
+                        "cli.kpis.underrepresented_in",
+                        lang,
+                        gender=kpis.category_label("gender", gender, lang),
+                        areas=", ".join(areas) or t("cli.kpis.nowhere", lang),
+                    )
+                )
+            shown = t("cli.kpis.see_below", lang)
         rows.append((label, shown, kpis.format_target(value, lang)))
-    header = (_kpi_text("column_kpi", lang), _kpi_text("column_value", lang),
-              _kpi_text("column_target", lang))
+    header = (
+        t("cli.kpis.column_kpi", lang),
+        t("cli.kpis.column_value", lang),
+        t("cli.kpis.column_target", lang),
+    )
     label_width = max(len(r[0]) for r in [header, *rows])
     value_width = max(len(r[1]) for r in [header, *rows])
-    lines = [f"{_kpi_text('title', lang, year=year, view=view)} ({date_text})", ""]
+    lines = [f"{t('cli.kpis.title', lang, year=year, view=view)} ({date_text})", ""]
     for label, value_text, target in [header, *rows]:
         lines.append(f"{label:<{label_width}}  {value_text:>{value_width}}  {target}".rstrip())
     if notes:
         lines += ["", *notes]
-    lines += ["", _kpi_text("suppressed_note", lang, k_ordinary=settings.k_ordinary,
-                            k_sensitive=settings.k_sensitive)]
+    lines += [
+        "",
+        t(
+            "cli.kpis.suppressed_note",
+            lang,
+            k_ordinary=settings.k_ordinary,
+            k_sensitive=settings.k_sensitive,
+        ),
+    ]
     return "\n".join(lines)
 
 
@@ -197,21 +190,27 @@ def _report(args: argparse.Namespace) -> int:
     out = Path(args.out)
     build = FORMATS.get(out.suffix.lower())
     if build is None:
-        print(t("report.cli.unknown_suffix", lang, suffix=out.suffix or out.name),
-              file=sys.stderr)
+        print(t("report.cli.unknown_suffix", lang, suffix=out.suffix or out.name), file=sys.stderr)
         return 2
     try:
         settings = load_settings()
     except SettingsError as error:
-        print(_kpi_text("settings_error", lang, detail=error), file=sys.stderr)
+        print(t("cli.kpis.settings_error", lang, detail=error), file=sys.stderr)
         return 2
     started = time.monotonic()
     try:
         with store.open_store(store.resolve_db_path(args.db)) as con:
             years = kpis.available_years(con)
             if args.year not in years:
-                print(t("report.cli.year_missing", lang, year=args.year,
-                        years=", ".join(str(y) for y in years) or "–"), file=sys.stderr)
+                print(
+                    t(
+                        "report.cli.year_missing",
+                        lang,
+                        year=args.year,
+                        years=", ".join(str(y) for y in years) or "–",
+                    ),
+                    file=sys.stderr,
+                )
                 return 2
             data = build(con, args.year, args.carrier, lang, settings)
     except store.StoreError as error:
@@ -233,8 +232,10 @@ def _report(args: argparse.Namespace) -> int:
     except OSError as error:
         if temporary is not None and os.path.exists(temporary):
             os.unlink(temporary)
-        print(t("report.cli.failed", lang, detail=f"{out}: {error.strerror or error}"),
-              file=sys.stderr)
+        print(
+            t("report.cli.failed", lang, detail=f"{out}: {error.strerror or error}"),
+            file=sys.stderr,
+        )
         return 1
     print(t("report.cli.written", lang, path=out, seconds=time.monotonic() - started))
     return 0
@@ -242,17 +243,22 @@ def _report(args: argparse.Namespace) -> int:
 
 def build_parser(commands: dict[str, Command]) -> argparse.ArgumentParser:
     common = argparse.ArgumentParser(add_help=False)
-    common.add_argument("--db", help=f"store file (default: ${store.DB_ENV_VAR} or "
-                        f"{store.DEFAULT_DB})")
-    common.add_argument("--lang", choices=["de", "en"], default="de",
-                        help="language of messages (default: de)")
+    common.add_argument(
+        "--db", help=f"store file (default: ${store.DB_ENV_VAR} or {store.DEFAULT_DB})"
+    )
+    common.add_argument(
+        "--lang", choices=["de", "en"], default="de", help="language of messages (default: de)"
+    )
     parser = argparse.ArgumentParser(prog="python -m metrics", description="Vielfaltsmonitor")
     sub = parser.add_subparsers(dest="command", required=True)
 
     p = sub.add_parser("import", parents=[common], help="import HR export files")
     p.add_argument("files", nargs="+", metavar="FILE")
-    p.add_argument("--kind", choices=["personnel", "applications", "survey", "survey_invited"],
-                   help="kind of the files (default: recognised from the headers)")
+    p.add_argument(
+        "--kind",
+        choices=["personnel", "applications", "survey", "survey_invited"],
+        help="kind of the files (default: recognised from the headers)",
+    )
     p.set_defaults(handler=commands["import"])
 
     p = sub.add_parser("demo", parents=[common], help="build a demo store from generated exports")
@@ -260,25 +266,37 @@ def build_parser(commands: dict[str, Command]) -> argparse.ArgumentParser:
 
     p = sub.add_parser("kpis", parents=[common], help="every KPI of a year (CONTRACT § 2)")
     p.add_argument("--year", type=int, required=True, metavar="YYYY")
-    p.add_argument("--carrier", choices=["BA", "Kommune"],
-                   help="view of one carrier (default: all carriers)")
+    p.add_argument(
+        "--carrier", choices=["BA", "Kommune"], help="view of one carrier (default: all carriers)"
+    )
     p.add_argument("--json", action="store_true", help="one JSON object on stdout (CONTRACT § 4)")
     p.set_defaults(handler=commands["kpis"])
 
-    p = sub.add_parser("report", parents=[common],
-                       help="annual report / presentation (.pptx, .xlsx or .pdf by suffix)")
+    p = sub.add_parser(
+        "report",
+        parents=[common],
+        help="annual report / presentation (.pptx, .xlsx or .pdf by suffix)",
+    )
     p.add_argument("--year", type=int, required=True, metavar="YYYY")
-    p.add_argument("--out", required=True, metavar="FILE",
-                   help="FILE.pptx (presentation), FILE.xlsx (tables) or FILE.pdf (summary)")
-    p.add_argument("--carrier", choices=["BA", "Kommune"],
-                   help="view of one carrier (default: all carriers)")
+    p.add_argument(
+        "--out",
+        required=True,
+        metavar="FILE",
+        help="FILE.pptx (presentation), FILE.xlsx (tables) or FILE.pdf (summary)",
+    )
+    p.add_argument(
+        "--carrier", choices=["BA", "Kommune"], help="view of one carrier (default: all carriers)"
+    )
     p.set_defaults(handler=commands["report"])
 
     return parser
 
 
 COMMANDS: dict[str, Command] = {
-    "import": _import, "demo": _demo, "kpis": _kpis, "report": _report,
+    "import": _import,
+    "demo": _demo,
+    "kpis": _kpis,
+    "report": _report,
 }
 
 

@@ -1295,7 +1295,8 @@ def build_demo_store(db_path: Path, exports_dir: Path | None = None) -> Path:
         with store.open_store(db_path) as con:
             if not store.store_status(con).demo:
                 raise store.StoreError(
-                    f"{db_path}: holds real data; build the demo elsewhere with --db")
+                    f"{db_path}: holds real data; build the demo elsewhere with --db"
+                )
         db_path.unlink()
     exports_dir = exports_dir or db_path.parent / "demo"
     paths = write_demo_exports(exports_dir)

@@ -251,7 +251,10 @@ TEXTS: dict[str, dict[Lang, str]] = {
     },
     "data.template.type_text": {"de": "Text", "en": "text"},
     "data.template.type_int": {"de": "ganze Zahl", "en": "whole number"},
-    "data.template.type_decimal": {"de": "Zahl (Komma oder Punkt)", "en": "number (comma or point)"},
+    "data.template.type_decimal": {
+        "de": "Zahl (Komma oder Punkt)",
+        "en": "number (comma or point)",
+    },
     "data.template.type_bool": {
         "de": "ja/nein (auch j/n, 1/0, x/leer)",
         "en": "yes/no (ja/nein, j/n, 1/0, x/empty)",
@@ -293,7 +296,10 @@ TEXTS: dict[str, dict[Lang, str]] = {
         "Server-Protokoll; bitte die IT informieren.",
         "en": "This view could not be built. The details are in the server log; please tell IT.",
     },
-    "app.start_title": {"de": "Willkommen beim Vielfaltsmonitor", "en": "Welcome to Vielfaltsmonitor"},
+    "app.start_title": {
+        "de": "Willkommen beim Vielfaltsmonitor",
+        "en": "Welcome to Vielfaltsmonitor",
+    },
     "app.start_text": {
         "de": "Der Datenbestand enthält noch keine Personaldaten. Importieren Sie die Exporte "
         "Ihres Personalsystems unter „Daten“ – oder sehen Sie sich zuerst die Demo an.",
@@ -301,7 +307,10 @@ TEXTS: dict[str, dict[Lang, str]] = {
         "“Data” – or look at the demo first.",
     },
     "app.start_demo": {"de": "Demo-Datenbestand laden", "en": "Load the demo store"},
-    "app.start_import": {"de": "Zu „Daten“: Exporte importieren", "en": "Go to “Data”: import exports"},
+    "app.start_import": {
+        "de": "Zu „Daten“: Exporte importieren",
+        "en": "Go to “Data”: import exports",
+    },
     "app.show_data": {"de": "Daten als Tabelle", "en": "Data as a table"},
     "app.download_csv": {"de": "CSV herunterladen", "en": "Download CSV"},
     "app.download_png": {"de": "Grafik als PNG", "en": "Chart as PNG"},
@@ -314,7 +323,10 @@ TEXTS: dict[str, dict[Lang, str]] = {
         "reveal so few persons in combination with other figures (privacy).",
     },
     "app.as_of": {"de": "Stand {date}", "en": "as of {date}"},
-    "app.no_data": {"de": "Für diese Auswahl liegen keine Daten vor.", "en": "No data for this selection."},
+    "app.no_data": {
+        "de": "Für diese Auswahl liegen keine Daten vor.",
+        "en": "No data for this selection.",
+    },
     "app.not_in_carrier_view": {
         "de": "Die Befragung ist anonym und hat keine Träger-Sicht; gezeigt wird die ganze "
         "Einrichtung.",
@@ -322,7 +334,10 @@ TEXTS: dict[str, dict[Lang, str]] = {
     },
     # --- page contexts (metrics/views.py) ------------------------------------------------------
     "view.overview_title": {"de": "Kennzahlen {year} im Überblick", "en": "Key figures {year}"},
-    "view.subtitle": {"de": "{carrier} · Stichtag {date}", "en": "{carrier} · reporting date {date}"},
+    "view.subtitle": {
+        "de": "{carrier} · Stichtag {date}",
+        "en": "{carrier} · reporting date {date}",
+    },
     "view.survey_subtitle": {
         "de": "Anonyme Vielfaltsbefragung · letzte Welle {wave}",
         "en": "Anonymous diversity survey · latest wave {wave}",
@@ -376,15 +391,18 @@ TEXTS: dict[str, dict[Lang, str]] = {
         "en": "Employment quota over time, in %",
     },
     "view.legal_quota": {"de": "Pflichtquote", "en": "legal quota"},
-    "view.internal_target": {"de": "Ziel Inklusionsvereinbarung", "en": "inclusion agreement target"},
+    "view.internal_target": {
+        "de": "Ziel Inklusionsvereinbarung",
+        "en": "inclusion agreement target",
+    },
     "view.notice_title": {
         "de": "Anzeige nach § 163 SGB IX: Jahreswerte je Träger",
         "en": "Notice under § 163 SGB IX: annual figures per carrier",
     },
     "view.notice_note": {
-        "de": "Platz-Monate: Summe der monatlichen Arbeitsplätze bzw. besetzten Pflichtarbeitsplätze. "
-        "Jeder Träger zeigt seine Beschäftigten selbst an; der Gesamtwert ist die interne Kennzahl "
-        "des Jobcenters.",
+        "de": "Platz-Monate: Summe der monatlichen Arbeitsplätze bzw. besetzten "
+        "Pflichtarbeitsplätze. Jeder Träger zeigt seine Beschäftigten selbst an; der Gesamtwert "
+        "ist die interne Kennzahl des Jobcenters.",
         "en": "Place-months: sum of the monthly places and filled mandatory places. Each carrier "
         "files its own notice; the combined figure is the Jobcenter's internal KPI.",
     },
@@ -517,8 +535,10 @@ TEXTS: dict[str, dict[Lang, str]] = {
         "en": "All KPIs, how they are computed, and the rules by which numbers are published or "
         "suppressed.",
     },
-    "view.disclosure_heading": {"de": "Schutz vor Rückschlüssen auf Personen",
-                                "en": "Protection against singling out persons"},
+    "view.disclosure_heading": {
+        "de": "Schutz vor Rückschlüssen auf Personen",
+        "en": "Protection against singling out persons",
+    },
     "app.no_target": {"de": "ohne Zielwert", "en": "no target"},
     "app.status_good": {"de": "erreicht", "en": "met"},
     "app.status_warn": {"de": "knapp verfehlt", "en": "nearly met"},
@@ -586,6 +606,39 @@ TEXTS: dict[str, dict[Lang, str]] = {
     "combined": {"de": "Gesamt (beide Träger)", "en": "Combined (both carriers)"},
     "total": {"de": "Gesamt", "en": "Total"},
     # --- CLI --------------------------------------------------------------------------------
+    # --- CLI: kpis command ---------------------------------------------------------------
+    "cli.kpis.title": {"de": "Kennzahlen {year} – {view}", "en": "KPIs {year} – {view}"},
+    "cli.kpis.all_carriers": {"de": "alle Träger", "en": "all carriers"},
+    "cli.kpis.carrier": {"de": "Träger {carrier}", "en": "carrier {carrier}"},
+    "cli.kpis.reporting_date": {"de": "Stichtag {date}", "en": "reporting date {date}"},
+    "cli.kpis.no_snapshot": {
+        "de": "kein Personalstichtag im Jahr",
+        "en": "no personnel snapshot in the year",
+    },
+    "cli.kpis.survey_wave": {"de": "Befragung {wave}", "en": "survey {wave}"},
+    "cli.kpis.column_kpi": {"de": "Kennzahl", "en": "KPI"},
+    "cli.kpis.column_value": {"de": "Wert", "en": "Value"},
+    "cli.kpis.column_target": {"de": "Ziel", "en": "Target"},
+    "cli.kpis.suppressed_note": {
+        "de": "„< k“: zum Schutz einzelner Personen nicht ausgewiesen (k = {k_ordinary}, "
+        "bei sensiblen Daten {k_sensitive}); „–“: keine Daten.",
+        "en": "“< k”: withheld to protect individuals (k = {k_ordinary}, for sensitive data "
+        "{k_sensitive}); “–”: no data.",
+    },
+    "cli.kpis.year_not_in_store": {
+        "de": "Das Jahr {year} ist nicht im Datenbestand (vorhanden: {years}).",
+        "en": "The year {year} is not in the store (available: {years}).",
+    },
+    "cli.kpis.settings_error": {
+        "de": "Fehler in den Einstellungen: {detail}",
+        "en": "Settings error: {detail}",
+    },
+    "cli.kpis.see_below": {"de": "siehe unten", "en": "see below"},
+    "cli.kpis.underrepresented_in": {
+        "de": "{gender} unterrepräsentiert in: {areas}",
+        "en": "{gender} under-represented in: {areas}",
+    },
+    "cli.kpis.nowhere": {"de": "keinem Bereich", "en": "no area"},
     "cli.demo_built": {
         "de": "Demo-Datenbestand erstellt: {db} ({seconds:.1f} s; Exporte in {exports}).",
         "en": "Demo store built: {db} ({seconds:.1f} s; exports in {exports}).",
@@ -875,8 +928,7 @@ TEXTS: dict[str, dict[Lang, str]] = {
         "computed as a protected KPI and is therefore missing.",
     },
     "report.note.applications": {
-        "de": "Bewerbende des Jahres {year}, jede Person einmal; Geschlecht der letzten "
-        "Bewerbung.",
+        "de": "Bewerbende des Jahres {year}, jede Person einmal; Geschlecht der letzten Bewerbung.",
         "en": "Applicants of {year}, each person once; gender of the latest application.",
     },
     "report.note.sb": {

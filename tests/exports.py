@@ -8,18 +8,45 @@ from pathlib import Path
 import pandas as pd
 
 PERSONNEL_HEADER = (
-    "Stichtag", "Pseudonym", "Träger", "Organisationseinheit", "Geschlecht", "Geburtsjahr",
-    "Beschäftigungsart", "Entgeltgruppe", "Wochenstunden", "Regelarbeitszeit", "Führungsebene",
-    "Stellvertretung", "Schwerbehinderung", "Mehrfachanrechnung", "Anrechnung unter 18 Std",
-    "Beurlaubung", "Vertretung", "Mobiles Arbeiten", "Befristet", "Eintrittsdatum",
+    "Stichtag",
+    "Pseudonym",
+    "Träger",
+    "Organisationseinheit",
+    "Geschlecht",
+    "Geburtsjahr",
+    "Beschäftigungsart",
+    "Entgeltgruppe",
+    "Wochenstunden",
+    "Regelarbeitszeit",
+    "Führungsebene",
+    "Stellvertretung",
+    "Schwerbehinderung",
+    "Mehrfachanrechnung",
+    "Anrechnung unter 18 Std",
+    "Beurlaubung",
+    "Vertretung",
+    "Mobiles Arbeiten",
+    "Befristet",
+    "Eintrittsdatum",
 )
 APPLICATION_HEADER = (
-    "Eingangsdatum", "Bewerber-Pseudonym", "Ausschreibung", "Träger", "Geschlecht",
-    "Schwerbehinderung", "Führungsposition", "Verfahrensstand",
+    "Eingangsdatum",
+    "Bewerber-Pseudonym",
+    "Ausschreibung",
+    "Träger",
+    "Geschlecht",
+    "Schwerbehinderung",
+    "Führungsposition",
+    "Verfahrensstand",
 )
 SURVEY_HEADER = (
-    "Befragungsjahr", "Deutsch seit Geburt", "Selbst zugewandert",
-    "Eltern nicht deutsch seit Geburt", "Eltern zugewandert", "Führungskraft", "Geschlecht",
+    "Befragungsjahr",
+    "Deutsch seit Geburt",
+    "Selbst zugewandert",
+    "Eltern nicht deutsch seit Geburt",
+    "Eltern zugewandert",
+    "Führungskraft",
+    "Geschlecht",
 )
 
 
@@ -47,26 +74,73 @@ def person(
     entry_date: str = "01.04.2010",
 ) -> list[str]:
     """One personnel row as the German export writes it (values in the file's text form)."""
-    return [date, person_id, carrier, org_unit, gender, birth_year, employment_type, pay_group,
-            weekly_hours, full_time_hours, leadership, deputy, disability, credit_factor,
-            under18_approved, leave, leave_replaced, mobile_work, fixed_term, entry_date]
+    return [
+        date,
+        person_id,
+        carrier,
+        org_unit,
+        gender,
+        birth_year,
+        employment_type,
+        pay_group,
+        weekly_hours,
+        full_time_hours,
+        leadership,
+        deputy,
+        disability,
+        credit_factor,
+        under18_approved,
+        leave,
+        leave_replaced,
+        mobile_work,
+        fixed_term,
+        entry_date,
+    ]
 
 
-def application(applicant_id: str = "B1", date: str = "15.03.2024", *, posting: str = "2024-001",
-                carrier: str = "BA", gender: str = "w", disability: str = "nein",
-                leadership_posting: str = "nein", stage: str = "beworben") -> list[str]:
+def application(
+    applicant_id: str = "B1",
+    date: str = "15.03.2024",
+    *,
+    posting: str = "2024-001",
+    carrier: str = "BA",
+    gender: str = "w",
+    disability: str = "nein",
+    leadership_posting: str = "nein",
+    stage: str = "beworben",
+) -> list[str]:
     return [date, applicant_id, posting, carrier, gender, disability, leadership_posting, stage]
 
 
-def survey_answer(wave: str = "2025", german_at_birth: str = "ja", immigrated: str = "nein",
-                  parents_not_german: str = "0", parents_immigrated: str = "0",
-                  leadership: str = "nein", gender: str = "w") -> list[str]:
-    return [wave, german_at_birth, immigrated, parents_not_german, parents_immigrated,
-            leadership, gender]
+def survey_answer(
+    wave: str = "2025",
+    german_at_birth: str = "ja",
+    immigrated: str = "nein",
+    parents_not_german: str = "0",
+    parents_immigrated: str = "0",
+    leadership: str = "nein",
+    gender: str = "w",
+) -> list[str]:
+    return [
+        wave,
+        german_at_birth,
+        immigrated,
+        parents_not_german,
+        parents_immigrated,
+        leadership,
+        gender,
+    ]
 
 
-def write_csv(path: Path, header: Sequence[str], rows: Iterable[Sequence[str]], *,
-              encoding: str = "cp1252", delimiter: str = ";", newline: str = "\r\n") -> Path:
+def write_csv(
+    path: Path,
+    header: Sequence[str],
+    rows: Iterable[Sequence[str]],
+    *,
+    encoding: str = "cp1252",
+    delimiter: str = ";",
+    newline: str = "\r\n",
+) -> Path:
     def line(values: Sequence[str]) -> str:
         return delimiter.join(_quote(v, delimiter) for v in values)
 
