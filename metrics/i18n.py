@@ -861,6 +861,10 @@ TEXTS: dict[str, dict[Lang, str]] = {
     "report.row.total": {"de": "Insgesamt", "en": "Total"},
     "report.row.all_leaders": {"de": "Führungskräfte insgesamt", "en": "All leaders"},
     "report.row.parental_leave": {"de": "Elternzeit", "en": "Parental leave"},
+    "report.row.care_leave": {
+        "de": "Pflegezeit / Familienpflegezeit",
+        "en": "Care leave",
+    },
     "report.row.applicants": {"de": "Bewerbende", "en": "Applicants"},
     "report.row.hires": {"de": "Einstellungen", "en": "Hires"},
     "report.row.year_total": {"de": "Summe des Jahres", "en": "Year total"},
@@ -921,11 +925,9 @@ TEXTS: dict[str, dict[Lang, str]] = {
         "under-representation under § 3 no. 9 BGleiG, assessed from {k} persons.",
     },
     "report.note.leave": {
-        "de": "Beschäftigte in Elternzeit am Stichtag {date}. Pflegezeit und "
-        "Familienpflegezeit werden noch nicht als geschützte Kennzahl berechnet und fehlen "
-        "deshalb.",
-        "en": "Staff on parental leave at the reporting date {date}. Care leave is not yet "
-        "computed as a protected KPI and is therefore missing.",
+        "de": "Beschäftigte in Elternzeit bzw. in Pflegezeit oder Familienpflegezeit am "
+        "Stichtag {date}.",
+        "en": "Staff on parental leave or on care leave at the reporting date {date}.",
     },
     "report.note.applications": {
         "de": "Bewerbende des Jahres {year}, jede Person einmal; Geschlecht der letzten Bewerbung.",

@@ -154,6 +154,7 @@ PERSONNEL_ATOMS: dict[str, str] = {
     "mobile": "mobile_work <> 'keine'",
     "not_mobile": "mobile_work = 'keine'",
     "parental_leave": "leave = 'Elternzeit'",
+    "care_leave": "leave = 'Pflege'",
     "disabled": "disability <> 'nein'",
     "not_disabled": "disability = 'nein'",
     "gender=w|m": "gender IN ('w', 'm')",
@@ -565,6 +566,26 @@ REGISTRY: tuple[Kpi, ...] = (
         ),
         breakdowns=_NO_GENDER,
         target_key="parental_leave_men_share",
+    ),
+    Kpi(
+        id="care_leave_men_share",
+        label_de="Männeranteil in Pflegezeit",
+        label_en="Share of men on care leave",
+        definition_de="Männer / (Frauen + Männer) unter den Beschäftigten in Pflegezeit oder "
+        "Familienpflegezeit am Stichtag (Tabelle der Gleichstellungsstatistik; keine Kennzahl "
+        "des Vertrags, aber wie die Elternzeit berechnet).",
+        definition_en="Men / (women + men) among staff on care leave (Pflegezeit, "
+        "Familienpflegezeit) at the reporting date (equality statistics table; not a contract "
+        "KPI, computed like parental leave).",
+        legal_source="PflegeZG; FPfZG; § 15 BGleiG",
+        unit="%",
+        kind="share",
+        sensitive=False,
+        source="personnel",
+        measure=_measure(
+            "personnel", *_STAFF_WM, "care_leave", numerator="gender=m", rest="gender=w"
+        ),
+        breakdowns=_NO_GENDER,
     ),
     Kpi(
         id="sb_headcount_share",

@@ -77,8 +77,12 @@ def test_registry_is_consistent():
     kpis.validate_registry()
 
 
+# KPIs beyond the contract's list: rows of the equality statistics tables in the workbook
+ADDED_IDS = {"care_leave_men_share"}
+
+
 def test_every_contract_kpi_is_registered_once_with_both_languages():
-    assert set(CONTRACT_IDS) == set(kpis.KPI_IDS)
+    assert set(kpis.KPI_IDS) == set(CONTRACT_IDS) | ADDED_IDS
     for kpi in kpis.REGISTRY:
         assert kpi.label("de") != kpi.label("en") or kpi.id == "headcount"
         assert kpi.definition("de") and kpi.definition("en")
@@ -194,6 +198,7 @@ def test_every_kpi_of_the_all_carrier_view(reference_db):
         # yes 3 + 1 = 4, no 2 + 8 = 10, undetermined 3 -> 4 / 14
         "immigration_history_share": (28.57, 4, 14, False),
         "survey_response_rate": (42.5, 17, 40, False),  # 17 respondents of 40 invited
+        "care_leave_men_share": (None, 0, 0, False),  # nobody on Pflege: empty, not suppressed
     }
     assert {kpi_id: shown(value) for kpi_id, value in values.items()} == expected
 
@@ -709,3 +714,18 @@ def test_a_withheld_breakdown_hides_its_empty_categories_too(tmp_path):
         for view in (None, "BA", "Kommune"):
             table = kpis.kpi_breakdown(con, "headcount", 2024, "leadership", view, K3)
             assert table["suppressed"].sum() != 1, view
+
+
+def test_care_leave_men_share(tmp_path: Path) -> None:
+    from metrics.ingest import import_files
+    from tests.exports import PERSONNEL_HEADER, person, write_csv
+
+    rows = [person(f"W{i}", gender="w", leave="Pflegezeit") for i in range(4)]
+    rows += [person(f"M{i}", gender="m", leave="Familienpflegezeit") for i in range(3)]
+    rows += [person("T1", gender="m", leave="Pflege", employment_type="Ausbildung")]  # no staff
+    rows += [person(f"P{i}", gender="w" if i % 2 else "m") for i in range(20)]
+    db = tmp_path / "v.duckdb"
+    import_files([write_csv(tmp_path / "p.csv", PERSONNEL_HEADER, rows)], db)
+    value = compute(db, 2024)["care_leave_men_share"]
+    # staff on Pflege: 4 women + 3 men (the trainee is not staff) -> 3 / 7 = 42.86 %
+    assert shown(value) == (42.86, 3, 7, False)

@@ -445,14 +445,18 @@ def _equality_sheets(con: duckdb.DuckDBPyConnection, content: ReportContent) -> 
     sheet.notes = [t("report.note.staff", lang, date=as_of)]
     sheets.append(sheet)
 
-    # parental leave (care leave has no published figure yet, see the note)
-    men, women = _split(values.get("parental_leave_men_share"), k)
+    # parental and care leave
     sheet = Sheet(
         t("report.sheet.leave", lang),
         _gender_columns(t("report.sheet.leave", lang), lang, men_share=True),
         GENDER_FORMATS,
     )
-    sheet.rows = [_gender_row(t("report.row.parental_leave", lang), women, men, men_share=True)]
+    for kpi_id, row_key in (
+        ("parental_leave_men_share", "report.row.parental_leave"),
+        ("care_leave_men_share", "report.row.care_leave"),
+    ):
+        men, women = _split(values.get(kpi_id), k)
+        sheet.rows.append(_gender_row(t(row_key, lang), women, men, men_share=True))
     sheet.notes = [t("report.note.leave", lang, date=as_of)]
     sheets.append(sheet)
 
