@@ -10,7 +10,6 @@ count, sum, minimum, maximum and log length disagreeing.
 from __future__ import annotations
 
 import os
-import selectors
 import shutil
 import subprocess
 import sys
@@ -32,6 +31,7 @@ from tests.exports import (
     personnel_population,
     write_csv,
 )
+from tests.line_process import LineProcess
 
 ROOT = Path(__file__).resolve().parents[1]
 VERSIONS = 12
@@ -83,38 +83,19 @@ def observed_version(con: duckdb.DuckDBPyConnection) -> int:
     return version
 
 
-class Importer:
+class Importer(LineProcess):
     """A separate process importing on request (a CLI import while the app reads)."""
 
     def __init__(self, db: Path) -> None:
-        self.process = subprocess.Popen(
-            [sys.executable, "-c", IMPORTER, str(db)],
-            stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE,
-            text=True,
-            cwd=ROOT,
-        )
-        self.selector = selectors.DefaultSelector()
-        assert self.process.stdout is not None
-        self.selector.register(self.process.stdout, selectors.EVENT_READ)
-        assert self.line() == "ready"
+        super().__init__(IMPORTER, str(db))
 
-    def line(self, timeout: float = 120) -> str:
-        assert self.selector.select(timeout), "the importer hangs"
-        assert self.process.stdout is not None
-        return self.process.stdout.readline().strip()
+    def send(self, *paths: Path) -> None:  # type: ignore[override]
+        super().send("\t".join(str(p) for p in paths))
 
-    def send(self, *paths: Path) -> None:
-        assert self.process.stdin is not None
-        self.process.stdin.write("\t".join(str(p) for p in paths) + "\n")
-        self.process.stdin.flush()
-
-    def close(self) -> None:
-        assert self.process.stdin is not None and self.process.stdout is not None
-        self.selector.close()
-        self.process.stdin.close()
-        assert self.process.wait(timeout=60) == 0
-        self.process.stdout.close()
+    def close(self) -> int:
+        status = super().close()
+        assert status == 0
+        return status
 
 
 @pytest.fixture(scope="module")

@@ -15,10 +15,7 @@ from __future__ import annotations
 import contextlib
 import os
 import random
-import selectors
 import signal
-import subprocess
-import sys
 import time
 from collections import Counter
 from dataclasses import dataclass
@@ -29,8 +26,8 @@ import pytest
 from metrics import store
 from metrics.ingest import import_files
 from tests.exports import PERSONNEL_HEADER, personnel_population, write_csv
+from tests.line_process import LineProcess
 
-ROOT = Path(__file__).resolve().parents[1]
 ROWS = 25_000
 TRIALS = 24
 AROUND_RENAME = 4
@@ -89,32 +86,15 @@ def leftovers(db: Path) -> dict[str, int]:
     }
 
 
-class Zygote:
+class Zygote(LineProcess):
     """The helper process that forks importers."""
 
     def __init__(self, db: Path) -> None:
-        self.process = subprocess.Popen(
-            [sys.executable, "-c", ZYGOTE, str(db)],
-            stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE,
-            text=True,
-            cwd=ROOT,
-        )
-        self.selector = selectors.DefaultSelector()
-        assert self.process.stdout is not None
-        self.selector.register(self.process.stdout, selectors.EVENT_READ)
-        assert self.line() == "ready"
-
-    def line(self, timeout: float = 120) -> str:
-        assert self.selector.select(timeout), "the importer hangs"
-        assert self.process.stdout is not None
-        return self.process.stdout.readline().strip()
+        super().__init__(ZYGOTE, str(db))
 
     def start(self, path: Path) -> tuple[int, float]:
         """Forks an importer of path; returns its pid and when it started."""
-        assert self.process.stdin is not None
-        self.process.stdin.write(f"{path}\n")
-        self.process.stdin.flush()
+        self.send(str(path))
         kind, pid = self.line().split()
         assert kind == "pid"
         return int(pid), time.monotonic()
@@ -123,13 +103,6 @@ class Zygote:
         kind, status = self.line().split()
         assert kind == "exit"
         return int(status)
-
-    def close(self) -> None:
-        assert self.process.stdin is not None and self.process.stdout is not None
-        self.selector.close()
-        self.process.stdin.close()
-        self.process.wait(timeout=60)
-        self.process.stdout.close()
 
 
 @pytest.fixture(scope="module")
