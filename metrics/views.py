@@ -1079,11 +1079,6 @@ def build_methodology(settings: Settings, lang: Lang) -> MethodologyContext:
     )
 
 
-def default_filters(con: duckdb.DuckDBPyConnection) -> Filters:
-    years = kpis.available_years(con)
-    return Filters(year=years[-1] if years else None)
-
-
 # --- reports --------------------------------------------------------------------------------------
 
 
