@@ -7,47 +7,12 @@ from pathlib import Path
 
 import pandas as pd
 
-PERSONNEL_HEADER = (
-    "Stichtag",
-    "Pseudonym",
-    "Träger",
-    "Organisationseinheit",
-    "Geschlecht",
-    "Geburtsjahr",
-    "Beschäftigungsart",
-    "Entgeltgruppe",
-    "Wochenstunden",
-    "Regelarbeitszeit",
-    "Führungsebene",
-    "Stellvertretung",
-    "Schwerbehinderung",
-    "Mehrfachanrechnung",
-    "Anrechnung unter 18 Std",
-    "Beurlaubung",
-    "Vertretung",
-    "Mobiles Arbeiten",
-    "Befristet",
-    "Eintrittsdatum",
-)
-APPLICATION_HEADER = (
-    "Eingangsdatum",
-    "Bewerber-Pseudonym",
-    "Ausschreibung",
-    "Träger",
-    "Geschlecht",
-    "Schwerbehinderung",
-    "Führungsposition",
-    "Verfahrensstand",
-)
-SURVEY_HEADER = (
-    "Befragungsjahr",
-    "Deutsch seit Geburt",
-    "Selbst zugewandert",
-    "Eltern nicht deutsch seit Geburt",
-    "Eltern zugewandert",
-    "Führungskraft",
-    "Geschlecht",
-)
+from metrics.demo import APPLICATION_HEADERS, PERSONNEL_HEADERS, SURVEY_HEADERS
+
+# the headers a German HR export writes: the same ones the demo generator writes
+PERSONNEL_HEADER = PERSONNEL_HEADERS
+APPLICATION_HEADER = APPLICATION_HEADERS
+SURVEY_HEADER = SURVEY_HEADERS
 
 
 def person(
