@@ -10,10 +10,12 @@ by every open tab on its next rerun without a restart. Cached values are publish
 
 from __future__ import annotations
 
+import base64
 import logging
 import threading
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
+from html import escape
 from pathlib import Path
 from typing import TypeVar
 
@@ -268,19 +270,19 @@ def start_screen(lang: Lang) -> None:
     )
 
 
-_STATUS_BADGES = {
-    "good": ("green", "app.status_good"),
-    "warn": ("orange", "app.status_warn"),
-    "bad": ("red", "app.status_bad"),
-}
-
-
 def render_cards(cards: Sequence[KpiCard], lang: Lang, *, per_row: int) -> None:
-    """KPI cards: value, change against the previous year, target and status, small trend."""
+    """KPI cards: value, change against the previous year, target and status, small trend.
+
+    Each card is a metric and one HTML block (target badge, sparkline, notes): every Streamlit
+    element costs the browser React work on every rerun (bench/bench_app.py)."""
     for start in range(0, len(cards), per_row):
-        columns = st.columns(per_row)
-        for column, card in zip(columns, cards[start : start + per_row], strict=False):
-            with column.container(border=True):
+        row = cards[start : start + per_row]
+        # a full row: the columns are the cards (their own border, one block less per card);
+        # a short row keeps empty columns borderless, so its cards get a bordered container
+        full = len(row) == per_row
+        columns = st.columns(per_row, border=full)
+        for column, card in zip(columns, row, strict=False):
+            with column if full else column.container(border=True):
                 st.metric(
                     card.title,
                     card.value_text,
@@ -289,30 +291,52 @@ def render_cards(cards: Sequence[KpiCard], lang: Lang, *, per_row: int) -> None:
                     help=card.help,
                     delta_description=card.delta_label if card.delta_text else None,
                 )
-                if card.target_text:
-                    line = f"{t('app.target', lang)}: {card.target_text}"
-                    if card.status:
-                        colour, key = _STATUS_BADGES[card.status]
-                        st.badge(f"{line} · {t(key, lang)}", color=colour)
-                    else:
-                        st.caption(line)
-                else:
-                    # keeps the cards of a row the same height
-                    st.caption(t("app.no_target", lang))
-                if card.trend is not None:
-                    st.plotly_chart(
-                        card.trend,
-                        width="stretch",
-                        key=f"spark_{card.kpi_id}",
-                        config={"displayModeBar": False, "staticPlot": False},
-                    )
-                notes = []
-                if card.suppressed_k is not None:
-                    notes.append(t("app.suppressed_note", lang, k=card.suppressed_k))
-                if card.note:
-                    notes.append(card.note)
-                if notes:
-                    st.caption(" ".join(notes))
+                st.html(card_body_html(card, lang))
+
+
+# st.badge's colours in the light theme (the app's theme, .streamlit/config.toml): background, text
+_STATUS_BADGES = {
+    "good": ("#F1FBF6", "#0C5A44", "app.status_good"),
+    "warn": ("#FFF6ED", "#9B4519", "app.status_warn"),
+    "bad": ("#FFF1F2", "#9E303B", "app.status_bad"),
+}
+_CAPTION_STYLE = "font-size:0.875rem;line-height:1.6;color:rgba(47,45,43,0.6);margin:0"
+
+
+def card_body_html(card: KpiCard, lang: Lang) -> str:
+    """The part of a card below the metric as one HTML block: target line (a badge when there is
+    a status), the sparkline as an SVG image with its values as alt text, and the notes. All text
+    is escaped; st.html sanitises it again (and would drop inline SVG, hence the image)."""
+    parts = []
+    if card.target_text:
+        line = f"{t('app.target', lang)}: {card.target_text}"
+        if card.status:
+            background, colour, key = _STATUS_BADGES[card.status]
+            parts.append(
+                f'<p style="margin:0"><span style="background:{background};color:{colour};'
+                f'font-size:0.875rem;line-height:1.6;padding:0 4px;border-radius:4px">'
+                f"{escape(f'{line} · {t(key, lang)}')}</span></p>"
+            )
+        else:
+            parts.append(f'<p style="{_CAPTION_STYLE}">{escape(line)}</p>')
+    else:
+        # keeps the cards of a row the same height
+        parts.append(f'<p style="{_CAPTION_STYLE}">{escape(t("app.no_target", lang))}</p>')
+    if card.trend is not None:
+        source = base64.b64encode(card.trend.svg.encode()).decode()
+        text = escape(card.trend.text)
+        parts.append(
+            f'<img class="kpi-sparkline" src="data:image/svg+xml;base64,{source}" alt="{text}" '
+            f'title="{text}" style="display:block;width:100%;height:auto;margin-top:0.5rem">'
+        )
+    notes = []
+    if card.suppressed_k is not None:
+        notes.append(t("app.suppressed_note", lang, k=card.suppressed_k))
+    if card.note:
+        notes.append(card.note)
+    if notes:
+        parts.append(f'<p style="{_CAPTION_STYLE};margin-top:0.5rem">{escape(" ".join(notes))}</p>')
+    return "".join(parts)
 
 
 def render_chart(block: ChartBlock, lang: Lang) -> None:

@@ -7,11 +7,13 @@ are gaps (value None), never numbers, and the hover text shows what the tables s
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
+from html import escape
 
 import pandas as pd
 import plotly.graph_objects as go
 
-from metrics.i18n import Lang, format_number
+from metrics.i18n import Lang, format_number, t
 
 # Okabe–Ito: distinguishable with the common colour-vision deficiencies
 PALETTE = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000")
@@ -220,31 +222,112 @@ def bar_figure(
     return figure
 
 
-def sparkline(
-    frame: pd.DataFrame, *, unit: str, lang: Lang, target: float | None = None
-) -> go.Figure:
-    """A small trend for a KPI card: no axes titles, no legend."""
-    figure = go.Figure(
-        go.Scatter(
-            x=frame["year"],
-            y=frame["value"],
-            mode="lines+markers",
-            line={"color": PALETTE[0], "width": 2},
-            marker={"size": 4},
-            connectgaps=False,
-            hovertext=_hover(unit, lang, frame["value"], frame.get("label")),
-            hoverinfo="text",
+@dataclass(frozen=True)
+class Sparkline:
+    """A KPI card's small trend as SVG, and the same values as text (its accessible name,
+    also what a screen reader reads and what the disclosure scan checks)."""
+
+    svg: str
+    text: str
+
+
+# viewBox of a sparkline; the SVG scales to the card's width keeping this aspect ratio
+SPARK_WIDTH, SPARK_HEIGHT, SPARK_PAD = 300.0, 56.0, 6.0
+
+
+def sparkline_svg(
+    frame: pd.DataFrame,
+    *,
+    unit: str,
+    lang: Lang,
+    target: float | None = None,
+    highlight_year: int | None = None,
+) -> Sparkline:
+    """A small trend for a KPI card as SVG markup: no axes, no legend, no script.
+
+    `frame` is a published trend (columns year, value, label as from `KpiHistory.trend`). A
+    point without a value (suppressed: label "< k", or not computed) is a gap: the line breaks
+    there and nothing is drawn for it. Years absent from the frame are not points (a survey has
+    values only in its waves), as in the Plotly trends. The target is a dashed line, the point of
+    `highlight_year` (the card's year) is marked. Every point carries its displayed value as a
+    tooltip (<title>); the whole trend as text is the SVG's accessible name.
+    """
+    rows = [
+        (int(year), None if value is None or pd.isna(value) else float(value), label)
+        for year, value, label in zip(
+            frame["year"],
+            frame["value"],
+            frame["label"] if "label" in frame else [None] * len(frame),
+            strict=True,
         )
-    )
+    ]
+    texts = [f"{year}: {_display_text(value, label, unit, lang)}" for year, value, label in rows]
+    summary = f"{t('chart.sparkline', lang)}: " + "; ".join(texts)
     if target is not None:
-        figure.add_hline(y=target, line={"color": TARGET_COLOUR, "dash": "dash", "width": 1})
-    figure.update_layout(
-        height=90,
-        margin={"l": 0, "r": 0, "t": 4, "b": 0},
-        showlegend=False,
-        template="plotly_white",
-        separators=",." if lang == "de" else ".,",
-    )
-    figure.update_xaxes(visible=False)
-    figure.update_yaxes(visible=False)
-    return figure
+        summary += f"; {t('app.target', lang)}: {format_value(target, unit, lang)}"
+
+    values = [value for _, value, _ in rows if value is not None]
+    scale = [*values, *([target] if target is not None else [])]
+    low, high = (min(scale), max(scale)) if scale else (0.0, 1.0)
+    if high == low:  # a flat line in the middle
+        low, high = low - 1, high + 1
+    years = [year for year, _, _ in rows]
+    first, last = (min(years), max(years)) if years else (0, 1)
+    span = max(last - first, 1)
+
+    def x(year: int) -> float:
+        return SPARK_PAD + (year - first) / span * (SPARK_WIDTH - 2 * SPARK_PAD)
+
+    def y(value: float) -> float:
+        return SPARK_PAD + (high - value) / (high - low) * (SPARK_HEIGHT - 2 * SPARK_PAD)
+
+    parts = [
+        f'<svg class="kpi-sparkline" xmlns="http://www.w3.org/2000/svg" role="img" '
+        # an intrinsic size (the page scales it to the card's width): usable as an <img> too
+        f'viewBox="0 0 {SPARK_WIDTH:.0f} {SPARK_HEIGHT:.0f}" '
+        f'width="{SPARK_WIDTH:.0f}" height="{SPARK_HEIGHT:.0f}" aria-label="{escape(summary)}">',
+        f"<title>{escape(summary)}</title>",
+    ]
+    if target is not None:
+        parts.append(
+            f'<line x1="0" x2="{SPARK_WIDTH:.0f}" y1="{y(target):.1f}" y2="{y(target):.1f}" '
+            f'stroke="{TARGET_COLOUR}" stroke-width="1.5" stroke-dasharray="5 4"/>'
+        )
+    # one polyline per run of consecutive published points: a gap breaks the line
+    runs: list[list[tuple[float, float]]] = []
+    run: list[tuple[float, float]] = []
+    for year, value, _ in rows:
+        if value is None:
+            if run:
+                runs.append(run)
+            run = []
+        else:
+            run.append((x(year), y(value)))
+    if run:
+        runs.append(run)
+    for points in runs:
+        if len(points) > 1:
+            coordinates = " ".join(f"{px:.1f},{py:.1f}" for px, py in points)
+            parts.append(
+                f'<polyline points="{coordinates}" fill="none" stroke="{PALETTE[0]}" '
+                'stroke-width="2" stroke-linejoin="round" stroke-linecap="round"/>'
+            )
+    for (year, value, _), text in zip(rows, texts, strict=True):
+        if value is None:
+            continue
+        marked = year == highlight_year
+        parts.append(
+            f'<circle cx="{x(year):.1f}" cy="{y(value):.1f}" r="{4 if marked else 2.5}" '
+            f'fill="{PALETTE[0]}"'
+            + (' stroke="#FFFFFF" stroke-width="1.5"' if marked else "")
+            + f"><title>{escape(text)}</title></circle>"
+        )
+    parts.append("</svg>")
+    return Sparkline(svg="".join(parts), text=summary)
+
+
+def _display_text(value: float | None, label: object, unit: str, lang: Lang) -> str:
+    """A point as the tables show it: its value, its suppression label ("< 5") or "–"."""
+    if value is None:
+        return label if isinstance(label, str) and label else "–"
+    return format_value(value, unit, lang)

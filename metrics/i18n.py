@@ -315,6 +315,7 @@ TEXTS: dict[str, dict[Lang, str]] = {
     "app.download_csv": {"de": "CSV herunterladen", "en": "Download CSV"},
     "app.download_png": {"de": "Grafik als PNG", "en": "Chart as PNG"},
     "app.target": {"de": "Ziel", "en": "Target"},
+    "chart.sparkline": {"de": "Verlauf", "en": "Trend"},
     "app.previous_year": {"de": "ggü. Vorjahr", "en": "vs previous year"},
     "app.suppressed_note": {
         "de": "„< {k}“: Wert unterdrückt, weil er auf weniger als {k} Personen beruht oder aus "

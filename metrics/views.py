@@ -109,7 +109,7 @@ class KpiCard:
     # "good", "warn", "bad" against the target; None without target or value
     status: str | None
     help: str
-    trend: go.Figure | None
+    trend: charts.Sparkline | None  # SVG, not Plotly: cheap to redraw on every filter change
     suppressed_k: int | None = None
     note: str | None = None
     delta_label: str | None = None  # "vs previous year" / "vs previous wave"
@@ -226,8 +226,12 @@ def _card(history: KpiHistory, kpi_id: str, year: int, carrier: str | None, lang
         else _delta(current, previous, lang, kpi.sensitive, rules.k(kpi.sensitive)),
         status=None if current is None else _status(current),
         help=kpi.definition(lang),
-        trend=charts.sparkline(
-            trend, unit=kpi.unit, lang=lang, target=current.target if current else None
+        trend=charts.sparkline_svg(
+            trend,
+            unit=kpi.unit,
+            lang=lang,
+            target=current.target if current else None,
+            highlight_year=None if current is None else current.extra.get("wave", year),
         )
         if trend["value"].notna().sum() > 1
         else None,

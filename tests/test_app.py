@@ -4,9 +4,11 @@ everything the pages render."""
 
 from __future__ import annotations
 
+import base64
 import json
 import re
 from collections.abc import Iterator
+from html.parser import HTMLParser
 from pathlib import Path
 
 import duckdb
@@ -138,6 +140,34 @@ def _integers_in_text(text: str) -> Iterator[int]:
         yield int(re.sub(r"[.,\s]", "", text))
 
 
+class _ShownText(HTMLParser):
+    """The text an HTML block shows or reads out: its text, alt/title/aria-label attributes,
+    and the same of an SVG image embedded as a data URI (the cards' sparklines)."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.texts: list[str] = []
+
+    def handle_data(self, data: str) -> None:
+        self.texts.append(data)
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        for name, value in attrs:
+            if value and name in ("alt", "title", "aria-label"):
+                self.texts.append(value)
+            if value and name == "src" and value.startswith("data:image/svg+xml;base64,"):
+                self.texts.extend(shown_texts(base64.b64decode(value.split(",", 1)[1]).decode()))
+
+
+def shown_texts(html: str) -> list[str]:
+    """Each piece of text of an HTML block, split where a sparkline or badge joins values
+    ("2019: 3; 2020: < 5", "Ziel: 50 % · erreicht")."""
+    parser = _ShownText()
+    parser.feed(html)
+    pieces = (piece.strip() for text in parser.texts for piece in re.split(r"[;:·]", text))
+    return [piece for piece in pieces if piece]
+
+
 def _displayed_values(app: AppTest) -> Iterator[tuple[str, object]]:
     for frame_element in app.dataframe:
         frame: pd.DataFrame = frame_element.value
@@ -146,6 +176,9 @@ def _displayed_values(app: AppTest) -> Iterator[tuple[str, object]]:
                 yield f"table column {column!r}", value
     for metric in app.metric:
         yield f"metric {metric.label!r}", metric.value
+    for block in app.get("html"):
+        for text in shown_texts(block.proto.body):
+            yield "html block", text
     for chart in app.get("plotly_chart"):
         spec = json.loads(chart.proto.spec)
         for trace in spec["data"]:
@@ -197,6 +230,25 @@ def test_the_scan_would_catch_a_leak() -> None:
     ).run()
     assert len(small_counts(leaky, K_ORDINARY)) == 3
     assert list(_integers_in_text("3")) == [3]
+    # a card's trend: its values are in the image's alt text and title and in the SVG itself
+    card_trend = AppTest.from_string(
+        "import pandas as pd\nimport streamlit as st\n"
+        "from metrics import app_support, charts\nfrom metrics.views import KpiCard\n"
+        "trend = charts.sparkline_svg(pd.DataFrame({'year': [2024, 2025], 'value': [40.0, 3.0],"
+        " 'label': [None, None]}), unit='count', lang='de')\n"
+        "card = KpiCard('x', 'Frauen', '40', None, None, None, '', trend)\n"
+        "st.html(app_support.card_body_html(card, 'de'))\n"
+    ).run()
+    leaks = small_counts(card_trend, K_ORDINARY)
+    # alt, title, and in the SVG its aria-label, title and the point's own title
+    assert leaks == ["html block: '3'"] * 5
+    only_in_the_image = AppTest.from_string(
+        "import base64\nimport streamlit as st\n"
+        "svg = '<svg xmlns=\"http://www.w3.org/2000/svg\"><title>2025: 3</title></svg>'\n"
+        'st.html(\'<img alt="Verlauf" src="data:image/svg+xml;base64,\''
+        " + base64.b64encode(svg.encode()).decode() + '\">')\n"
+    ).run()
+    assert small_counts(only_in_the_image, K_ORDINARY) == ["html block: '3'"]
     assert list(_integers_in_text("1.060")) == [1060]
     assert list(_integers_in_text("8,73 %")) == []
     assert list(_integers_in_text("Bereich 3")) == []

@@ -1,0 +1,98 @@
+"""The SVG sparkline of the KPI cards: gaps stay gaps, values as text, everything escaped."""
+
+from __future__ import annotations
+
+import re
+import xml.etree.ElementTree as ET
+
+import pandas as pd
+
+from metrics.charts import SPARK_PAD, SPARK_WIDTH, sparkline_svg
+
+SVG = "{http://www.w3.org/2000/svg}"
+
+
+def trend(values: list[float | None], labels: list[str | None] | None = None) -> pd.DataFrame:
+    years = list(range(2019, 2019 + len(values)))
+    return pd.DataFrame(
+        {"year": years, "value": values, "label": labels or [None] * len(values)}
+    ).astype({"value": "float64"})
+
+
+def x_of(year: int, first: int, last: int) -> float:
+    return round(SPARK_PAD + (year - first) / (last - first) * (SPARK_WIDTH - 2 * SPARK_PAD), 1)
+
+
+def test_suppressed_and_missing_points_are_gaps_never_drawn() -> None:
+    # 2020 suppressed ("< 5"), 2023 without a value: the line breaks at both
+    spark = sparkline_svg(
+        trend(
+            [10.0, None, 30.0, 40.0, None, 20.0, 25.0], [None, "< 5", None, None, None, None, None]
+        ),
+        unit="%",
+        lang="de",
+    )
+    root = ET.fromstring(spark.svg)  # well-formed: an SVG image with an XML error shows nothing
+    lines = root.findall(f"{SVG}polyline")
+    circles = root.findall(f"{SVG}circle")
+    # runs: [2019] alone (a dot, no line), [2021, 2022], [2024, 2025]
+    assert len(lines) == 2
+    assert [len(line.get("points", "").split()) for line in lines] == [2, 2]
+    drawn_x = {float(c.get("cx", "nan")) for c in circles}
+    assert drawn_x == {x_of(y, 2019, 2025) for y in (2019, 2021, 2022, 2024, 2025)}
+    assert x_of(2020, 2019, 2025) not in drawn_x and x_of(2023, 2019, 2025) not in drawn_x
+    for line in lines:
+        xs = {float(point.split(",")[0]) for point in line.get("points", "").split()}
+        assert not xs & {x_of(2020, 2019, 2025), x_of(2023, 2019, 2025)}
+
+
+def test_values_are_the_accessible_text_in_the_users_format() -> None:
+    frame = trend([1045.0, None, 1062.0], [None, "< 5", None])
+    german = sparkline_svg(frame, unit="count", lang="de")
+    assert german.text == "Verlauf: 2019: 1.045; 2020: < 5; 2021: 1.062"
+    root = ET.fromstring(german.svg)
+    assert root.get("role") == "img"
+    assert root.get("aria-label") == german.text
+    assert root.findtext(f"{SVG}title") == german.text
+    shares = trend([52.634, 48.0])
+    assert sparkline_svg(shares, unit="%", lang="de", target=50.0).text == (
+        "Verlauf: 2019: 52,6 %; 2020: 48,0 %; Ziel: 50,0 %"
+    )
+    assert sparkline_svg(shares, unit="%", lang="en", target=50.0).text == (
+        "Trend: 2019: 52.6 %; 2020: 48.0 %; Target: 50.0 %"
+    )
+
+
+def test_target_is_a_dashed_line_and_the_cards_year_is_marked() -> None:
+    spark = sparkline_svg(
+        trend([40.0, 45.0, 52.0]), unit="%", lang="de", target=50.0, highlight_year=2020
+    )
+    root = ET.fromstring(spark.svg)
+    (target,) = root.findall(f"{SVG}line")
+    assert target.get("stroke-dasharray")
+    assert target.get("stroke") == "#D55E00"
+    # the target lies inside the drawn range: between the 45 and 52 points
+    ys = {c.findtext(f"{SVG}title"): float(c.get("cy", "nan")) for c in root.iter(f"{SVG}circle")}
+    assert ys["2021: 52,0 %"] < float(target.get("y1", "nan")) < ys["2020: 45,0 %"]
+    marked = [c for c in root.iter(f"{SVG}circle") if c.get("stroke")]
+    assert [c.findtext(f"{SVG}title") for c in marked] == ["2020: 45,0 %"]
+
+
+def test_text_is_escaped() -> None:
+    spark = sparkline_svg(
+        trend([None, 3.0, 4.0], ['<script>alert("x")</script> & co', None, None]),
+        unit="count",
+        lang="de",
+    )
+    assert "<script" not in spark.svg
+    assert "&lt;script&gt;" in spark.svg and "&amp; co" in spark.svg
+    root = ET.fromstring(spark.svg)
+    assert root.get("aria-label", "").startswith('Verlauf: 2019: <script>alert("x")</script> & co;')
+
+
+def test_a_flat_trend_and_a_lone_point_are_drawn_without_error() -> None:
+    flat = ET.fromstring(sparkline_svg(trend([5.0, 5.0, 5.0]), unit="%", lang="de").svg)
+    ys = {c.get("cy") for c in flat.iter(f"{SVG}circle")}
+    assert len(ys) == 1 and all(re.fullmatch(r"\d+\.\d", y or "") for y in ys)
+    lone = ET.fromstring(sparkline_svg(trend([None, 7.0, None]), unit="%", lang="de").svg)
+    assert not lone.findall(f"{SVG}polyline") and len(lone.findall(f"{SVG}circle")) == 1
