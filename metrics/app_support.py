@@ -142,17 +142,16 @@ def settings() -> Settings:
 # open tab computes afresh. (Parameters starting with "_" are not part of st.cache_data's key.)
 @st.cache_data(show_spinner=False, max_entries=256)
 def _year_values(
-    state: tuple[str, tuple[int, int, int] | None], year: int, carrier: str | None
-) -> Mapping[str, KpiValue]:
+    state: tuple[str, tuple[int, int, int] | None], year: int
+) -> Mapping[str | None, Mapping[str, KpiValue]]:
+    # every view of the year from one build: a carrier switch is then a cache hit
     with connection() as con:
-        return kpis.compute_kpis(con, year, carrier, settings())
+        return kpis.compute_kpis_by_view(con, year, settings())
 
 
 def _history(con: duckdb.DuckDBPyConnection) -> KpiHistory:
     current = stamp()
-    return KpiHistory(
-        con, settings(), compute=lambda year, carrier: _year_values(current, year, carrier)
-    )
+    return KpiHistory(con, settings(), compute=lambda year: _year_values(current, year))
 
 
 # cache_resource, not cache_data: a context holds Plotly figures, and unpickling them on every

@@ -41,30 +41,31 @@ class Filters:
 
 
 class KpiHistory:
-    """Published KPI values per year and view, computed once per year and view.
+    """Published KPI values per year and view; each year is built once for all of its views.
 
-    The app backs this with a cache keyed by the store's stamp; tests, reports and the CLI use
-    it as it is (memoised for the lifetime of the object).
+    `compute(year)` returns every view of a year (`kpis.compute_kpis_by_view`): switching the
+    carrier then costs nothing, and a page comparing views builds the year once. The app backs
+    this with a cache keyed by the store's stamp; tests, reports and the CLI use it as it is
+    (memoised for the lifetime of the object).
     """
 
     def __init__(
         self,
         con: duckdb.DuckDBPyConnection,
         settings: Settings | None = None,
-        compute: Callable[[int, str | None], YearValues] | None = None,
+        compute: Callable[[int], Mapping[str | None, YearValues]] | None = None,
     ):
         self.settings = settings or load_settings()
         self.years: tuple[int, ...] = tuple(kpis.available_years(con))
         self._compute = compute or (
-            lambda year, carrier: kpis.compute_kpis(con, year, carrier, self.settings)
+            lambda year: kpis.compute_kpis_by_view(con, year, self.settings)
         )
-        self._memo: dict[tuple[int, str | None], YearValues] = {}
+        self._memo: dict[int, Mapping[str | None, YearValues]] = {}
 
     def values(self, year: int, carrier: str | None = None) -> YearValues:
-        key = (year, carrier)
-        if key not in self._memo:
-            self._memo[key] = self._compute(year, carrier)
-        return self._memo[key]
+        if year not in self._memo:
+            self._memo[year] = self._compute(year)
+        return self._memo[year][carrier]
 
     def trend(self, kpi_id: str, carrier: str | None = None) -> pd.DataFrame:
         """year, value, label, target over every year in the store (gaps where no value)."""

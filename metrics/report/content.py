@@ -127,16 +127,7 @@ def gather(
 def report_history(con: duckdb.DuckDBPyConnection, year: int, settings: Settings) -> KpiHistory:
     """Published values per year, limited to the years up to the report's: a report for 2023
     made in 2026 shows the state of 2023, not later years."""
-    computed: dict[tuple[int, str | None], Mapping[str, KpiValue]] = {}
-
-    def compute(year: int, carrier: str | None) -> Mapping[str, KpiValue]:
-        # one computation per year and view: KpiHistory.values' own cache keeps values(y) and
-        # values(y, None) apart, and the page contexts call it both ways
-        if (year, carrier) not in computed:
-            computed[(year, carrier)] = kpis.compute_kpis(con, year, carrier, settings)
-        return computed[(year, carrier)]
-
-    history = KpiHistory(con, settings, compute=compute)
+    history = KpiHistory(con, settings)
     history.years = tuple(y for y in history.years if y <= year)
     return history
 
