@@ -12,18 +12,14 @@
         which DuckDB's latin-1 reader rejects).
    (b)  pandas ``read_csv`` (cp1252, ``;``, decimal comma, dates parsed) + ``CREATE TABLE AS``
         into a fresh on-disk DuckDB database, checkpointed.
-   (c)  the prototype fast path of ``bench/proto_import_fastpath.py`` (the recommended importer
-        fix, measured; it stores exactly the same rows).
    Goal: importer ≤ 1.5 × (a).
-2. Where the time goes: one instrumented import each (importer, prototype) in a child process
-   (every SQL statement of the staging connection and the Python steps timed, exclusive times),
-   with the child's peak RSS.
+2. Where the time goes: one instrumented import in a child process (every SQL statement of the
+   staging connection and the Python steps timed, exclusive times), with the child's peak RSS.
 3. ``--big``: building the 12 M-row store (100,000 persons × 120 months) in a child process, with
    its wall time and peak RSS. A watchdog kills the child (by pid) above ``--rss-cap-gb``
    (default 6 GiB, the per-process budget on the shared machine); the build is then repeated
    with the staging connection's DuckDB ``memory_limit`` set (nothing else changed), so that the
-   store for ``bench_kpis`` exists and the cost of staying in the budget is measured. Then the
-   prototype, under the same cap.
+   store for ``bench_kpis`` exists and the cost of staying in the budget is measured.
 
     python -m bench.bench_import                # 1 + 2
     python -m bench.bench_import --big          # 1 + 2 + 3
@@ -184,20 +180,18 @@ def pandas_read_csv_insert(path: Path, workdir: Path) -> None:
 
 # --- instrumented import (runs in a child process) ----------------------------------------------
 
-# (fragment of the SQL statement, phase label); the first match wins
+# (fragments of the SQL statement, all present; phase label); the first match wins
 _SQL_PHASES = (
-    ("AS _bad", "prototype: read CSV + parse + all checks, one statement"),
-    ("HAVING count(*) > 1", "prototype: duplicate check (GROUP BY)"),
-    ("FROM read_csv(", "read CSV as text (read_csv, all VARCHAR)"),
-    ("AS SELECT rowid + 2 AS _row", "copy raw table to add row numbers"),
-    ("row_number() OVER", "duplicate check: window over (date, id), copy of typed table"),
-    ("_problems", "validation checks"),
-    ("SELECT DISTINCT person_id", "distinct ids (SQL)"),
-    ("CREATE TEMP TABLE clean_", "clean table: join keys, ORDER BY _row"),
-    ("INSERT INTO target.personnel", "insert into the store copy"),
-    ("CHECKPOINT", "checkpoint the store copy"),
-    ("CREATE TEMP TABLE typed_", "parse and type every cell (CASE, regex, strptime)"),
-    ("SELECT count(*) FROM target", "count replaced rows"),
+    (("AS _bad", "read_csv("), "fast path: read CSV typed + clean + parse + checks, one statement"),
+    (("AS _bad",), "text path: clean + parse + checks of the text table"),
+    (("HAVING count(*) > 1",), "duplicate check (GROUP BY)"),
+    (("FROM read_csv(",), "text path: read CSV as text (read_csv, all VARCHAR)"),
+    (("row_number() OVER",), "report: duplicates by window, raw text kept"),
+    (("_problems",), "report: validation checks"),
+    (("SELECT DISTINCT person_id",), "distinct ids (SQL)"),
+    (("INSERT INTO target.personnel",), "insert into the store copy (join keys, ORDER BY row)"),
+    (("CHECKPOINT",), "checkpoint the store copy"),
+    (("SELECT count(*) FROM target",), "count replaced rows"),
 )
 
 
@@ -232,7 +226,9 @@ class _TimedConnection:
         self._profiler = profiler
 
     def execute(self, sql: str, parameters: object = None) -> duckdb.DuckDBPyConnection:
-        label = next((lab for fragment, lab in _SQL_PHASES if fragment in sql), None)
+        label = next(
+            (lab for fragments, lab in _SQL_PHASES if all(f in sql for f in fragments)), None
+        )
         if label is None:
             # a statement this list does not know (the importer changes): its normalised start
             label = "SQL: " + re.sub(r"_\d+", "_N", " ".join(sql.split()))[:60]
@@ -245,9 +241,7 @@ class _TimedConnection:
         return getattr(self._con, name)
 
 
-def profiled_import(
-    path: Path, db_path: Path, memory_limit: str | None, prototype: bool = False
-) -> dict[str, Any]:
+def profiled_import(path: Path, db_path: Path, memory_limit: str | None) -> dict[str, Any]:
     import metrics.ingest as ingest
 
     profiler = _Profiler()
@@ -268,7 +262,7 @@ def profiled_import(
         return wrapper
 
     ingest.staging_connection = staging_connection
-    # Python steps, where the importer still has them (it is being reworked in parallel)
+    # Python steps
     for name, label in (
         ("_file_digest_and_encoding", "SHA-256 + UTF-8 check (Python)"),
         ("_transcode_to_utf8", "transcode cp1252 -> UTF-8 (Python)"),
@@ -280,16 +274,9 @@ def profiled_import(
             setattr(ingest, name, timed(label, getattr(ingest, name)))
     started = time.perf_counter()
     with profiler.phase("Python glue, schema, logging (rest)"):
-        if prototype:
-            from bench.proto_import_fastpath import import_file_fast
-
-            path_taken = import_file_fast(path, db_path)
-        else:
-            ingest.import_files([path], db_path)
-            path_taken = "importer"
+        ingest.import_files([path], db_path)
     return {
         "total": time.perf_counter() - started,
-        "path_taken": path_taken,
         "phases": sorted(profiler.totals.items(), key=lambda item: -item[1]),
     }
 
@@ -299,9 +286,7 @@ def child_main(args: argparse.Namespace) -> None:
     if db_path.parent.exists():
         shutil.rmtree(db_path.parent)
     db_path.parent.mkdir(parents=True)
-    report = profiled_import(
-        Path(args.child_import), db_path, args.child_memory_limit, args.child_prototype
-    )
+    report = profiled_import(Path(args.child_import), db_path, args.child_memory_limit)
     report["store_bytes"] = db_path.stat().st_size
     print(json.dumps(report))
 
@@ -312,13 +297,10 @@ def run_profiled_child(
     *,
     memory_limit: str | None,
     rss_cap_bytes: int | None,
-    prototype: bool = False,
 ) -> dict[str, Any]:
     command = python_module_command(
         "bench.bench_import", "--child-import", str(path), "--db", str(db_path)
     )
-    if prototype:
-        command.append("--child-prototype")
     if memory_limit:
         command += ["--child-memory-limit", memory_limit]
     child = run_child(command, rss_cap_bytes=rss_cap_bytes)
@@ -354,17 +336,9 @@ def print_profile(outcome: dict[str, Any], indent: str = "    ") -> None:
 
 
 IMPORTER = "importer (metrics.ingest.import_files)"
-PROTOTYPE = "prototype fast path (bench/proto_import_fastpath)"
 BASELINE_A = "(a) duckdb read_csv latin-1, typed, on disk"
 BASELINE_A2 = "(a') transcode -> UTF-8 + duckdb read_csv"
 BASELINE_B = "(b) pandas read_csv + insert into duckdb"
-
-
-def import_with_prototype(path: Path, workdir: Path) -> None:
-    from bench.proto_import_fastpath import import_file_fast
-
-    if import_file_fast(path, workdir / "store" / "vielfalt.duckdb") != "fast path":
-        raise RuntimeError("the prototype fell back to the importer: not a clean file?")
 
 
 def bench_small(path: Path, runs: int) -> None:
@@ -378,7 +352,6 @@ def bench_small(path: Path, runs: int) -> None:
     scratch = Scratch()
     actions: dict[str, Callable[[Path, Path], None]] = {
         IMPORTER: import_with_importer,
-        PROTOTYPE: import_with_prototype,
         BASELINE_A: duckdb_read_csv,
         BASELINE_A2: transcode_then_duckdb_read_csv,
         BASELINE_B: pandas_read_csv_insert,
@@ -395,9 +368,8 @@ def bench_small(path: Path, runs: int) -> None:
         scratch.close()
     for timing in timings.values():
         print(timing.line())
-    for name in (IMPORTER, PROTOTYPE):
-        print(f"  {name}: {rows / timings[name].wall_median:,.0f} rows/s")
-    for name, short in ((IMPORTER, "importer"), (PROTOTYPE, "prototype")):
+    print(f"  {IMPORTER}: {rows / timings[IMPORTER].wall_median:,.0f} rows/s")
+    for name, short in ((IMPORTER, "importer"),):
         for baseline, label in (
             (BASELINE_A, "(a) read_csv"),
             (BASELINE_A2, "(a') transcode+read_csv"),
@@ -425,37 +397,26 @@ def bench_small(path: Path, runs: int) -> None:
                 pick(timings[BASELINE_B]),
             )
         )
-        print(
-            ratio_line(
-                f"importer / prototype [{kind}]", pick(timings[IMPORTER]), pick(timings[PROTOTYPE])
-            )
-        )
     print(f"  load average after: {load_average()}")
 
 
 def bench_profile(path: Path) -> None:
-    print(f"\n== 2. where the time goes: {path}, one instrumented run each in a child process ==")
-    for label, prototype in (("importer", False), ("prototype fast path", True)):
-        workdir = Path(tempfile.mkdtemp(prefix="profile-", dir=OUT))
-        try:
-            outcome = run_profiled_child(
-                path,
-                workdir / "store" / "vielfalt.duckdb",
-                memory_limit=None,
-                rss_cap_bytes=None,
-                prototype=prototype,
-            )
-        finally:
-            shutil.rmtree(workdir, ignore_errors=True)
-        print(f"  {label}:")
-        if outcome["returncode"] != 0:
-            print(f"    child failed: {outcome['stderr_tail']}")
-            continue
-        print_profile(outcome)
-        print(
-            f"    child: {outcome['wall']:.2f} s wall, {outcome['cpu']:.2f} s CPU, "
-            f"peak RSS {gib(outcome['peak_rss'])}, path taken: {outcome['path_taken']}"
+    print(f"\n== 2. where the time goes: {path}, one instrumented run in a child process ==")
+    workdir = Path(tempfile.mkdtemp(prefix="profile-", dir=OUT))
+    try:
+        outcome = run_profiled_child(
+            path, workdir / "store" / "vielfalt.duckdb", memory_limit=None, rss_cap_bytes=None
         )
+    finally:
+        shutil.rmtree(workdir, ignore_errors=True)
+    if outcome["returncode"] != 0:
+        print(f"    child failed: {outcome['stderr_tail']}")
+        return
+    print_profile(outcome)
+    print(
+        f"    child: {outcome['wall']:.2f} s wall, {outcome['cpu']:.2f} s CPU, "
+        f"peak RSS {gib(outcome['peak_rss'])}"
+    )
 
 
 def bench_big(path: Path, store_path: Path, rss_cap_gb: float, memory_limit: str) -> None:
@@ -474,23 +435,6 @@ def bench_big(path: Path, store_path: Path, rss_cap_gb: float, memory_limit: str
             path, store_path, memory_limit=memory_limit, rss_cap_bytes=cap + 2 * 1024**3
         )
         report_big(outcome, rows)
-    scratch_store = OUT / "store_100k_prototype" / "vielfalt.duckdb"
-    print(f"  3c. prototype fast path, no memory_limit, watchdog above {gib(cap)} RSS")
-    outcome = run_profiled_child(
-        path, scratch_store, memory_limit=None, rss_cap_bytes=cap, prototype=True
-    )
-    report_big(outcome, rows)
-    if outcome["returncode"] != 0:
-        print(f"  3d. prototype fast path with SET memory_limit = '{memory_limit}'")
-        outcome = run_profiled_child(
-            path,
-            scratch_store,
-            memory_limit=memory_limit,
-            rss_cap_bytes=cap + 2 * 1024**3,
-            prototype=True,
-        )
-        report_big(outcome, rows)
-    shutil.rmtree(scratch_store.parent, ignore_errors=True)
 
 
 def report_big(outcome: dict[str, Any], rows: int) -> None:
@@ -498,7 +442,7 @@ def report_big(outcome: dict[str, Any], rows: int) -> None:
         print(
             f"    completed: {outcome['wall']:.1f} s wall ({rows / outcome['wall']:,.0f} rows/s),"
             f" {outcome['cpu']:.1f} s CPU, peak RSS {gib(outcome['peak_rss'])}, "
-            f"store {outcome['store_bytes'] / 1e9:.2f} GB, path taken: {outcome['path_taken']}"
+            f"store {outcome['store_bytes'] / 1e9:.2f} GB"
         )
         print_profile(outcome, indent="      ")
     elif outcome["killed"]:
@@ -530,7 +474,6 @@ def main(argv: list[str] | None = None) -> None:
     )
     parser.add_argument("--child-import", help=argparse.SUPPRESS)
     parser.add_argument("--child-memory-limit", help=argparse.SUPPRESS)
-    parser.add_argument("--child-prototype", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--db", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.child_import:

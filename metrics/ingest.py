@@ -28,7 +28,7 @@ import shutil
 import tempfile
 import weakref
 import zipfile
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -254,7 +254,8 @@ def _coverage_text(coverage: Sequence[str]) -> str:
     return f"{coverage[0]} … {coverage[-1]} ({len(coverage)})"
 
 
-# --- staging: any file format -> a text table `raw_<n>` with a `_row` column --------------------
+# --- staging: any file format -> a text table `raw_<n>` in the file's order ----------------------
+# (the tables keep the order of insertion, so rowid + 2 is a row's number as in the file)
 
 
 @dataclass
@@ -298,20 +299,45 @@ def _utf16_variant(head: bytes) -> str | None:
     return None
 
 
-def _file_digest_and_encoding(path: Path, file_name: str) -> tuple[str, str]:
-    """SHA-256 of the file and its text encoding (utf-8, cp1252 or a UTF-16 variant); refuses
+@dataclass(frozen=True)
+class _TextFile:
+    """What one pass over a text file's bytes tells about reading it."""
+
+    sha256: str
+    # how the file is read: "utf-8" or "latin-1" by DuckDB directly; "cp1252" and the UTF-16
+    # variants through a UTF-8 copy
+    encoding: str
+    # no cell can begin or end with a tab, NBSP, narrow NBSP, BOM or line break: the file has none
+    # of them, nor a quote (a line break is in a cell only if quoted: DuckDB ends a line at any
+    # unquoted CR or LF). A plain trim of spaces then cleans every cell as _TRIMMED would, at a
+    # quarter of the cost.
+    plain_edges: bool
+
+
+# every byte but 0x80-0x9F: bytes.translate(None, _NOT_C1) keeps only those (a loop in C)
+_NOT_C1 = bytes(range(0x80)) + bytes(range(0xA0, 0x100))
+# bytes that can put a trimmable character other than a space at a cell's edge: tab, NBSP (0xA0
+# in Windows-1252, C2 A0 in UTF-8; a stray A0 of another UTF-8 letter only costs speed), quote
+_EDGE_BYTES = (b"\t", b"\xa0", b'"')
+_EDGE_SEQUENCES = ("\u202f".encode(), codecs.BOM_UTF8)  # narrow NBSP, BOM (past the first)
+
+
+def _file_digest_and_encoding(path: Path, file_name: str) -> _TextFile:
+    """SHA-256 of the file, its text encoding and whether cells can be cleaned cheaply; refuses
     NUL bytes in 8-bit files (UTF-16 files are checked for NUL characters when decoded)."""
     digest = hashlib.sha256()
     decoder = codecs.getincrementaldecoder("utf-8")("strict")
-    is_utf8 = True
+    is_utf8, has_c1, plain_edges = True, False, True
     lines_before = 0
+    tail = b""  # the previous chunk's last bytes: a sequence may straddle two chunks
     with path.open("rb") as handle:
-        utf16 = _utf16_variant(handle.read(512))
+        head = handle.read(512)
+        utf16 = _utf16_variant(head)
         handle.seek(0)
         if utf16:
             while chunk := handle.read(_CHUNK):
                 digest.update(chunk)
-            return digest.hexdigest(), utf16
+            return _TextFile(digest.hexdigest(), utf16, plain_edges=False)
         while chunk := handle.read(_CHUNK):
             digest.update(chunk)
             nul = chunk.find(b"\x00")
@@ -324,12 +350,32 @@ def _file_digest_and_encoding(path: Path, file_name: str) -> tuple[str, str]:
                     decoder.decode(chunk)
                 except UnicodeDecodeError:
                     is_utf8 = False
+            has_c1 = has_c1 or bool(chunk.translate(None, _NOT_C1))
+            if plain_edges:
+                plain_edges = not any(b in chunk for b in _EDGE_BYTES)
+                if plain_edges and is_utf8:
+                    # a leading BOM is no cell's edge; a sequence may straddle two chunks
+                    data = chunk[3:] if not tail and chunk.startswith(codecs.BOM_UTF8) else chunk
+                    plain_edges = not any(
+                        # memchr for the first byte is fast, the search for the sequence is not
+                        seq[:1] in data and (seq in data or seq in tail + chunk[:2])
+                        for seq in _EDGE_SEQUENCES
+                    )
+            tail = chunk[-2:]
     if is_utf8:
         try:
             decoder.decode(b"", final=True)
         except UnicodeDecodeError:
             is_utf8 = False
-    return digest.hexdigest(), ("utf-8" if is_utf8 else "cp1252")
+    if is_utf8:
+        encoding = "utf-8"
+    elif not has_c1 and not head.startswith(codecs.BOM_UTF8):
+        # Windows-1252 differs from Latin-1 only in 0x80-0x9F: without those bytes DuckDB reads
+        # the file itself, with no decoded copy
+        encoding = "latin-1"
+    else:
+        encoding = "cp1252"
+    return _TextFile(digest.hexdigest(), encoding, plain_edges)
 
 
 def _transcode_to_utf8(path: Path, target: Path, file_name: str, encoding: str = "cp1252") -> None:
@@ -361,9 +407,10 @@ def _transcode_to_utf8(path: Path, target: Path, file_name: str, encoding: str =
         write(decoder.decode(b"", final=True))
 
 
-def _read_header_line(path: Path, file_name: str) -> str:
-    """The first line of a UTF-8 file (BOM removed)."""
-    with path.open("r", encoding="utf-8-sig", errors="replace", newline="") as handle:
+def _read_header_line(path: Path, file_name: str, encoding: str = "utf-8") -> str:
+    """The first line of a UTF-8 (BOM removed) or Latin-1 file."""
+    python_encoding = "utf-8-sig" if encoding == "utf-8" else encoding
+    with path.open("r", encoding=python_encoding, errors="replace", newline="") as handle:
         line = handle.readline(_MAX_HEADER_CHARS)
     if len(line) >= _MAX_HEADER_CHARS and not line.endswith(("\n", "\r")):
         raise ImportRefused(
@@ -381,44 +428,117 @@ _CSV_ERROR_LINE = re.compile(r"CSV Error on Line: (\d+)")
 _CSV_COLUMN_COUNT = re.compile(r"Expected Number of Columns: (\d+) Found: (\d+)")
 
 
-def _stage_csv(
-    con: duckdb.DuckDBPyConnection,
-    path: Path,
-    file_name: str,
-    encoding: str,
-    raw_table: str,
-    workdir: Path,
-) -> list[str]:
-    readable = path
-    if encoding != "utf-8":
-        readable = workdir / f"{raw_table}.csv"
+@dataclass(frozen=True)
+class _CsvLayout:
+    """A CSV file as DuckDB reads it: the file itself or its UTF-8 copy, and its header."""
+
+    readable: Path
+    encoding: str  # "utf-8" or "latin-1", as DuckDB's reader calls them
+    delimiter: str
+    headers: list[str]
+
+    def read_csv_sql(self, types: Mapping[str, str] | None = None) -> str:
+        """read_csv of the rows below the header: every column as text, or with `types` (raw
+        column -> DuckDB type) dates as TT.MM.JJJJ and numbers with a decimal comma parsed."""
+        columns = {f"c{i}": "VARCHAR" for i in range(len(self.headers))} | dict(types or {})
+        struct = ", ".join(
+            f"{_sql_literal(name)}: {_sql_literal(t)}" for name, t in columns.items()
+        )
+        return (
+            f"read_csv({_sql_literal(str(self.readable))}, header = false, skip = 1, "
+            f"delim = {_sql_literal(self.delimiter)}, quote = '\"', escape = '\"', "
+            f"strict_mode = true, auto_detect = false, columns = {{{struct}}}, "
+            f"null_padding = false, encoding = {_sql_literal(self.encoding)}, "
+            f"dateformat = '%d.%m.%Y', decimal_separator = '{_decimal_separator(self.delimiter)}')"
+        )
+
+
+def _decimal_separator(delimiter: str) -> str:
+    return "," if delimiter != "," else "."
+
+
+@contextmanager
+def _csv_layout(
+    path: Path, file_name: str, encoding: str, workdir: Path, name: str
+) -> Iterator[_CsvLayout]:
+    """The file as DuckDB can read it, for as long as it is needed: a file in Windows-1252 with
+    bytes 0x80-0x9F or in UTF-16 is decoded into a UTF-8 copy beside the store, removed after."""
+    readable, read_as = path, encoding
+    if encoding not in ("utf-8", "latin-1"):
+        readable, read_as = workdir / f"{name}.csv", "utf-8"
     try:
         if readable != path:
             _transcode_to_utf8(path, readable, file_name, encoding)
-        header_line = _read_header_line(readable, file_name)
+        header_line = _read_header_line(readable, file_name, read_as)
         if not header_line.strip():
             raise ImportRefused(file_name, [Problem("import.empty_file")])
         delimiter = _detect_delimiter(header_line)
         headers = next(csv.reader([header_line], delimiter=delimiter, quotechar='"'), [])
-        columns = {f"c{i}": "VARCHAR" for i in range(len(headers))}
-        try:
-            con.execute(
-                f"""CREATE TEMP TABLE {raw_table}_0 AS SELECT * FROM read_csv(?, header = false,
-                    skip = 1, delim = ?, quote = '"', escape = '"', strict_mode = true,
-                    auto_detect = false, columns = ?, null_padding = false)""",
-                [str(readable), delimiter, columns],
-            )
-        except duckdb.Error as error:
-            problem = _csv_structure_problem(str(error), len(headers))
-            raise ImportRefused(file_name, [problem]) from None
+        yield _CsvLayout(readable, read_as, delimiter, headers)
     finally:
         # the decoded copy holds raw ids: it must not outlive the staging
         if readable != path:
             readable.unlink(missing_ok=True)
-    # the table keeps the file's order, so rowid + 2 is the row number as in the file
-    con.execute(f"CREATE TEMP TABLE {raw_table} AS SELECT rowid + 2 AS _row, * FROM {raw_table}_0")
-    con.execute(f"DROP TABLE {raw_table}_0")
-    return headers
+
+
+def _stage_csv_text(
+    con: duckdb.DuckDBPyConnection, layout: _CsvLayout, file_name: str, raw_table: str
+) -> None:
+    """Every cell as text into `raw_table`, or the file's structural fault as a refusal."""
+    try:
+        con.execute(f"CREATE TEMP TABLE {raw_table} AS SELECT * FROM {layout.read_csv_sql()}")
+    except duckdb.Error as error:
+        problem = _csv_structure_problem(str(error), len(layout.headers))
+        raise ImportRefused(file_name, [problem]) from None
+
+
+def _reader_types(source: Source, mapping: dict[str, str], delimiter: str) -> dict[str, str]:
+    """Raw column -> DuckDB type for the dates and numbers the reader can parse to exactly the
+    value the text path would give, or refuse (then the text path runs):
+
+    - dates as TT.MM.JJJJ (the same strptime as the text path; ISO dates are refused);
+    - numbers with a decimal comma, as DOUBLE: the reader refuses a point, so "1.000" never
+      becomes 1 where the text path reads the thousands separator. Whole numbers and finite
+      values are checked after reading, as in the text path. With ',' as the delimiter numbers
+      stay text."""
+    readable_types = {ColumnType.DATE: "DATE"}
+    if delimiter != ",":
+        readable_types |= {ColumnType.INT: "DOUBLE", ColumnType.DECIMAL: "DOUBLE"}
+    return {
+        mapping[column.name]: readable_types[column.type]
+        for column in source.columns
+        if column.name in mapping and column.type in readable_types
+    }
+
+
+def _stage_csv_typed(
+    con: duckdb.DuckDBPyConnection,
+    layout: _CsvLayout,
+    source: Source,
+    mapping: dict[str, str],
+    typed_table: str,
+    text_file: _TextFile,
+) -> bool:
+    """The fast path of a clean CSV: read, parse and check in one statement, DuckDB's reader
+    parsing the dates and numbers (`_reader_types`) and no raw text kept. False (and nothing
+    left behind) when the reader refuses a value or a row breaks a rule: the text path then
+    judges the file, so only a clean file is taken here, and with the text path's values."""
+    types = _reader_types(source, mapping, layout.delimiter)
+    try:
+        if _build_typed_table(
+            con,
+            source,
+            mapping,
+            layout.read_csv_sql(types),
+            typed_table,
+            plain_edges=text_file.plain_edges,
+            read_typed=frozenset(types),
+        ):
+            return True
+    except duckdb.Error:
+        pass  # a value the reader does not take (an ISO date, a thousands separator, …)
+    con.execute(f"DROP TABLE IF EXISTS {typed_table}")
+    return False
 
 
 def _csv_structure_problem(message: str, header_columns: int) -> Problem:
@@ -458,7 +578,6 @@ def _stage_frame(con: duckdb.DuckDBPyConnection, frame: pd.DataFrame, raw_table:
             for i in range(frame.shape[1])
         }
     )
-    text.insert(0, "_row", range(2, len(text) + 2))
     con.register("frame_view", text)
     con.execute(f"CREATE TEMP TABLE {raw_table} AS SELECT * FROM frame_view")
     con.unregister("frame_view")
@@ -619,14 +738,12 @@ def _stage_parquet(
             f"CAST({_quote_identifier(name)} AS VARCHAR) AS c{i}" for i, name in enumerate(headers)
         )
         con.execute(
-            f"CREATE TEMP TABLE {raw_table}_0 AS SELECT {casts} FROM read_parquet(?)", [str(path)]
+            f"CREATE TEMP TABLE {raw_table} AS SELECT {casts} FROM read_parquet(?)", [str(path)]
         )
     except duckdb.Error as error:
         raise ImportRefused(
             file_name, [Problem("import.unreadable", params={"detail": _detail(error)})]
         ) from None
-    con.execute(f"CREATE TEMP TABLE {raw_table} AS SELECT rowid + 2 AS _row, * FROM {raw_table}_0")
-    con.execute(f"DROP TABLE {raw_table}_0")
     return headers
 
 
@@ -886,23 +1003,45 @@ def _number(value: float) -> str:
     return str(int(value)) if float(value).is_integer() else str(value)
 
 
-def _build_typed_table(
-    con: duckdb.DuckDBPyConnection,
+_DUPLICATE_KEYS = {"personnel": "reporting_date, person_id", "survey_invited": "wave"}
+
+
+def _cleaned(raw: str, plain_edges: bool) -> str:
+    """A cell trimmed, empty -> NULL; `plain_edges`: the file allows only spaces at edges."""
+    return f"nullif(trim({raw}), '')" if plain_edges else _value(raw)
+
+
+def _typed_select(
     source: Source,
     mapping: dict[str, str],
-    raw_table: str,
-    typed_table: str,
-) -> None:
-    # each cell is trimmed once, in an inner projection: the parse expressions use it up to five
-    # times, and trimming tabs and NBSP as well as spaces is the costly part
+    rows_sql: str,
+    plain_edges: bool,
+    read_typed: frozenset[str] = frozenset(),
+    *,
+    row_numbers: bool = False,
+) -> str:
+    """Every row of `rows_sql` (a raw table or a read_csv), in the file's order: each cell cleaned
+    (`raw_<column>`) and parsed (`<column>`), `_empty` for a row without a value, and with
+    `row_numbers` (a table only) `_row` as in the file. `read_typed`: raw columns the reader
+    parsed already (see `_reader_types`).
+
+    Each cell is cleaned once, in an inner projection: the parse expressions use it up to five
+    times, and cleaning is the costly part."""
     present = [column for column in source.columns if column.name in mapping]
-    trimmed = ", ".join(f"{_value(mapping[c.name])} AS raw_{c.name}" for c in present)
+    cleaned = ", ".join(
+        f"{raw if raw in read_typed else _cleaned(raw, plain_edges)} AS raw_{c.name}"
+        for c in present
+        for raw in [mapping[c.name]]
+    )
     all_empty = " AND ".join(f"raw_{c.name} IS NULL" for c in present)
-    selects = ["_row"]
+    selects = ["_row"] if row_numbers else []
     for column in present:
         value = f"raw_{column.name}"
         selects.append(value)
-        parsed = _parse_expression(column, value, trimmed=True)
+        if mapping[column.name] in read_typed:
+            parsed = _read_value_expression(column, value)
+        else:
+            parsed = _parse_expression(column, value, trimmed=True)
         if column.default is not None:
             default = (
                 _sql_literal(column.default)
@@ -911,23 +1050,90 @@ def _build_typed_table(
             )
             parsed = f"CASE WHEN {value} IS NULL THEN {default} ELSE {parsed} END"
         selects.append(f"{parsed} AS {column.name}")
+    selects.append(f"({all_empty}) AS _empty")
+    numbers = "rowid + 2 AS _row, " if row_numbers else ""
+    return f"SELECT {', '.join(selects)} FROM (SELECT {numbers}{cleaned} FROM {rows_sql})"
+
+
+def _read_value_expression(column: Column, value: str) -> str:
+    """A value the reader parsed, held to the text path's rules: finite numbers, whole numbers
+    below 1e15 for an INT (otherwise NULL, which the checks count as unparseable)."""
+    match column.type:
+        case ColumnType.DATE:
+            return value
+        case ColumnType.DECIMAL:
+            return f"CASE WHEN isfinite({value}) THEN {value} END"
+        case ColumnType.INT:
+            return (
+                f"CASE WHEN isfinite({value}) AND {value} = round({value}) "
+                f"AND abs({value}) < 1e15 THEN {value}::BIGINT END"
+            )
+    raise AssertionError(column.type)
+
+
+def _build_typed_table(
+    con: duckdb.DuckDBPyConnection,
+    source: Source,
+    mapping: dict[str, str],
+    rows_sql: str,
+    typed_table: str,
+    *,
+    plain_edges: bool = False,
+    read_typed: frozenset[str] = frozenset(),
+) -> bool:
+    """The parsed rows of `rows_sql` without their raw text, in the file's order (rowid + 2 is
+    the row number; empty rows stay, flagged `_empty`); False if a row breaks a rule (then
+    `_build_report_table` and `_find_problems` say which).
+
+    One pass evaluates every check into a flag per row; duplicates are counted by a hash
+    aggregate. The row numbers and raw values of a report cost a window over the whole table
+    and a copy of every cell: only a refused file pays for them."""
+    typed = [column.name for column in source.columns if column.name in mapping]
+    bad = " OR ".join(
+        f"coalesce(({check.condition}), false)"
+        for check in _checks(source, mapping)
+        if "_first_row" not in check.condition  # duplicates: counted below
+    )
+    select = _typed_select(source, mapping, rows_sql, plain_edges, read_typed)
     con.execute(
-        f"CREATE TEMP TABLE {typed_table}_0 AS SELECT {', '.join(selects)} "
-        f"FROM (SELECT _row, {trimmed} FROM {raw_table}) WHERE NOT ({all_empty})"
+        f"CREATE TEMP TABLE {typed_table} AS SELECT {', '.join(typed)}, "
+        f"NOT _empty AND ({bad or 'false'}) AS _bad, _empty FROM ({select})"
     )
-    # duplicates: the row of the first occurrence, for the later occurrences
-    duplicate_key = {"personnel": "reporting_date, person_id", "survey_invited": "wave"}.get(
-        source.kind
+    (bad_rows,) = con.execute(f"SELECT count(*) FROM {typed_table} WHERE _bad").fetchall()[0]
+    duplicate_key = _DUPLICATE_KEYS.get(source.kind)
+    duplicates = 0
+    if duplicate_key and not bad_rows:
+        known = " AND ".join(f"{c.strip()} IS NOT NULL" for c in duplicate_key.split(","))
+        (duplicates,) = con.execute(
+            f"SELECT count(*) FROM (SELECT 1 FROM {typed_table} WHERE {known} AND NOT _empty "
+            f"GROUP BY {duplicate_key} HAVING count(*) > 1)"
+        ).fetchall()[0]
+    return not bad_rows and not duplicates
+
+
+def _build_report_table(
+    con: duckdb.DuckDBPyConnection,
+    source: Source,
+    mapping: dict[str, str],
+    raw_table: str,
+    typed_table: str,
+) -> None:
+    """The parsed rows with their row number, raw text and, for a duplicate, the row of its
+    first occurrence: what `_find_problems` needs to name row, column and value."""
+    select = (
+        f"SELECT * EXCLUDE (_empty) FROM "
+        f"({_typed_select(source, mapping, raw_table, plain_edges=False, row_numbers=True)}) "
+        f"WHERE NOT _empty"
     )
+    duplicate_key = _DUPLICATE_KEYS.get(source.kind)
     if duplicate_key:
         # rows whose key is empty or unparseable are reported as such, not as duplicates
         known = " AND ".join(f"{c.strip()} IS NOT NULL" for c in duplicate_key.split(","))
         con.execute(f"""CREATE TEMP TABLE {typed_table} AS SELECT *,
             CASE WHEN {known} AND row_number() OVER w > 1 THEN min(_row) OVER w END AS _first_row
-            FROM {typed_table}_0 WINDOW w AS (PARTITION BY {duplicate_key} ORDER BY _row)""")
-        con.execute(f"DROP TABLE {typed_table}_0")
+            FROM ({select}) WINDOW w AS (PARTITION BY {duplicate_key} ORDER BY _row)""")
     else:
-        con.execute(f"ALTER TABLE {typed_table}_0 RENAME TO {typed_table}")
+        con.execute(f"CREATE TEMP TABLE {typed_table} AS {select}")
 
 
 def _find_problems(
@@ -1019,7 +1225,9 @@ def _hash_pseudonyms(
             continue
         ids = [
             row[0]
-            for row in con.execute(f"SELECT DISTINCT {column.name} FROM {typed_table}").fetchall()
+            for row in con.execute(
+                f"SELECT DISTINCT {column.name} FROM {typed_table} WHERE NOT _empty"
+            ).fetchall()
         ]
         keys = pd.DataFrame(
             {"raw_id": ids, "key": [pseudonym_key(secret, i) for i in ids]}, dtype=object
@@ -1032,16 +1240,17 @@ def _hash_pseudonyms(
     return tables
 
 
-def _build_clean_table(
+def _create_clean_view(
     con: duckdb.DuckDBPyConnection,
     source: Source,
     typed_table: str,
-    clean_table: str,
+    clean_view: str,
     key_tables: dict[str, str],
 ) -> None:
-    """Store columns, plus `_row` and the raw ids (`_raw_<column>`) for messages about the batch;
-    those extra columns stay in memory, the store receives only its own columns."""
-    selects, joins = ["t._row AS _row"], []
+    """The staged rows under the store's column names (ids replaced by their keys, missing
+    optional columns by their defaults), plus `_row` and the raw ids (`_raw_<column>`) for
+    messages about the batch. A view: the rows are written once, by the commit."""
+    selects, joins = ["t.rowid + 2 AS _row"], []
     for column in source.columns:
         if column.type is ColumnType.PSEUDONYM:
             alias = f"k_{column.name}"
@@ -1063,8 +1272,8 @@ def _build_clean_table(
             )
             selects.append(f"{literal} AS {column.store_name}")
     con.execute(
-        f"CREATE TEMP TABLE {clean_table} AS SELECT {', '.join(selects)} "
-        f"FROM {typed_table} t {' '.join(joins)} ORDER BY t._row"
+        f"CREATE TEMP VIEW {clean_view} AS SELECT {', '.join(selects)} "
+        f"FROM {typed_table} t {' '.join(joins)} WHERE NOT t._empty"
     )
 
 
@@ -1125,12 +1334,20 @@ def stage_file(
 def _drop_staging_tables(con: duckdb.DuckDBPyConnection, index: int) -> None:
     """Frees what a refused file left in the staging database (other files may still follow)."""
     try:
-        names = con.execute(
+        pattern = rf"(raw|typed|clean)_{index}(_.*)?"
+        views = con.execute(
+            "SELECT view_name FROM duckdb_views() WHERE temporary "
+            "AND regexp_full_match(view_name, ?)",
+            [pattern],
+        ).fetchall()
+        for (name,) in views:
+            con.execute(f"DROP VIEW IF EXISTS {name}")
+        tables = con.execute(
             "SELECT table_name FROM duckdb_tables() WHERE temporary "
             "AND regexp_full_match(table_name, ?)",
-            [rf"(raw|typed|clean)_{index}(_.*)?"],
+            [pattern],
         ).fetchall()
-        for (name,) in names:
+        for (name,) in tables:
             con.execute(f"DROP TABLE IF EXISTS {name}")
     except duckdb.Error:
         pass  # the batch is refused or the connection closed anyway
@@ -1148,47 +1365,71 @@ def _stage_file(
     progress: Progress | None,
 ) -> StagedFile:
     say = progress or (lambda _step: None)
-    raw_table, typed_table, clean_table = f"raw_{index}", f"typed_{index}", f"clean_{index}"
+    raw_table, typed_table, clean_view = f"raw_{index}", f"typed_{index}", f"clean_{index}"
     suffix = path.suffix.lower()
     say("progress.reading")
     if path.stat().st_size == 0:
         raise ImportRefused(file_name, [Problem("import.empty_file")])
     if suffix in (".csv", ".txt", ".tsv"):
-        sha256, encoding = _file_digest_and_encoding(path, file_name)
-        if encoding != "utf-8":
+        text_file = _file_digest_and_encoding(path, file_name)
+        sha256 = text_file.sha256
+        if text_file.encoding not in ("utf-8", "latin-1"):
             say("progress.decoding")
-        say("progress.parsing")
-        headers = _stage_csv(con, path, file_name, encoding, raw_table, workdir)
-    elif suffix in (".xlsx", ".xlsm"):
-        sha256 = _sha256(path)
-        headers = _stage_xlsx(con, path, file_name, raw_table)
-    elif suffix == ".parquet":
-        sha256 = _sha256(path)
-        headers = _stage_parquet(con, path, file_name, raw_table)
+        with _csv_layout(path, file_name, text_file.encoding, workdir, raw_table) as layout:
+            headers = layout.headers
+            say("progress.parsing")
+            source, mapping, unknown = _map_headers(headers, file_name, kind)
+            say("progress.validating")
+            clean = _stage_csv_typed(con, layout, source, mapping, typed_table, text_file)
+            if not clean:
+                # refused by the reader or by a rule: the text path reads every cell as text,
+                # judges it and names row, column and value
+                _stage_csv_text(con, layout, file_name, raw_table)
+                clean = _build_typed_table(
+                    con,
+                    source,
+                    mapping,
+                    raw_table,
+                    typed_table,
+                    plain_edges=text_file.plain_edges,
+                )
     else:
-        raise ImportRefused(
-            file_name,
-            [Problem("import.unsupported_format", params={"suffix": suffix or path.name})],
-        )
-    source, mapping, unknown = _map_headers(headers, file_name, kind)
-    say("progress.validating")
-    _build_typed_table(con, source, mapping, raw_table, typed_table)
-    con.execute(f"DROP TABLE {raw_table}")
-    (rows,) = con.execute(f"SELECT count(*) FROM {typed_table}").fetchall()[0]
+        if suffix in (".xlsx", ".xlsm"):
+            sha256 = _sha256(path)
+            say("progress.parsing")
+            headers = _stage_xlsx(con, path, file_name, raw_table)
+        elif suffix == ".parquet":
+            sha256 = _sha256(path)
+            say("progress.parsing")
+            headers = _stage_parquet(con, path, file_name, raw_table)
+        else:
+            raise ImportRefused(
+                file_name,
+                [Problem("import.unsupported_format", params={"suffix": suffix or path.name})],
+            )
+        source, mapping, unknown = _map_headers(headers, file_name, kind)
+        say("progress.validating")
+        # Excel and Parquet cells may hold any character: the full clean
+        clean = _build_typed_table(con, source, mapping, raw_table, typed_table)
+    if not clean:
+        con.execute(f"DROP TABLE {typed_table}")
+        _build_report_table(con, source, mapping, raw_table, typed_table)
+        problems, total = _find_problems(con, source, headers, mapping, typed_table)
+        if not problems:
+            raise AssertionError("a row broke a rule that the report cannot find")
+        raise ImportRefused(file_name, problems, total)
+    con.execute(f"DROP TABLE IF EXISTS {raw_table}")
+    (rows,) = con.execute(f"SELECT count(*) FROM {typed_table} WHERE NOT _empty").fetchall()[0]
     if rows == 0:
         raise ImportRefused(file_name, [Problem("import.empty_file")])
-    problems, total = _find_problems(con, source, headers, mapping, typed_table)
-    if problems:
-        raise ImportRefused(file_name, problems, total)
     key_tables = _hash_pseudonyms(con, source, typed_table, secret)
-    _build_clean_table(con, source, typed_table, clean_table, key_tables)
-    for table in (typed_table, *key_tables.values()):
-        con.execute(f"DROP TABLE {table}")
+    _create_clean_view(con, source, typed_table, clean_view, key_tables)
     coverage_rows = {
         value: count
         for value, count, _order in con.execute(
             f"SELECT {store.coverage_sql(source)} AS c, count(*), "
-            f"min({store.coverage_order_sql(source)}) AS o FROM {clean_table} GROUP BY c ORDER BY o"
+            f"min({store.coverage_order_sql(source)}) AS o FROM {typed_table} WHERE NOT _empty "
+            "GROUP BY c ORDER BY o"
         ).fetchall()
     }
     return StagedFile(
@@ -1196,7 +1437,7 @@ def _stage_file(
         file_name,
         sha256,
         source,
-        clean_table,
+        clean_view,
         rows,
         tuple(coverage_rows),
         unknown,
@@ -1489,7 +1730,7 @@ def _check_across_files(
                 refusal = _duplicates_between(con, earlier, later)
                 if refusal is not None:
                     outcomes[later_index] = refusal
-                    con.execute(f"DROP TABLE {later.table}")
+                    _drop_staging_tables(con, int(later.table.rsplit("_", 1)[1]))
                     break
 
 
@@ -1801,7 +2042,7 @@ def _apply_batch(
         try:
             con.execute(
                 f"INSERT INTO target.{item.source.table} ({columns}) "
-                f"SELECT {columns} FROM {item.table}"
+                f"SELECT {columns} FROM {item.table} ORDER BY _row"
             )
         except duckdb.Error as error:
             # validation should have caught it; if not, the file is refused, not the store broken

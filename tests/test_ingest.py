@@ -10,7 +10,7 @@ import duckdb
 import pandas as pd
 import pytest
 
-from metrics import store
+from metrics import ingest, store
 from metrics.ingest import ImportRefused, import_files, load_secret, pseudonym_key
 from tests.exports import (
     APPLICATION_HEADER,
@@ -118,6 +118,73 @@ def test_windows_1252_bytes_beyond_latin1_are_decoded(tmp_path: Path, db: Path) 
     assert b"\x84" in path.read_bytes()
     import_files([path], db)
     assert rows_of(db, "SELECT org_unit FROM personnel") == [("„Markt – Integration“ €",)]
+
+
+def test_windows_1252_without_c1_bytes_is_read_directly_with_its_umlauts(
+    tmp_path: Path, db: Path
+) -> None:
+    # no byte 0x80-0x9F: Windows-1252 and Latin-1 agree, DuckDB reads the file without a copy
+    path = write_csv(
+        tmp_path / "p.csv", PERSONNEL_HEADER, [person(org_unit="Büro Süd, Maßnahmen ÄÖÜ")]
+    )
+    assert ingest._file_digest_and_encoding(path, path.name).encoding == "latin-1"
+    import_files([path], db)
+    assert rows_of(db, "SELECT org_unit FROM personnel") == [("Büro Süd, Maßnahmen ÄÖÜ",)]
+
+
+PADDED = "  Bereich 1 "
+
+
+@pytest.mark.parametrize(
+    ("padding", "encoding", "plain_edges"),
+    [
+        # only spaces anywhere: a plain trim is enough
+        (lambda v: f" {v}  ", "cp1252", True),
+        (lambda v: f" {v}  ", "utf-8", True),
+        # any other trimmable character in the file: the full clean, same values
+        (lambda v: f"\t{v}", "cp1252", False),
+        (lambda v: f"{v}\u00a0", "cp1252", False),
+        (lambda v: f"\u00a0{v}", "utf-8", False),
+        (lambda v: f"{v}\u202f", "utf-8", False),
+        (lambda v: f"\ufeff{v}", "utf-8", False),
+        # a line break inside a quoted cell (the writer quotes it)
+        (lambda v: f"{v}\r\n", "cp1252", False),
+    ],
+)
+def test_cells_are_cleaned_alike_however_the_file_is_padded(
+    tmp_path: Path,
+    db: Path,
+    padding,
+    encoding: str,
+    plain_edges: bool,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    rows = [
+        person("P1", org_unit=padding("Bereich 1"), gender=padding("w")),
+        person("P2", org_unit=PADDED, weekly_hours=padding("19,5")),
+    ]
+    path = write_csv(tmp_path / "p.csv", PERSONNEL_HEADER, rows, encoding=encoding)
+    assert ingest._file_digest_and_encoding(path, path.name).plain_edges is plain_edges
+    # a sequence straddling two chunks is seen as well
+    monkeypatch.setattr(ingest, "_CHUNK", 7)
+    assert ingest._file_digest_and_encoding(path, path.name).plain_edges is plain_edges
+    monkeypatch.undo()
+    import_files([path], db)
+    assert rows_of(db, "SELECT org_unit, gender, weekly_hours FROM personnel ORDER BY 3") == [
+        ("Bereich 1", "w", 19.5),
+        ("Bereich 1", "w", 39.0),
+    ]
+
+
+def test_an_unquoted_carriage_return_ends_a_line_and_never_stays_in_a_cell(
+    tmp_path: Path, db: Path
+) -> None:
+    # what lets a file without quotes skip the costly trim of CR and LF at cell edges
+    path = write_csv(tmp_path / "p.csv", PERSONNEL_HEADER, [person(org_unit="Bereich 1")])
+    path.write_bytes(path.read_bytes().replace(b"Bereich 1", b"Bereich 1\r"))
+    assert ingest._file_digest_and_encoding(path, path.name).plain_edges
+    problem = refusal([path], db).problems[0]
+    assert problem.key == "import.ragged_row"
 
 
 def test_iso_dates_decimal_point_and_thousands_separator(tmp_path: Path, db: Path) -> None:

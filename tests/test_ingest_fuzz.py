@@ -30,7 +30,7 @@ from pathlib import Path
 import openpyxl
 import pandas as pd
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from openpyxl.cell import WriteOnlyCell
 
@@ -631,3 +631,105 @@ def test_write_csv_roundtrip_sanity() -> None:
     # the oracle's writer quotes what needs quoting
     buffer = io.StringIO(valid_text(2))
     assert buffer.getvalue().count("\r\n") == 3
+
+
+# --- the reader's typed fast path judges every cell as the text path does ------------------------
+
+
+# number- and date-like text near valid values: separators, fractions, signs, exponents, padding
+def _numberish(low: int, high: int) -> st.SearchStrategy[str]:
+    """Text near a valid number between low and high, and some that is not."""
+    return st.one_of(
+        st.builds(
+            lambda sign, whole, fraction, exponent, pad: (
+                f"{pad}{sign}{whole}{fraction}{exponent}{pad}"
+            ),
+            st.sampled_from(["", "", "", "+", "-"]),
+            st.integers(low, high),
+            st.sampled_from(["", "", ",5", ".5", ",0", ".0", ",000", ".000", ",25", ".250"]),
+            st.sampled_from(["", "", "", "", "e1", "e0", "E2"]),
+            st.sampled_from(["", "", "", " "]),
+        ),
+        st.text(alphabet="0123456789,.+-e ", max_size=9),
+        st.sampled_from(["inf", "-inf", "nan", "1.000", "1,000", "1e3", "1980,0", "1.980"]),
+    )
+
+
+_DATEISH = st.one_of(
+    st.builds(
+        lambda d, m, y, form: form.format(d=d, m=m, y=y),
+        st.integers(0, 32),
+        st.integers(0, 13),
+        st.sampled_from([24, 1999, 2010, 2024, 2999]),
+        st.sampled_from(["{d:02}.{m:02}.{y}", "{d}.{m}.{y}", "{y}-{m:02}-{d:02}", " {d}.{m}.{y} "]),
+    ),
+    st.text(alphabet="0123456789.-: ", max_size=12),
+)
+_CELLS = {
+    "weekly_hours": _numberish(0, 61),
+    "full_time_hours": _numberish(0, 61),
+    "birth_year": _numberish(1935, 2012),
+    "credit_factor": _numberish(0, 4),
+    "entry_date": _DATEISH,
+    "date": _DATEISH,
+}
+
+
+def _outcome(path: Path, db: Path) -> tuple:
+    """What an import makes of the file: the stored rows (without the keyed ids, whose key is
+    per store) or the refusal's problems."""
+    try:
+        import_files([path], db)
+    except ImportRefused as refusal:
+        problems = [(p.key, p.row, p.column, p.value) for p in refusal.problems]
+        return ("refused", refusal.total, problems)
+    columns = ", ".join(c for c in STORE_COLUMNS if c != "person_key")
+    with store.open_store(db) as con:
+        return ("stored", con.execute(f"SELECT {columns} FROM personnel ORDER BY ALL").fetchall())
+
+
+# the spellings on which a typed reader and the text path most easily part
+_RISKY_CELLS = [
+    ("birth_year", "1990,5"),
+    ("birth_year", "1.990"),
+    ("birth_year", "1990,0"),
+    ("birth_year", "1,99e3"),
+    ("credit_factor", "2,5"),
+    ("credit_factor", "2.000"),
+    ("weekly_hours", "1.000"),
+    ("weekly_hours", "19.5"),
+    ("weekly_hours", "nan"),
+    ("full_time_hours", " 39,0 "),
+    ("entry_date", "2010-04-01"),
+    ("entry_date", "1.4.10"),
+    ("date", "2024-12-31"),
+    ("date", "31.12.2024 00:00"),
+]
+
+
+@FUZZ_SETTINGS
+@given(cell=st.one_of(*(st.tuples(st.just(c), values) for c, values in sorted(_CELLS.items()))))
+def test_the_readers_typed_path_stores_and_refuses_exactly_as_the_text_path(
+    cell: tuple[str, str],
+) -> None:
+    # one date or number cell varied, the rest valid: the reader's typed path (dates and numbers
+    # parsed by read_csv) must give exactly what the text path gives, stored or refused
+    import metrics.ingest as ingest
+
+    column, value = cell
+    rows = [person("P1", **{column: value}), person("P2", entry_date="1.1.2020")]
+    with tempfile.TemporaryDirectory() as tmp:
+        path = write_csv(Path(tmp) / "p.csv", PERSONNEL_HEADER, rows)
+        fast = _outcome(path, Path(tmp) / "fast" / "vielfalt.duckdb")
+        text_only, ingest._reader_types = ingest._reader_types, lambda *_args: {}
+        try:
+            text = _outcome(path, Path(tmp) / "text" / "vielfalt.duckdb")
+        finally:
+            ingest._reader_types = text_only
+    assert fast == text
+
+
+for _cell in _RISKY_CELLS:
+    test_the_readers_typed_path_stores_and_refuses_exactly_as_the_text_path = example(cell=_cell)(
+        test_the_readers_typed_path_stores_and_refuses_exactly_as_the_text_path
+    )
