@@ -885,7 +885,9 @@ def _pay_group_expression(v: str) -> str:
     prefix = f"upper(regexp_extract({v}, '^([A-Za-z]+)', 1))"
     numeral = f"upper(regexp_extract({v}, '([IVXivx]+)$', 1))"
     return (
-        f"CASE WHEN regexp_full_match({v}, '[A-Za-z]+\\s*[0-9]+[A-Za-z]?') "
+        # spelt as stored already (most cells): one match instead of up to three and extracts
+        f"CASE WHEN regexp_full_match({v}, '[A-Z]+ [0-9]+[a-z]?|TE [IVX]+') THEN {v} "
+        f"WHEN regexp_full_match({v}, '[A-Za-z]+\\s*[0-9]+[A-Za-z]?') "
         f"THEN {prefix} || ' ' || lower(regexp_extract({v}, '([0-9]+[A-Za-z]?)$', 1)) "
         f"WHEN regexp_full_match({v}, '(?i)te\\s*[ivx]+') THEN 'TE ' || {numeral} "
         f"WHEN regexp_full_match({v}, '[A-Za-z]+\\s+[IVXivx]+') "

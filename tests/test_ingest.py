@@ -575,6 +575,16 @@ def test_resolve_db_path(monkeypatch: pytest.MonkeyPatch) -> None:
         ("Azubi", "Azubi"),
         ("Anw.", "Anw."),
         ("EG 9", "EG 9"),
+        # spelt as stored, or nearly
+        ("E 9b", "E 9b"),
+        ("E 9B", "E 9b"),
+        ("e 9b", "E 9b"),
+        ("A 13", "A 13"),
+        ("TE IV", "TE IV"),
+        ("TE iv", "TE IV"),
+        ("TE  IV", "TE IV"),
+        ("A IV", "A IV"),
+        ("a iv", "A IV"),
     ],
 )
 def test_pay_group_spelling_is_normalised(
