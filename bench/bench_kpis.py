@@ -3,10 +3,12 @@
 Store: 100,000 persons × 120 monthly snapshots (built by ``python -m bench.bench_import --big``).
 Measured on a read-only connection:
 
-* ours: ``metrics.kpis.compute_kpis(con, 2025)`` and per carrier (``carrier='BA'``,
-  ``'Kommune'``); warm = median of 5 after 1 warm-up on one connection; cold = a fresh process
-  that opens the store and computes the year (median of 3), once with the store's pages in the OS
-  page cache and once with them evicted (``posix_fadvise(DONTNEED)`` on the store file only).
+* ours: ``metrics.kpis.compute_kpis(con, 2025)`` (one view) and
+  ``metrics.kpis.compute_kpis_by_view(con, 2025)`` (all three views from one build of the year,
+  what the app's cache and the reports call); also ``compute_kpis`` once per view, for reference.
+  Warm = median of 5 after 1 warm-up on one connection; cold = a fresh process that opens the
+  store and computes the year (median of 3), once with the store's pages in the OS page cache and
+  once with them evicted (``posix_fadvise(DONTNEED)`` on the store file only).
 * (a) the "naive analyst": the year's rows loaded into pandas (``SELECT * … .df()``), every
   personnel KPI computed with masks and ``groupby``, for all carriers and per carrier. Goal: ours
   ≥ 10 × faster.
@@ -333,6 +335,14 @@ def ours_view(con: duckdb.DuckDBPyConnection, year: int, carrier: str | None) ->
 
 
 def ours_year(con: duckdb.DuckDBPyConnection, year: int) -> dict[str, dict[str, Any]]:
+    """Every view of the year from one build, as the app and the reports get it."""
+    from metrics.kpis import compute_kpis_by_view
+
+    views = compute_kpis_by_view(con, year)
+    return {"all" if view is None else view: values for view, values in views.items()}
+
+
+def ours_year_per_view(con: duckdb.DuckDBPyConnection, year: int) -> dict[str, dict[str, Any]]:
     return {
         "all": ours_view(con, year, None),
         **{carrier: ours_view(con, year, carrier) for carrier in CARRIERS},
@@ -448,33 +458,27 @@ class _Replay:
 
 
 def profile_ours(con: duckdb.DuckDBPyConnection, year: int) -> None:
-    """Which statement dominates compute_kpis(con, year), as it is and with prototype B; the
-    slowest two statements of each with their EXPLAIN ANALYZE operator times."""
-    from bench.proto_kpi_fast import two_level_aggregation
+    """Which statement dominates compute_kpis(con, year); the slowest two statements with their
+    EXPLAIN ANALYZE operator times."""
     from metrics.kpis import compute_kpis
 
-    for label, patched in (("ours", False), ("prototype B", True)):
-        log = QueryLog(con)
-        compute_kpis(log, year)  # type: ignore[arg-type]  # warm-up: settings, caches
-        log.entries.clear()
-        started = time.perf_counter()
-        if patched:
-            with two_level_aggregation():
-                compute_kpis(log, year)  # type: ignore[arg-type]
-        else:
-            compute_kpis(log, year)  # type: ignore[arg-type]
-        total = time.perf_counter() - started
-        in_sql = sum(entry[0] for entry in log.entries)
-        print(f"\n== profile of {label}: compute_kpis(con, {year}), warm ==")
-        print(
-            f"  {len(log.entries)} statements: {in_sql:.3f} s in SQL (incl. fetching), "
-            f"{total - in_sql:.3f} s in Python (disclosure, publishing), {total:.3f} s total"
-        )
-        for seconds, sql, _ in sorted(log.entries, key=lambda entry: -entry[0])[:6]:
-            print(f"    {seconds:7.3f} s  {' '.join(sql.split())[:110]}")
-        for seconds, sql, parameters in sorted(log.entries, key=lambda entry: -entry[0])[:2]:
-            print(f"\n  EXPLAIN ANALYZE ({seconds:.3f} s statement), operators >= 1 ms and scans:")
-            print_plan(con, sql, parameters)
+    log = QueryLog(con)
+    compute_kpis(log, year)  # type: ignore[arg-type]  # warm-up: settings, caches
+    log.entries.clear()
+    started = time.perf_counter()
+    compute_kpis(log, year)  # type: ignore[arg-type]
+    total = time.perf_counter() - started
+    in_sql = sum(entry[0] for entry in log.entries)
+    print(f"\n== profile of ours: compute_kpis(con, {year}), warm ==")
+    print(
+        f"  {len(log.entries)} statements: {in_sql:.3f} s in SQL (incl. fetching), "
+        f"{total - in_sql:.3f} s in Python (disclosure, publishing), {total:.3f} s total"
+    )
+    for seconds, sql, _ in sorted(log.entries, key=lambda entry: -entry[0])[:6]:
+        print(f"    {seconds:7.3f} s  {' '.join(sql.split())[:110]}")
+    for seconds, sql, parameters in sorted(log.entries, key=lambda entry: -entry[0])[:2]:
+        print(f"\n  EXPLAIN ANALYZE ({seconds:.3f} s statement), operators >= 1 ms and scans:")
+        print_plan(con, sql, parameters)
 
 
 def print_plan(con: duckdb.DuckDBPyConnection, sql: str, parameters: Any) -> None:
@@ -515,24 +519,15 @@ def print_plan(con: duckdb.DuckDBPyConnection, sql: str, parameters: Any) -> Non
 # --- cold runs (child processes) ----------------------------------------------------------------
 
 
-def child_cold(db: Path, year: int, evict: bool, prototype: bool) -> None:
+def child_cold(db: Path, year: int, evict: bool) -> None:
     if evict:
         evict_from_page_cache(db)
     started = time.perf_counter()
     con = duckdb.connect(str(db), read_only=True)
     opened = time.perf_counter()
-    if prototype:
-        from bench.proto_kpi_fast import compute_year_all_views, two_level_aggregation
-
-        with two_level_aggregation():
-            ours_view(con, year, None)
-            first = time.perf_counter()
-            compute_year_all_views(con, year)
-    else:
-        ours_view(con, year, None)
-        first = time.perf_counter()
-        for carrier in CARRIERS:
-            ours_view(con, year, carrier)
+    ours_view(con, year, None)
+    first = time.perf_counter()
+    ours_year(con, year)
     finished = time.perf_counter()
     con.close()
     # full_year: a second fresh start is not made; it is open + all + the three views
@@ -557,9 +552,7 @@ def evict_from_page_cache(path: Path) -> None:
         os.close(fd)
 
 
-def cold_runs(
-    db: Path, year: int, evict: bool, runs: int, prototype: bool
-) -> list[dict[str, float]]:
+def cold_runs(db: Path, year: int, evict: bool, runs: int) -> list[dict[str, float]]:
     results = []
     for _ in range(runs):
         command = python_module_command(
@@ -567,8 +560,6 @@ def cold_runs(
         )
         if evict:
             command.append("--evict")
-        if prototype:
-            command.append("--prototype")
         child = run_child(command, rss_cap_bytes=6 * 1024**3)
         if child.returncode != 0:
             print(f"  cold child failed: {child.stderr_tail}")
@@ -580,33 +571,18 @@ def cold_runs(
 # --- main ----------------------------------------------------------------------------------------
 
 OURS_ALL = "ours: compute_kpis(all carriers)"
-OURS_FULL = "ours: full year (compute_kpis x 3 views)"
-PROTO_B_ALL = "prototype B: compute_kpis(all), two-level aggregation"
-PROTO_A_FULL = "prototype A: full year, one build for 3 views"
-PROTO_AB_FULL = "prototype A+B: full year"
+OURS_FULL = "ours: full year, compute_kpis_by_view (3 views)"
+OURS_PER_VIEW = "ours: compute_kpis x 3 views"
 PANDAS = "(a) pandas: load year + groupby, 3 views"
 SCAN = "(b) single-scan SELECT, 3 views"
 
 
 def warm_contenders(con: duckdb.DuckDBPyConnection, year: int) -> dict[str, Callable[[], object]]:
-    from bench.proto_kpi_fast import compute_year_all_views, two_level_aggregation
-
-    def proto_b_all() -> object:
-        with two_level_aggregation():
-            return ours_view(con, year, None)
-
-    def proto_ab_full() -> object:
-        with two_level_aggregation():
-            return compute_year_all_views(con, year)
-
     return {
         OURS_ALL: lambda: ours_view(con, year, None),
         "ours: compute_kpis(carrier='BA')": lambda: ours_view(con, year, "BA"),
-        "ours: compute_kpis(carrier='Kommune')": lambda: ours_view(con, year, "Kommune"),
         OURS_FULL: lambda: ours_year(con, year),
-        PROTO_B_ALL: proto_b_all,
-        PROTO_A_FULL: lambda: compute_year_all_views(con, year),
-        PROTO_AB_FULL: proto_ab_full,
+        OURS_PER_VIEW: lambda: ours_year_per_view(con, year),
         PANDAS: lambda: pandas_year(con, year),
         SCAN: lambda: single_scan_year(con, year),
     }
@@ -654,30 +630,17 @@ TREND_KPIS = ("women_leadership_share", "sb_quota")
 
 def bench_trends(con: duckdb.DuckDBPyConnection, runs: int) -> None:
     """A trend chart: one KPI over every year of the store (kpi_trend builds each year)."""
-    from bench.proto_kpi_fast import two_level_aggregation
     from metrics.kpis import available_years, kpi_trend
-
-    def patched(kpi_id: str) -> object:
-        with two_level_aggregation():
-            return kpi_trend(con, kpi_id)
 
     years = available_years(con)
     print(f"\n== trend over all {len(years)} years (kpi_trend), warm, median of {runs} ==")
-    contenders: dict[str, Callable[[], object]] = {}
-    for kpi_id in TREND_KPIS:
-        contenders[f"ours: kpi_trend({kpi_id!r})"] = lambda k=kpi_id: kpi_trend(con, k)
-        contenders[f"prototype B: kpi_trend({kpi_id!r})"] = lambda k=kpi_id: patched(k)
+    contenders: dict[str, Callable[[], object]] = {
+        f"ours: kpi_trend({kpi_id!r})": (lambda k=kpi_id: kpi_trend(con, k))
+        for kpi_id in TREND_KPIS
+    }
     timings = interleaved(contenders, runs, warmup=1)
     for timing in timings.values():
         print(timing.line())
-    for kpi_id in TREND_KPIS:
-        print(
-            ratio_line(
-                f"ours / prototype B, kpi_trend({kpi_id!r}) [wall]",
-                timings[f"ours: kpi_trend({kpi_id!r})"].wall_median,
-                timings[f"prototype B: kpi_trend({kpi_id!r})"].wall_median,
-            )
-        )
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -688,10 +651,9 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--cold-runs", type=int, default=3)
     parser.add_argument("--child-cold", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--evict", action="store_true", help=argparse.SUPPRESS)
-    parser.add_argument("--prototype", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.child_cold:
-        child_cold(args.db, args.year, args.evict, args.prototype)
+        child_cold(args.db, args.year, args.evict)
         return
     print(machine_report())
     print(f"KPI engine measured: {source_identity('metrics/kpis.py')}")
@@ -709,29 +671,30 @@ def main(argv: list[str] | None = None) -> None:
         f"{args.db.stat().st_size / 1e9:.2f} GB"
     )
 
-    from bench.proto_kpi_fast import compute_year_all_views, differences, two_level_aggregation
-
-    reference = {
-        None if view == "all" else view: values
-        for view, values in ours_year(con, args.year).items()
-    }
-    with two_level_aggregation():
-        prototype = compute_year_all_views(con, args.year)
-    problems = differences(reference, prototype)
+    together = ours_year(con, args.year)
+    separately = ours_year_per_view(con, args.year)
+    same = all(
+        {k: v.to_json() for k, v in together[view].items()}
+        == {k: v.to_json() for k, v in separately[view].items()}
+        for view in together
+    )
     print(
-        f"prototypes A+B publish the same values as compute_kpis: "
-        f"{'yes' if not problems else 'NO ' + str(problems[:5])} "
-        f"({sum(len(v) for v in reference.values())} KpiValues compared by to_json())"
+        f"compute_kpis_by_view publishes the same values as compute_kpis per view: "
+        f"{'yes' if same else 'NO'} ({sum(len(v) for v in together.values())} KpiValues)"
     )
 
     print(f"\n== warm: median of {args.runs} after 1 warm-up, interleaved, one connection ==")
     timings = interleaved(warm_contenders(con, args.year), args.runs, warmup=1)
     for timing in timings.values():
         print(timing.line())
-    print("  goals for the engine as it is:")
     print_goals(timings, OURS_FULL, OURS_ALL, "ours")
-    print("  the same goals for the prototype (A+B):")
-    print_goals(timings, PROTO_AB_FULL, PROTO_B_ALL, "prototype")
+    print(
+        ratio_line(
+            "ours, compute_kpis x 3 views / compute_kpis_by_view [wall]",
+            timings[OURS_PER_VIEW].wall_median,
+            timings[OURS_FULL].wall_median,
+        )
+    )
     print(
         ratio_line(
             "(a) pandas / (b) single scan [wall]",
@@ -746,19 +709,18 @@ def main(argv: list[str] | None = None) -> None:
     )
     bench_trends(con, args.runs)
 
-    for prototype_run, who in ((False, "ours"), (True, "prototype A+B")):
-        for evict, label in ((False, "store in OS page cache"), (True, "store evicted")):
-            print(f"\n== cold, {who} ({label}): fresh process, median of {args.cold_runs} ==")
-            results = cold_runs(args.db, args.year, evict, args.cold_runs, prototype_run)
-            for key, text in (
-                ("open", "connect (read-only)"),
-                ("all", "connect + compute_kpis(con, year)"),
-                ("full_year_after_all", "then the full year (3 views)"),
-            ):
-                values = sorted(result[key] for result in results)
-                if values:
-                    runs = ", ".join(f"{value:.2f}" for value in values)
-                    print(f"  {text:<36} median {values[len(values) // 2]:7.3f} s  (runs: {runs})")
+    for evict, label in ((False, "store in OS page cache"), (True, "store evicted")):
+        print(f"\n== cold, ours ({label}): fresh process, median of {args.cold_runs} ==")
+        results = cold_runs(args.db, args.year, evict, args.cold_runs)
+        for key, text in (
+            ("open", "connect (read-only)"),
+            ("all", "connect + compute_kpis(con, year)"),
+            ("full_year_after_all", "then compute_kpis_by_view (3 views)"),
+        ):
+            values = sorted(result[key] for result in results)
+            if values:
+                runs = ", ".join(f"{value:.2f}" for value in values)
+                print(f"  {text:<36} median {values[len(values) // 2]:7.3f} s  (runs: {runs})")
     profile_ours(con, args.year)
     con.close()
     print(f"\nload average at end: {load_average()}")
