@@ -64,7 +64,8 @@ WATCH = """expected => {
         if (!app || app.dataset.testScriptState !== "notRunning" || !main()) return false;
         if (document.querySelector("[data-stale='true'], [data-testid='stSkeleton']")) return false;
         if (!main().innerText.includes(expected.heading)) return false;
-        if (!same(texts("[data-testid='stMetricValue']"), expected.values)) return false;
+        // the cards are one HTML block (metrics/app_support.py: cards_html), a value per card
+        if (!same(texts(".kpi-card .kpi-value"), expected.values)) return false;
         const plotly = main().querySelectorAll(
             "[data-testid='stPlotlyChart'] .scatterlayer .trace");
         // an SVG sparkline inline (its aria-label) or as an image (its alt text, decoded)

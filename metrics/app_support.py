@@ -272,25 +272,96 @@ def start_screen(lang: Lang) -> None:
 def render_cards(cards: Sequence[KpiCard], lang: Lang, *, per_row: int) -> None:
     """KPI cards: value, change against the previous year, target and status, small trend.
 
-    Each card is a metric and one HTML block (target badge, sparkline, notes): every Streamlit
-    element costs the browser React work on every rerun (bench/bench_app.py)."""
-    for start in range(0, len(cards), per_row):
-        row = cards[start : start + per_row]
-        # a full row: the columns are the cards (their own border, one block less per card);
-        # a short row keeps empty columns borderless, so its cards get a bordered container
-        full = len(row) == per_row
-        columns = st.columns(per_row, border=full)
-        for column, card in zip(columns, row, strict=False):
-            with column if full else column.container(border=True):
-                st.metric(
-                    card.title,
-                    card.value_text,
-                    delta=card.delta_text,
-                    delta_color="off",
-                    help=card.help,
-                    delta_description=card.delta_label if card.delta_text else None,
-                )
-                st.html(card_body_html(card, lang))
+    The whole grid is one HTML block: every Streamlit element costs the browser React work on
+    every rerun (bench/bench_app.py), and a metric, an HTML block and a column per card were
+    three of them."""
+    if cards:
+        st.html(cards_html(cards, lang, per_row=per_row))
+
+
+def _svg_uri(svg: str) -> str:
+    return "data:image/svg+xml;base64," + base64.b64encode(svg.encode()).decode()
+
+
+# Streamlit's own icons of a metric (help: a circled question mark; delta: Material arrows)
+_HELP_ICON = _svg_uri(
+    '<svg xmlns="http://www.w3.org/2000/svg" width="16" height="16" viewBox="0 0 24 24" '
+    'fill="none" stroke="#2F2D2B" stroke-opacity="0.6" stroke-width="2" stroke-linecap="round" '
+    'stroke-linejoin="round"><circle cx="12" cy="12" r="10"/>'
+    '<path d="M9.09 9a3 3 0 0 1 5.83 1c0 2-3 3-3 3"/><line x1="12" y1="17" x2="12.01" y2="17"/>'
+    "</svg>"
+)
+_ARROWS = {
+    direction: _svg_uri(
+        '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 24 24" fill="#686255">'
+        f'<path d="{path}"/></svg>'
+    )
+    for direction, path in (
+        ("up", "M4 12l1.41 1.41L11 7.83V20h2V7.83l5.58 5.59L20 12l-8-8-8 8z"),
+        ("down", "M20 12l-1.41-1.41L13 16.17V4h-2v12.17l-5.58-5.59L4 12l8 8 8-8z"),
+    )
+}
+# Streamlit's bordered column and metric in the light theme (sizes and colours read off the
+# rendered page): label 14px, value 36px, the delta a grey pill (delta_color="off")
+_CARDS_CSS = (
+    "<style>"
+    ".kpi-grid{display:grid;gap:1rem}"
+    ".kpi-card{position:relative;min-width:0;border:1px solid rgba(47,45,43,0.2);"
+    "border-radius:0.5rem;padding:calc(1rem - 1px)}"
+    ".kpi-label{display:flex;align-items:center;gap:0.25rem;height:1.5rem;font-size:0.875rem;"
+    "line-height:1.6}"
+    ".kpi-title{min-width:0;overflow:hidden;text-overflow:ellipsis;white-space:nowrap}"
+    ".kpi-help{flex:none;width:16px;height:16px;margin-left:0.25rem;"
+    f'background:url("{_HELP_ICON}") center/16px no-repeat}}'
+    ".kpi-value{font-size:2.25rem;line-height:normal;padding-bottom:0.25rem;overflow:hidden;"
+    "text-overflow:ellipsis;white-space:nowrap}"
+    ".kpi-change{display:flex;align-items:center;gap:0.75rem;min-width:0;font-size:0.875rem}"
+    ".kpi-delta{display:flex;align-items:center;flex:none;border-radius:9999px;"
+    "padding:2px 6px 2px 4px;background:rgb(245,244,242);color:rgb(104,98,85)}"
+    ".kpi-delta::before{content:'';width:0.9rem;height:0.9rem;margin-right:2px;"
+    "background:center/contain no-repeat}"
+    f'.kpi-up::before{{background-image:url("{_ARROWS["up"]}")}}'
+    f'.kpi-down::before{{background-image:url("{_ARROWS["down"]}")}}'
+    ".kpi-flat::before{display:none}"
+    ".kpi-delta-label{min-width:0;overflow:hidden;text-overflow:ellipsis;white-space:nowrap;"
+    "color:rgba(47,45,43,0.6)}"
+    ".kpi-body{margin-top:1rem}"
+    ".kpi-sr{position:absolute;width:1px;height:1px;margin:-1px;padding:0;border:0;"
+    "overflow:hidden;clip:rect(0,0,0,0);white-space:nowrap}"
+    "</style>"
+)
+
+
+def cards_html(cards: Sequence[KpiCard], lang: Lang, *, per_row: int) -> str:
+    """The KPI cards as one CSS grid: `per_row` cards a row where they fit at least 12rem wide,
+    fewer on a narrow page. Each card imitates a bordered column holding st.metric (label with
+    the KPI definition as tooltip and as text for screen readers, value, delta as a grey pill
+    with an arrow) above `card_body_html`. All text is escaped; st.html sanitises it again."""
+    gaps = f"{per_row - 1}rem"
+    columns = f"repeat(auto-fill,minmax(max(12rem,calc((100% - {gaps}) / {per_row})),1fr))"
+    parts = [_CARDS_CSS, f'<div class="kpi-grid" style="grid-template-columns:{columns}">']
+    for card in cards:
+        parts.append('<div class="kpi-card">')
+        title, definition = escape(card.title), escape(card.help)
+        label = f'<span class="kpi-title" title="{title}">{title}</span>'
+        if definition:
+            # the tooltip for the mouse; screen readers read the hidden text after the label
+            label += f'<span class="kpi-help" title="{definition}" aria-hidden="true"></span>'
+        parts.append(f'<div class="kpi-label">{label}</div>')
+        if definition:
+            parts.append(f'<span class="kpi-sr">{definition}</span>')
+        parts.append(f'<div class="kpi-value">{escape(card.value_text)}</div>')
+        if card.delta_text:
+            # as st.metric: a leading "-" points the arrow down; "±0" has none
+            delta = card.delta_text.strip()
+            direction = "down" if delta.startswith("-") else "flat" if delta[0] == "±" else "up"
+            change = f'<span class="kpi-delta kpi-{direction}">{escape(delta)}</span>'
+            if card.delta_label:
+                change += f'<span class="kpi-delta-label">{escape(card.delta_label)}</span>'
+            parts.append(f'<div class="kpi-change">{change}</div>')
+        parts.append(f'<div class="kpi-body">{card_body_html(card, lang)}</div></div>')
+    parts.append("</div>")
+    return "".join(parts)
 
 
 # st.badge's colours in the light theme (the app's theme, .streamlit/config.toml): background, text

@@ -67,6 +67,43 @@ def run_page(
     return app
 
 
+class _CardText(HTMLParser):
+    """Title and value of each KPI card in an HTML block (metrics/app_support.py: cards_html)."""
+
+    VOID = frozenset({"img", "br", "hr", "wbr", "input", "source"})  # no end tag
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.cards: list[dict[str, str]] = []
+        self._open: list[str | None] = []  # per open element: the card field it holds, if any
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in self.VOID:
+            return
+        classes = (dict(attrs).get("class") or "").split()
+        if "kpi-card" in classes:
+            self.cards.append({"title": "", "value": ""})
+        field = "title" if "kpi-title" in classes else "value" if "kpi-value" in classes else None
+        self._open.append(field)
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag not in self.VOID:
+            self._open.pop()
+
+    def handle_data(self, data: str) -> None:
+        field = next((f for f in reversed(self._open) if f), None)
+        if field and self.cards:
+            self.cards[-1][field] += data
+
+
+def card_values(app: AppTest) -> dict[str, str]:
+    """Each KPI card's title and shown value, read from the page's HTML blocks."""
+    parser = _CardText()
+    for block in app.get("html"):
+        parser.feed(block.proto.body)
+    return {card["title"]: card["value"] for card in parser.cards}
+
+
 def assert_rendered_cleanly(app: AppTest) -> None:
     assert not app.exception, [e.message for e in app.exception]
     # guarded() turns an unexpected error into st.error: none may appear
@@ -104,10 +141,11 @@ def test_overview_shows_the_headline_kpis_in_german_format(
     demo_db: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     app = run_page(demo_db, "overview", "de", monkeypatch)
-    metrics = {m.label: m.value for m in app.metric}
+    metrics = card_values(app)
+    assert len(metrics) == 9
     assert metrics["Beschäftigte (Köpfe)"] == "1.060"
     assert re.fullmatch(r"\d{1,2},\d\d %", metrics["Frauenanteil an Führungskräften"])
-    english = {m.label: m.value for m in run_page(demo_db, "overview", "en", monkeypatch).metric}
+    english = card_values(run_page(demo_db, "overview", "en", monkeypatch))
     assert english["Headcount"] == "1,060"
 
 
@@ -116,11 +154,11 @@ def test_filters_change_what_is_shown(demo_db: Path, monkeypatch: pytest.MonkeyP
     ba = run_page(demo_db, "overview", "de", monkeypatch, carrier="BA", year=2020)
     assert_rendered_cleanly(ba)
     headcount = "Beschäftigte (Köpfe)"
-    assert {m.label: m.value for m in ba.metric}[headcount] != {
-        m.label: m.value for m in all_carriers.metric
-    }[headcount]
+    assert card_values(ba)[headcount] != card_values(all_carriers)[headcount]
     # the survey has no carrier view: its card is left out there
-    assert "Anteil mit Migrationshintergrund" not in {m.label for m in ba.metric}
+    assert "Anteil mit Migrationshintergrund" in card_values(all_carriers)
+    assert "Anteil mit Migrationshintergrund" not in card_values(ba)
+    assert len(card_values(ba)) == 8
     breakdown = run_page(demo_db, "women_leadership", "de", monkeypatch, breakdown="age_band")
     assert_rendered_cleanly(breakdown)
     titles = [
@@ -134,10 +172,10 @@ def test_filters_change_what_is_shown(demo_db: Path, monkeypatch: pytest.MonkeyP
 
 
 def _integers_in_text(text: str) -> Iterator[int]:
-    """A displayed whole number ("1.060", "3", "1,060"); labels such as "Bereich 3" or shares
-    such as "8,73 %" are not counts."""
-    if re.fullmatch(r"\s*\d{1,3}(?:[.,]\d{3})*\s*", text):
-        yield int(re.sub(r"[.,\s]", "", text))
+    """A displayed whole number ("1.060", "3", "1,060"), also as a change ("+2", "-15");
+    labels such as "Bereich 3" or shares such as "8,73 %" are not counts."""
+    if re.fullmatch(r"\s*[+\-±]?\d{1,3}(?:[.,]\d{3})*\s*", text):
+        yield int(re.sub(r"[+\-±.,\s]", "", text))
 
 
 class _ShownText(HTMLParser):
@@ -236,12 +274,21 @@ def test_the_scan_would_catch_a_leak() -> None:
         "from metrics import app_support, charts\nfrom metrics.views import KpiCard\n"
         "trend = charts.sparkline_svg(pd.DataFrame({'year': [2024, 2025], 'value': [40.0, 3.0],"
         " 'label': [None, None]}), unit='count', lang='de')\n"
-        "card = KpiCard('x', 'Frauen', '40', None, None, None, '', trend)\n"
-        "st.html(app_support.card_body_html(card, 'de'))\n"
+        "card = KpiCard('x', 'Frauen', '40', None, None, None, 'Definition', trend)\n"
+        "app_support.render_cards([card], 'de', per_row=3)\n"
     ).run()
     leaks = small_counts(card_trend, K_ORDINARY)
     # alt, title, and in the SVG its aria-label, title and the point's own title
     assert leaks == ["html block: '3'"] * 5
+    # a card's value and its change, in the block of all cards
+    card_value = AppTest.from_string(
+        "import streamlit as st\nfrom metrics import app_support\n"
+        "from metrics.views import KpiCard\n"
+        "cards = [KpiCard('a', 'Männer', '12', None, '+2', None, 'Köpfe', None),"
+        " KpiCard('b', 'Frauen', '3', None, None, None, 'Köpfe', None)]\n"
+        "app_support.render_cards(cards, 'de', per_row=3)\n"
+    ).run()
+    assert small_counts(card_value, K_ORDINARY) == ["html block: '+2'", "html block: '3'"]
     only_in_the_image = AppTest.from_string(
         "import base64\nimport streamlit as st\n"
         "svg = '<svg xmlns=\"http://www.w3.org/2000/svg\"><title>2025: 3</title></svg>'\n"
@@ -250,6 +297,7 @@ def test_the_scan_would_catch_a_leak() -> None:
     ).run()
     assert small_counts(only_in_the_image, K_ORDINARY) == ["html block: '3'"]
     assert list(_integers_in_text("1.060")) == [1060]
+    assert list(_integers_in_text("-15")) == [15]
     assert list(_integers_in_text("8,73 %")) == []
     assert list(_integers_in_text("Bereich 3")) == []
 

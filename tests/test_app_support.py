@@ -84,3 +84,40 @@ def test_card_body_shows_target_sparkline_and_notes_as_escaped_html() -> None:
         '<p style="font-size:0.875rem;line-height:1.6;color:rgba(47,45,43,0.6);margin:0">'
         "no target</p>"
     )
+
+
+def test_cards_are_one_grid_with_value_change_and_definition_as_escaped_html() -> None:
+    card = KpiCard(
+        kpi_id="headcount",
+        title="Köpfe <alle>",
+        value_text="1.060",
+        target_text=None,
+        delta_text="-15",
+        status=None,
+        help='Beschäftigte am "Stichtag"',
+        trend=None,
+        delta_label="ggü. Vorjahr",
+    )
+    grid = app_support.cards_html(
+        [card, dataclasses.replace(card, kpi_id="x", delta_text="+0,2 Pp.", help="")],
+        "de",
+        per_row=3,
+    )
+    assert grid.count('<div class="kpi-card">') == 2
+    assert "calc((100% - 2rem) / 3)" in grid
+    assert '<span class="kpi-title" title="Köpfe &lt;alle&gt;">Köpfe &lt;alle&gt;</span>' in grid
+    definition = "Beschäftigte am &quot;Stichtag&quot;"
+    # the definition: a tooltip on the help icon and hidden text for screen readers, once
+    assert f'<span class="kpi-help" title="{definition}" aria-hidden="true"></span>' in grid
+    assert f'<span class="kpi-sr">{definition}</span>' in grid
+    assert grid.count("kpi-help") == 2  # the style rule and the first card only
+    assert '<div class="kpi-value">1.060</div>' in grid
+    assert '<span class="kpi-delta kpi-down">-15</span>' in grid
+    assert '<span class="kpi-delta kpi-up">+0,2 Pp.</span>' in grid
+    assert '<span class="kpi-delta-label">ggü. Vorjahr</span>' in grid
+    assert app_support.card_body_html(card, "de") in grid
+    flat = app_support.cards_html(
+        [dataclasses.replace(card, delta_text="±0", delta_label=None)], "de", per_row=4
+    )
+    assert '<span class="kpi-delta kpi-flat">±0</span>' in flat
+    assert 'kpi-delta-label">' not in flat and "calc((100% - 3rem) / 4)" in flat
