@@ -34,6 +34,7 @@ Survey KPIs have no carrier view; `sb_quota` follows its own monthly rule (CONTR
 
 from __future__ import annotations
 
+import heapq
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
@@ -1427,9 +1428,10 @@ def _protect_grid(
                 or table_result.grand_total is None
             ):
                 return None  # the carriers' or the all-carrier figure would have to go
-            for view in rows:
-                for category in columns:
-                    if bool(table_result.suppressed.loc[view, category]):
+            suppressed = table_result.suppressed.to_numpy()
+            for i, view in enumerate(rows):
+                for j, category in enumerate(columns):
+                    if suppressed[i, j]:
                         new_cells.add((view, category))
             new_columns |= {c for c in columns if pd.isna(table_result.column_totals[c])}
         # a real zero entered as 1 can lift a failing all-carrier cell over k: check the truth
@@ -1895,32 +1897,60 @@ class _AuditCell:
 
 
 def _covering_victims(pairs: list[tuple[_AuditCell, _AuditCell]]) -> list[tuple]:
-    """Figures to suppress so that every violating pair loses at least one of its two."""
+    """Figures to suppress so that every violating pair loses at least one of its two.
+
+    Greedy: the figure in most remaining pairs, then the one in most pairs as the nested
+    figure, then the first in owner order. Degrees are kept up to date as pairs are covered and
+    the best figure is taken from a heap, so a breakdown by hundreds of org units costs
+    O(pairs · log figures), not a full recount per victim."""
     victims: list[tuple] = []
+    chosen: set[tuple] = set()
     for child, parent in pairs:
         if not (child.mutable or parent.mutable):
             raise AssertionError(f"published figures conflict: {child} / {parent}")
         if child.mutable != parent.mutable:
             # a figure published elsewhere already (stage 1) cannot be taken back
             victim = child.owner if child.mutable else parent.owner
-            if victim not in victims:
+            if victim not in chosen:
                 victims.append(victim)
+                chosen.add(victim)
     remaining = [
-        (child, parent)
+        (child.owner, parent.owner)
         for child, parent in pairs
-        if child.owner not in victims and parent.owner not in victims
+        if child.owner not in chosen and parent.owner not in chosen
     ]
-    while remaining:
-        degree: dict[tuple, int] = {}
-        as_child: dict[tuple, int] = {}
-        for child, parent in remaining:
-            for cell in (child, parent):
-                degree[cell.owner] = degree.get(cell.owner, 0) + 1
-            as_child[child.owner] = as_child.get(child.owner, 0) + 1
-        candidates = sorted(degree, key=_owner_sort_key)
-        best = max(candidates, key=lambda owner: (degree[owner], as_child.get(owner, 0)))
+    degree: dict[tuple, int] = {}
+    as_child: dict[tuple, int] = {}
+    pairs_of: dict[tuple, list[int]] = {}
+    for index, (child, parent) in enumerate(remaining):
+        for owner in (child, parent):
+            degree[owner] = degree.get(owner, 0) + 1
+            pairs_of.setdefault(owner, []).append(index)
+        as_child[child] = as_child.get(child, 0) + 1
+    rank = {owner: i for i, owner in enumerate(sorted(degree, key=_owner_sort_key))}
+    heap = [(-degree[o], -as_child.get(o, 0), rank[o]) for o in degree]
+    heapq.heapify(heap)
+    owner_at = {r: o for o, r in rank.items()}
+    covered = [False] * len(remaining)
+    left = len(remaining)
+    while left:
+        negative_degree, negative_as_child, position = heapq.heappop(heap)
+        best = owner_at[position]
+        if (-negative_degree, -negative_as_child) != (degree[best], as_child.get(best, 0)):
+            continue  # an outdated entry: the owner's current one is in the heap too
         victims.append(best)
-        remaining = [pair for pair in remaining if best not in (pair[0].owner, pair[1].owner)]
+        for index in pairs_of[best]:
+            if covered[index]:
+                continue
+            covered[index] = True
+            left -= 1
+            child, parent = remaining[index]
+            degree[child] -= 1
+            degree[parent] -= 1
+            as_child[child] -= 1
+            for owner in {child, parent} - {best}:
+                heapq.heappush(heap, (-degree[owner], -as_child.get(owner, 0), rank[owner]))
+        degree[best] = 0  # never again
     return victims
 
 

@@ -17,6 +17,8 @@ from metrics.disclosure import (
     ProtectedTable,
     Published,
     Reason,
+    _bridges,
+    _TableProtector,
     assert_no_small_counts,
     count_passes,
     population_passes,
@@ -750,3 +752,25 @@ def test_share_is_a_fraction_or_suppressed(numerator, extra, k, sensitive):
     else:
         assert 0.0 <= result.value <= 1.0
         assert share_passes(numerator, numerator + extra, sensitive=sensitive, rules=rules)
+
+
+# --- bridges of the suppression pattern, against their plain definition -------------------------
+
+
+@settings(max_examples=300, deadline=None, derandomize=True)
+@given(cells=st.sets(st.tuples(st.integers(0, 7), st.integers(0, 5)), max_size=30))
+def test_bridges_are_the_suppressed_cells_whose_removal_disconnects_their_row_and_column(
+    cells: set[tuple[int, int]],
+) -> None:
+    # a suppressed cell is an edge between its row and its column; it can be solved for
+    # exactly when no other path of suppressed cells joins them
+    adjacency: dict = {}
+    for i, j in cells:
+        adjacency.setdefault(("row", i), []).append((("col", j), (i, j)))
+        adjacency.setdefault(("col", j), []).append((("row", i), (i, j)))
+    expected = {
+        (i, j)
+        for i, j in cells
+        if ("col", j) not in _TableProtector._reachable(adjacency, ("row", i), (i, j))
+    }
+    assert _bridges(adjacency) == expected

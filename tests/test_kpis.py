@@ -11,6 +11,8 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from metrics import kpis
 from metrics.store import open_store
@@ -729,3 +731,61 @@ def test_care_leave_men_share(tmp_path: Path) -> None:
     value = compute(db, 2024)["care_leave_men_share"]
     # staff on Pflege: 4 women + 3 men (the trainee is not staff) -> 3 / 7 = 42.86 %
     assert shown(value) == (42.86, 3, 7, False)
+
+
+# --- the audit's greedy cover, against its plain definition ------------------------------------
+
+
+def _reference_covering_victims(pairs: list) -> list:
+    """The greedy cover as first written: recount every remaining pair per victim, take the
+    figure in most pairs, then most pairs as the nested one, then the first in owner order."""
+    victims: list = []
+    for child, parent in pairs:
+        if child.mutable != parent.mutable:
+            victim = child.owner if child.mutable else parent.owner
+            if victim not in victims:
+                victims.append(victim)
+    remaining = [(c, p) for c, p in pairs if c.owner not in victims and p.owner not in victims]
+    while remaining:
+        degree: dict = {}
+        as_child: dict = {}
+        for child, parent in remaining:
+            for cell in (child, parent):
+                degree[cell.owner] = degree.get(cell.owner, 0) + 1
+            as_child[child.owner] = as_child.get(child.owner, 0) + 1
+        candidates = sorted(degree, key=kpis._owner_sort_key)
+        best = max(candidates, key=lambda owner: (degree[owner], as_child.get(owner, 0)))
+        victims.append(best)
+        remaining = [pair for pair in remaining if best not in (pair[0].owner, pair[1].owner)]
+    return victims
+
+
+_AUDIT_MEASURES = [
+    kpis._measure("personnel", "active"),
+    kpis._measure("personnel", "active", numerator="w", rest="not_w"),
+    kpis._measure("personnel", "leader", numerator="w", rest="not_w"),
+]
+
+
+@settings(max_examples=300, deadline=None, derandomize=True)
+@given(edges=st.lists(st.tuples(st.integers(0, 29), st.integers(0, 29)), max_size=80))
+def test_the_audits_greedy_cover_chooses_as_its_plain_definition(edges: list) -> None:
+    # owners: base figures and breakdown cells of several measures, views and categories; the
+    # same owner may stand on both sides of a pair (a share's numerator within its population)
+    def owner(i: int) -> tuple:
+        measure = _AUDIT_MEASURES[i % 3]
+        if i < 6:
+            return ("base", measure, (None, "BA")[i // 3 % 2])
+        return ("cell", measure, "org_unit", (None, "BA", "Kommune")[i % 3], f"Einheit {i // 3}")
+
+    immutable = {owner(i) for i in range(0, 30, 7)}
+
+    def cell(i: int) -> kpis._AuditCell:
+        return kpis._AuditCell(frozenset(), 0, frozenset(), 0, owner(i), owner(i) not in immutable)
+
+    pairs = [
+        (cell(a), cell(b))
+        for a, b in edges
+        if not (owner(a) in immutable and owner(b) in immutable)
+    ]
+    assert kpis._covering_victims(pairs) == _reference_covering_victims(pairs)
