@@ -1337,20 +1337,15 @@ def _drop_staging_tables(con: duckdb.DuckDBPyConnection, index: int) -> None:
     """Frees what a refused file left in the staging database (other files may still follow)."""
     try:
         pattern = rf"(raw|typed|clean)_{index}(_.*)?"
-        views = con.execute(
-            "SELECT view_name FROM duckdb_views() WHERE temporary "
-            "AND regexp_full_match(view_name, ?)",
-            [pattern],
-        ).fetchall()
-        for (name,) in views:
-            con.execute(f"DROP VIEW IF EXISTS {name}")
-        tables = con.execute(
-            "SELECT table_name FROM duckdb_tables() WHERE temporary "
-            "AND regexp_full_match(table_name, ?)",
-            [pattern],
-        ).fetchall()
-        for (name,) in tables:
-            con.execute(f"DROP TABLE IF EXISTS {name}")
+        # views first: the clean view reads the typed table
+        for kind, catalog in (("VIEW", "duckdb_views()"), ("TABLE", "duckdb_tables()")):
+            names = con.execute(
+                f"SELECT {kind.lower()}_name FROM {catalog} WHERE temporary "
+                f"AND regexp_full_match({kind.lower()}_name, ?)",
+                [pattern],
+            ).fetchall()
+            for (name,) in names:
+                con.execute(f"DROP {kind} IF EXISTS {name}")
     except duckdb.Error:
         pass  # the batch is refused or the connection closed anyway
 
