@@ -358,10 +358,10 @@ def _file_digest_and_encoding(path: Path, file_name: str) -> _TextFile:
                     data = chunk[3:] if not tail and chunk.startswith(codecs.BOM_UTF8) else chunk
                     plain_edges = not any(
                         # memchr for the first byte is fast, the search for the sequence is not
-                        seq[:1] in data and (seq in data or seq in tail + chunk[:2])
+                        (seq[:1] in data and seq in data) or seq in tail + chunk[:2]
                         for seq in _EDGE_SEQUENCES
                     )
-            tail = chunk[-2:]
+            tail = (tail + chunk)[-2:]
     if is_utf8:
         try:
             decoder.decode(b"", final=True)

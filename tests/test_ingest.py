@@ -176,6 +176,24 @@ def test_cells_are_cleaned_alike_however_the_file_is_padded(
     ]
 
 
+def test_an_edge_character_is_seen_wherever_the_chunks_of_the_scan_end(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # a three-byte narrow NBSP or BOM may straddle two (or, with tiny chunks, three) reads
+    body = "a;b\r\n" + "x;y\r\n" * 3
+    path = tmp_path / "f.csv"
+    for chunk in range(1, 12):
+        monkeypatch.setattr(ingest, "_CHUNK", chunk)
+        path.write_bytes(body.encode("utf-8"))
+        assert ingest._file_digest_and_encoding(path, path.name).plain_edges
+        for character in ("\u202f", "\ufeff", "\t", "\u00a0", '"'):
+            for position in range(3, len(body)):
+                text = body[:position] + character + body[position:]
+                path.write_bytes(text.encode("utf-8"))
+                scan = ingest._file_digest_and_encoding(path, path.name)
+                assert not scan.plain_edges, (character, position, chunk)
+
+
 def test_an_unquoted_carriage_return_ends_a_line_and_never_stays_in_a_cell(
     tmp_path: Path, db: Path
 ) -> None:
