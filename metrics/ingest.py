@@ -441,6 +441,8 @@ class _CsvLayout:
         """read_csv of the rows below the header: every column as text, or with `types` (raw
         column -> DuckDB type) dates as TT.MM.JJJJ and numbers with a decimal comma parsed."""
         columns = {f"c{i}": "VARCHAR" for i in range(len(self.headers))} | dict(types or {})
+        # with ',' as the delimiter a decimal comma cannot be read typed (see _reader_types)
+        decimal_separator = "," if self.delimiter != "," else "."
         struct = ", ".join(
             f"{_sql_literal(name)}: {_sql_literal(t)}" for name, t in columns.items()
         )
@@ -449,12 +451,8 @@ class _CsvLayout:
             f"delim = {_sql_literal(self.delimiter)}, quote = '\"', escape = '\"', "
             f"strict_mode = true, auto_detect = false, columns = {{{struct}}}, "
             f"null_padding = false, encoding = {_sql_literal(self.encoding)}, "
-            f"dateformat = '%d.%m.%Y', decimal_separator = '{_decimal_separator(self.delimiter)}')"
+            f"dateformat = '%d.%m.%Y', decimal_separator = '{decimal_separator}')"
         )
-
-
-def _decimal_separator(delimiter: str) -> str:
-    return "," if delimiter != "," else "."
 
 
 @contextmanager
@@ -832,14 +830,9 @@ def _closest_source_problem(headers: list[str]) -> Problem:
 # --- parsing and validation in SQL ----------------------------------------------------------------
 
 
-def _value(raw: str) -> str:
-    return f"nullif(trim({raw}, {_sql_literal(_TRIMMED)}), '')"
-
-
-def _parse_expression(column: Column, raw: str, *, trimmed: bool = False) -> str:
-    """SQL turning the raw text column into the canonical typed value (NULL if unparseable);
-    `trimmed`: raw is already the trimmed value (NULL for an empty cell)."""
-    v = raw if trimmed else _value(raw)
+def _parse_expression(column: Column, v: str) -> str:
+    """SQL turning a cleaned text value (`_cleaned`: trimmed, NULL for an empty cell) into the
+    canonical typed value (NULL if unparseable)."""
     match column.type:
         case ColumnType.DATE:
             return (
@@ -1005,12 +998,15 @@ def _number(value: float) -> str:
     return str(int(value)) if float(value).is_integer() else str(value)
 
 
-_DUPLICATE_KEYS = {"personnel": "reporting_date, person_id", "survey_invited": "wave"}
+# a person at a reporting date, and a survey wave's invited count, exist once: in a file, in a
+# batch and in the store (canonical column names)
+_UNIQUE_KEYS = {"personnel": ("reporting_date", "person_id"), "survey_invited": ("wave",)}
 
 
 def _cleaned(raw: str, plain_edges: bool) -> str:
     """A cell trimmed, empty -> NULL; `plain_edges`: the file allows only spaces at edges."""
-    return f"nullif(trim({raw}), '')" if plain_edges else _value(raw)
+    characters = "" if plain_edges else f", {_sql_literal(_TRIMMED)}"
+    return f"nullif(trim({raw}{characters}), '')"
 
 
 def _typed_select(
@@ -1043,7 +1039,7 @@ def _typed_select(
         if mapping[column.name] in read_typed:
             parsed = _read_value_expression(column, value)
         else:
-            parsed = _parse_expression(column, value, trimmed=True)
+            parsed = _parse_expression(column, value)
         if column.default is not None:
             default = (
                 _sql_literal(column.default)
@@ -1102,13 +1098,13 @@ def _build_typed_table(
         f"NOT _empty AND ({bad or 'false'}) AS _bad, _empty FROM ({select})"
     )
     (bad_rows,) = con.execute(f"SELECT count(*) FROM {typed_table} WHERE _bad").fetchall()[0]
-    duplicate_key = _DUPLICATE_KEYS.get(source.kind)
+    keys = _UNIQUE_KEYS.get(source.kind)
     duplicates = 0
-    if duplicate_key and not bad_rows:
-        known = " AND ".join(f"{c.strip()} IS NOT NULL" for c in duplicate_key.split(","))
+    if keys and not bad_rows:
+        known = " AND ".join(f"{key} IS NOT NULL" for key in keys)
         (duplicates,) = con.execute(
             f"SELECT count(*) FROM (SELECT 1 FROM {typed_table} WHERE {known} AND NOT _empty "
-            f"GROUP BY {duplicate_key} HAVING count(*) > 1)"
+            f"GROUP BY {', '.join(keys)} HAVING count(*) > 1)"
         ).fetchall()[0]
     return not bad_rows and not duplicates
 
@@ -1127,13 +1123,13 @@ def _build_report_table(
         f"({_typed_select(source, mapping, raw_table, plain_edges=False, row_numbers=True)}) "
         f"WHERE NOT _empty"
     )
-    duplicate_key = _DUPLICATE_KEYS.get(source.kind)
-    if duplicate_key:
+    keys = _UNIQUE_KEYS.get(source.kind)
+    if keys:
         # rows whose key is empty or unparseable are reported as such, not as duplicates
-        known = " AND ".join(f"{c.strip()} IS NOT NULL" for c in duplicate_key.split(","))
+        known = " AND ".join(f"{key} IS NOT NULL" for key in keys)
         con.execute(f"""CREATE TEMP TABLE {typed_table} AS SELECT *,
             CASE WHEN {known} AND row_number() OVER w > 1 THEN min(_row) OVER w END AS _first_row
-            FROM ({select}) WINDOW w AS (PARTITION BY {duplicate_key} ORDER BY _row)""")
+            FROM ({select}) WINDOW w AS (PARTITION BY {", ".join(keys)} ORDER BY _row)""")
     else:
         con.execute(f"CREATE TEMP TABLE {typed_table} AS {select}")
 
@@ -1248,10 +1244,13 @@ def _create_clean_view(
     typed_table: str,
     clean_view: str,
     key_tables: dict[str, str],
+    present: Iterable[str],
 ) -> None:
-    """The staged rows under the store's column names (ids replaced by their keys, missing
-    optional columns by their defaults), plus `_row` and the raw ids (`_raw_<column>`) for
-    messages about the batch. A view: the rows are written once, by the commit."""
+    """The staged rows under the store's column names (ids replaced by their keys, optional
+    columns not `present` in the file by their defaults), plus `_row` and the raw ids
+    (`_raw_<column>`) for messages about the batch. A view: the rows are written once, by the
+    commit."""
+    present = set(present)
     selects, joins = ["t.rowid + 2 AS _row"], []
     for column in source.columns:
         if column.type is ColumnType.PSEUDONYM:
@@ -1261,7 +1260,7 @@ def _create_clean_view(
             )
             selects.append(f"{alias}.key AS {column.store_name}")
             selects.append(f"t.{column.name} AS _raw_{column.name}")
-        elif _has_column(con, typed_table, column.name):
+        elif column.name in present:
             selects.append(f"t.{column.name} AS {column.store_name}")
         else:
             default = column.default
@@ -1276,15 +1275,6 @@ def _create_clean_view(
     con.execute(
         f"CREATE TEMP VIEW {clean_view} AS SELECT {', '.join(selects)} "
         f"FROM {typed_table} t {' '.join(joins)} WHERE NOT t._empty"
-    )
-
-
-def _has_column(con: duckdb.DuckDBPyConnection, table: str, column: str) -> bool:
-    return bool(
-        con.execute(
-            "SELECT 1 FROM duckdb_columns() WHERE table_name = ? AND column_name = ?",
-            [table, column],
-        ).fetchall()
     )
 
 
@@ -1420,7 +1410,7 @@ def _stage_file(
     if rows == 0:
         raise ImportRefused(file_name, [Problem("import.empty_file")])
     key_tables = _hash_pseudonyms(con, source, typed_table, secret)
-    _create_clean_view(con, source, typed_table, clean_view, key_tables)
+    _create_clean_view(con, source, typed_table, clean_view, key_tables, mapping)
     coverage_rows = {
         value: count
         for value, count, _order in con.execute(
@@ -1709,10 +1699,6 @@ def _prepare(
         raise
 
 
-# a person at a reporting date, and a survey wave's invited count, exist once in the store
-_UNIQUE_KEYS = {"personnel": ("reporting_date", "person_key"), "survey_invited": ("wave",)}
-
-
 def _check_across_files(
     con: duckdb.DuckDBPyConnection, outcomes: list[StagedFile | ImportRefused]
 ) -> None:
@@ -1734,7 +1720,8 @@ def _check_across_files(
 def _duplicates_between(
     con: duckdb.DuckDBPyConnection, earlier: StagedFile, later: StagedFile
 ) -> ImportRefused | None:
-    keys = _UNIQUE_KEYS[later.source.kind]
+    # the staged views have the store's column names (person_id -> person_key)
+    keys = [later.source.column(key).store_name for key in _UNIQUE_KEYS[later.source.kind]]
     joined = f"FROM {later.table} l JOIN {earlier.table} e ON " + " AND ".join(
         f"l.{key} = e.{key}" for key in keys
     )
