@@ -270,8 +270,7 @@ def profiled_import(path: Path, db_path: Path, memory_limit: str | None) -> dict
         ("_fsync", "fsync"),
         ("_fsync_directory", "fsync"),
     ):
-        if hasattr(ingest, name):
-            setattr(ingest, name, timed(label, getattr(ingest, name)))
+        setattr(ingest, name, timed(label, getattr(ingest, name)))
     started = time.perf_counter()
     with profiler.phase("Python glue, schema, logging (rest)"):
         ingest.import_files([path], db_path)

@@ -319,15 +319,6 @@ def _pair(numerator: Any, denominator: Any) -> tuple[float, float]:
 # --- ours ---------------------------------------------------------------------------------------
 
 
-def ours_available() -> bool:
-    try:
-        from metrics.kpis import compute_kpis  # noqa: F401
-    except ImportError as error:
-        print(f"  metrics.kpis.compute_kpis not available ({error}); baselines only")
-        return False
-    return True
-
-
 def ours_view(con: duckdb.DuckDBPyConnection, year: int, carrier: str | None) -> dict[str, Any]:
     from metrics.kpis import compute_kpis
 
@@ -349,17 +340,6 @@ def ours_year_per_view(con: duckdb.DuckDBPyConnection, year: int) -> dict[str, d
     }
 
 
-def _kpi_numbers(kpi: Any) -> tuple[Any, Any, Any]:
-    """(value, numerator, denominator) of a KpiValue, whatever its exact shape."""
-    if isinstance(kpi, dict):
-        return kpi.get("value"), kpi.get("numerator"), kpi.get("denominator")
-    return (
-        getattr(kpi, "value", None),
-        getattr(kpi, "numerator", None),
-        getattr(kpi, "denominator", None),
-    )
-
-
 def cross_check(
     pandas_result: dict[str, Numbers],
     scan_result: dict[str, Numbers],
@@ -376,7 +356,8 @@ def cross_check(
             )
             ours_text = ""
             if ours_result is not None and key in ours_result[view]:
-                value, numerator, denominator = _kpi_numbers(ours_result[view][key])
+                kpi = ours_result[view][key]
+                value, numerator, denominator = kpi.value, kpi.numerator, kpi.denominator
                 ours_text = f"   ours: {numerator} / {denominator} -> {value}"
                 if value is None:
                     ours_text += " (suppressed)"
@@ -659,8 +640,6 @@ def main(argv: list[str] | None = None) -> None:
     print(f"KPI engine measured: {source_identity('metrics/kpis.py')}")
     if not args.db.exists():
         sys.exit(f"{args.db}: no store; build it with python -m bench.bench_import --big")
-    if not ours_available():
-        sys.exit("metrics.kpis.compute_kpis is not available in this tree")
     con = duckdb.connect(str(args.db), read_only=True)
     rows, year_rows = con.execute(
         "SELECT count(*), count(*) FILTER (WHERE year(reporting_date) = $year) FROM personnel",
