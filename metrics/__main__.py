@@ -19,8 +19,15 @@ Command = Callable[[argparse.Namespace], int]
 
 def _import(args: argparse.Namespace) -> int:
     from metrics.ingest import ImportRefused, import_files
+    from metrics.settings import SettingsError, load_settings
 
     lang: Lang = args.lang
+    try:
+        # before anything is written: the summary publishes store figures by its rules
+        rules = load_settings().rules
+    except SettingsError as error:
+        print(t("cli.settings_error", lang, detail=error), file=sys.stderr)
+        return 2
     paths = [Path(p) for p in args.files]
     missing = [p for p in paths if not p.is_file()]
     if missing:
@@ -49,7 +56,7 @@ def _import(args: argparse.Namespace) -> int:
         print(t("cli.store_error", lang, detail=error), file=sys.stderr)
         return 1
     for result in results:
-        print(result.summary(lang))
+        print(result.summary(lang, rules))
     return 0
 
 
@@ -85,7 +92,7 @@ def _kpis(args: argparse.Namespace) -> int:
     try:
         settings = load_settings()
     except SettingsError as error:
-        print(t("cli.kpis.settings_error", lang, detail=error), file=sys.stderr)
+        print(t("cli.settings_error", lang, detail=error), file=sys.stderr)
         return 2
     db_path = store.resolve_db_path(args.db)
     try:
@@ -195,7 +202,7 @@ def _report(args: argparse.Namespace) -> int:
     try:
         settings = load_settings()
     except SettingsError as error:
-        print(t("cli.kpis.settings_error", lang, detail=error), file=sys.stderr)
+        print(t("cli.settings_error", lang, detail=error), file=sys.stderr)
         return 2
     started = time.monotonic()
     try:

@@ -29,6 +29,8 @@ from enum import StrEnum
 import numpy as np
 import pandas as pd
 
+from metrics.i18n import Lang, format_number
+
 MIN_K = 3
 TOTAL_LABEL = "Gesamt"
 
@@ -163,6 +165,13 @@ def population_passes(n: int, *, parents: Sequence[int], rules: DisclosureRules)
         if parent < n:
             raise ValueError(f"parent population {parent} is smaller than the filtered {n}")
     return _passes(n, k, False) and all(_passes(parent - n, k, False) for parent in parent_counts)
+
+
+def count_text(n: int, lang: Lang, rules: DisclosureRules) -> str:
+    """A person count for operational tables (rows per reporting date, responses per wave):
+    published like any count, so a tiny import cannot single anyone out either."""
+    published = publish_count(int(n), sensitive=False, rules=rules)
+    return published.label or format_number(n, lang)
 
 
 def publish_share(

@@ -630,7 +630,7 @@ TEXTS: dict[str, dict[Lang, str]] = {
         "de": "Das Jahr {year} ist nicht im Datenbestand (vorhanden: {years}).",
         "en": "The year {year} is not in the store (available: {years}).",
     },
-    "cli.kpis.settings_error": {
+    "cli.settings_error": {
         "de": "Fehler in den Einstellungen: {detail}",
         "en": "Settings error: {detail}",
     },

@@ -56,6 +56,7 @@ from metrics.contract import (
     normalise_header,
     recognise_source,
 )
+from metrics.disclosure import DisclosureRules, count_text
 from metrics.i18n import Lang, format_number, t
 from metrics.store import coverage_summary, survey_waves  # re-exported for the Data page
 
@@ -174,7 +175,9 @@ class ImportResult:
     def coverage_text(self) -> str:
         return _coverage_text(self.coverage)
 
-    def summary(self, lang: Lang = "de") -> str:
+    def summary(self, lang: Lang = "de", rules: DisclosureRules | None = None) -> str:
+        """What was imported; the rows it replaced are store figures, published like any count
+        (`rules`: the settings' disclosure rules)."""
         source = SOURCES_BY_KIND[self.kind]
         kind = source.label_de if lang == "de" else source.label_en
         lines = [
@@ -185,7 +188,7 @@ class ImportResult:
                 rows=format_number(self.rows, lang),
                 kind=kind,
                 coverage=self.coverage_text(),
-                replaced=format_number(self.replaced_rows, lang),
+                replaced=count_text(self.replaced_rows, lang, rules or DisclosureRules()),
             )
         ]
         if self.unknown_columns:
@@ -1471,9 +1474,9 @@ class FilePreview:
     def replaced_rows(self) -> int:
         return sum(self.store_rows.values())
 
-    def summary(self, lang: Lang = "de") -> str:
+    def summary(self, lang: Lang = "de", rules: DisclosureRules | None = None) -> str:
         """E.g. "„p.csv“: 1.052 Zeilen Personalbestand (31.10.2026)." and one line per coverage
-        value: what it replaces; or the refusal report."""
+        value: what it replaces (store rows, published by `rules`); or the refusal report."""
         if self.refusal is not None:
             return self.refusal.report(lang)
         assert self.kind is not None
@@ -1493,7 +1496,7 @@ class FilePreview:
             rows = format_number(self.file_rows.get(value, 0), lang)
             in_store = self.store_rows.get(value, 0)
             if in_store:
-                replaced = format_number(in_store, lang)
+                replaced = count_text(in_store, lang, rules or DisclosureRules())
                 line = t(
                     "import.preview_replaces", lang, coverage=label, rows=rows, replaced=replaced
                 )

@@ -16,7 +16,6 @@ import plotly.graph_objects as go
 
 from metrics import charts, kpis, store
 from metrics.contract import CARRIERS, LEADERSHIP_LEVELS
-from metrics.disclosure import DisclosureRules, publish_count
 from metrics.i18n import Lang, format_number, t
 from metrics.kpis import KpiValue
 from metrics.settings import Settings, load_settings
@@ -142,13 +141,6 @@ def build_status(con: duckdb.DuckDBPyConnection) -> StatusContext:
         years=tuple(kpis.available_years(con)),
         has_personnel=status.personnel_rows > 0,
     )
-
-
-def count_text(n: int, lang: Lang, rules: DisclosureRules) -> str:
-    """A person count for operational tables (rows per reporting date, responses per wave):
-    published like any count, so a tiny import cannot single anyone out either."""
-    published = publish_count(int(n), sensitive=False, rules=rules)
-    return published.label or format_number(n, lang)
 
 
 def _value_text(value: KpiValue | None, lang: Lang) -> str:

@@ -11,11 +11,11 @@ import streamlit as st
 from metrics import app_support as ui
 from metrics import store, templates
 from metrics.contract import SOURCES, SOURCES_BY_KIND
+from metrics.disclosure import count_text
 from metrics.i18n import format_number, t
 from metrics.ingest import ImportRefused, check_upload_size, delete_coverage, prepare_import
 from metrics.ingest import set_invited as save_invited
 from metrics.safe_export import safe_frame
-from metrics.views import count_text
 
 
 def kind_label(kind: str, lang: str) -> str:
@@ -67,7 +67,7 @@ def upload_section(lang: str) -> None:
     prepared = pending["prepared"]
     for preview in prepared.previews:
         box = st.success if preview.ok else st.error
-        box(preview.summary(lang).replace("\n", "  \n"))
+        box(preview.summary(lang, ui.settings().rules).replace("\n", "  \n"))
     if not prepared.ok:
         st.warning(t("datapage.fix_and_retry", lang))
         return
@@ -82,7 +82,8 @@ def upload_section(lang: str) -> None:
             return
         discard_pending()
         st.session_state["upload_round"] = round_ + 1
-        st.session_state["import_done"] = [r.summary(lang) for r in results]
+        rules = ui.settings().rules
+        st.session_state["import_done"] = [r.summary(lang, rules) for r in results]
         st.rerun()
 
 
@@ -126,7 +127,7 @@ def holdings_section(lang: str) -> None:
         if st.button(t("datapage.delete_button", lang), disabled=not (values and sure)):
             deleted = delete_coverage(ui.db_path(), kind, values)
             st.session_state["import_done"] = [
-                t("datapage.deleted", lang, rows=format_number(deleted, lang))
+                t("datapage.deleted", lang, rows=count_text(deleted, lang, ui.settings().rules))
             ]
             st.rerun()
 
@@ -165,7 +166,7 @@ def invited_section(lang: str) -> None:
             except ImportRefused as refusal:
                 st.error(refusal.report(lang))
             else:
-                st.session_state["import_done"] = [result.summary(lang)]
+                st.session_state["import_done"] = [result.summary(lang, ui.settings().rules)]
                 st.rerun()
 
 

@@ -12,6 +12,7 @@ import pandas as pd
 import pytest
 
 from metrics import ingest, store
+from metrics.disclosure import DisclosureRules
 from metrics.ingest import (
     DataEditRefused,
     ImportRefused,
@@ -103,6 +104,23 @@ def test_preview_shows_what_will_be_replaced_without_touching_the_store(
     assert "Stichtag 31.12.2024: 3 Zeilen; der Bestand enthält dazu noch nichts" in preview.message
     assert "replaces the 6 rows the store now holds" in preview.summary("en")
     assert digest(filled) == before and beside_store(filled) == files_before
+
+
+def test_store_rows_below_k_in_import_messages_read_as_suppressed(
+    tmp_path: Path, filled: Path
+) -> None:
+    # the rows a file replaces are the store's figures: as in the holdings table, a small
+    # number of persons at a date is not shown (the file's own rows are)
+    first = write_csv(tmp_path / "a.csv", PERSONNEL_HEADER, personnel_population(3, "31.12.2024"))
+    import_files([first], filled)
+    again = write_csv(tmp_path / "b.csv", PERSONNEL_HEADER, personnel_population(7, "31.12.2024"))
+    [preview] = inspect_files([again], filled)
+    assert "7 Zeilen; ersetzt die < 5 Zeilen" in preview.summary("de", DisclosureRules())
+    [result] = import_files([again], filled)
+    assert "imported 7 rows" in result.summary("en")
+    assert "replaced < 5 existing rows" in result.summary("en", DisclosureRules())
+    # the rules are the settings' ones
+    assert "replaced 3 existing rows" in result.summary("en", DisclosureRules(k_ordinary=3))
 
 
 def test_preview_then_commit_imports_what_was_shown_without_reading_the_files_again(

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from metrics import kpis, store, views
-from metrics.disclosure import DisclosureRules
+from metrics.disclosure import DisclosureRules, count_text
 from metrics.settings import load_settings
 from tests.small_groups import build_small_group_store
 
@@ -46,7 +46,7 @@ def test_trend_titles_say_which_years(small_db: Path) -> None:
 
 def test_counts_in_operational_tables_pass_the_count_rule() -> None:
     rules = DisclosureRules()
-    assert views.count_text(3, "de", rules) == "< 5"
-    assert views.count_text(0, "de", rules) == "0"
-    assert views.count_text(1050, "de", rules) == "1.050"
-    assert views.count_text(1050, "en", rules) == "1,050"
+    assert count_text(3, "de", rules) == "< 5"
+    assert count_text(0, "de", rules) == "0"
+    assert count_text(1050, "de", rules) == "1.050"
+    assert count_text(1050, "en", rules) == "1,050"
