@@ -1464,7 +1464,6 @@ class FilePreview:
     # the store holds demo data, which an import of real data replaces entirely
     replaces_demo: bool = False
     sha256: str = ""
-    message: str = ""  # summary() in the language asked for
 
     @property
     def ok(self) -> bool:
@@ -1612,7 +1611,6 @@ def prepare_import(
     names: Sequence[str] | None = None,
     kind: str | None = None,
     demo: bool = False,
-    lang: Lang = "de",
     progress: Callable[[str, str], None] | None = None,
 ) -> PreparedImport:
     """Stages and validates every file (each one, even after a refused one) and previews what a
@@ -1624,7 +1622,6 @@ def prepare_import(
         names=names,
         kind=kind,
         demo=demo,
-        lang=lang,
         progress=progress,
         preview=True,
         stop_at_first_refusal=False,
@@ -1637,13 +1634,12 @@ def inspect_files(
     *,
     names: Sequence[str] | None = None,
     kind: str | None = None,
-    lang: Lang = "de",
 ) -> list[FilePreview]:
     """What importing these files would do, without writing anything: per file its kind, rows,
     coverage, the rows the store now holds for that coverage (which the import would replace),
     its unknown columns, or its refusal. To commit what was shown without validating again,
     use prepare_import and commit()."""
-    with prepare_import(paths, db_path, names=names, kind=kind, lang=lang) as prepared:
+    with prepare_import(paths, db_path, names=names, kind=kind) as prepared:
         return prepared.previews
 
 
@@ -1654,7 +1650,6 @@ def _prepare(
     names: Sequence[str] | None,
     kind: str | None,
     demo: bool,
-    lang: Lang,
     progress: Callable[[str, str], None] | None,
     preview: bool,
     stop_at_first_refusal: bool,
@@ -1695,7 +1690,7 @@ def _prepare(
         _check_across_files(prepared._con, outcomes)
         prepared._outcomes = list(zip(paths, outcomes, strict=False))
         if preview:
-            prepared.previews = _previews(prepared._con, db_path, outcomes, demo=demo, lang=lang)
+            prepared.previews = _previews(prepared._con, db_path, outcomes, demo=demo)
         return prepared
     except BaseException:
         prepared.close()
@@ -1760,7 +1755,6 @@ def _previews(
     outcomes: list[StagedFile | ImportRefused],
     *,
     demo: bool,
-    lang: Lang,
 ) -> list[FilePreview]:
     staged = [o for o in outcomes if isinstance(o, StagedFile)]
     in_store: dict[str, dict[str, int]] = {s.table: {} for s in staged}
@@ -1797,12 +1791,8 @@ def _previews(
                 replaces_demo=replaces_demo,
                 sha256=outcome.sha256,
             )
-        previews.append(_with_message(preview, lang))
+        previews.append(preview)
     return previews
-
-
-def _with_message(preview: FilePreview, lang: Lang) -> FilePreview:
-    return FilePreview(**{**preview.__dict__, "message": preview.summary(lang)})
 
 
 def _is_demo(con: duckdb.DuckDBPyConnection, catalog: str) -> bool:
@@ -1826,7 +1816,6 @@ def import_files(
         names=names,
         kind=kind,
         demo=demo,
-        lang="de",
         progress=progress,
         preview=False,
         stop_at_first_refusal=True,

@@ -61,7 +61,7 @@ def upload_section(lang: str) -> None:
             path.write_bytes(file.getbuffer())
             paths.append(path)
         with st.spinner(t("datapage.checking", lang)):
-            prepared = prepare_import(paths, ui.db_path(), names=[f.name for f in files], lang=lang)
+            prepared = prepare_import(paths, ui.db_path(), names=[f.name for f in files])
         pending = {"signature": signature, "prepared": prepared, "directory": directory}
         st.session_state["pending_import"] = pending
     prepared = pending["prepared"]

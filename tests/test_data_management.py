@@ -100,8 +100,9 @@ def test_preview_shows_what_will_be_replaced_without_touching_the_store(
     assert preview.file_rows == {"31.10.2024": 5, "31.12.2024": 3}
     assert preview.store_rows == {"31.10.2024": 6}
     assert preview.replaced_rows == 6
-    assert "Stichtag 31.10.2024: 5 Zeilen; ersetzt die 6 Zeilen" in preview.message
-    assert "Stichtag 31.12.2024: 3 Zeilen; der Bestand enthält dazu noch nichts" in preview.message
+    german = preview.summary("de")
+    assert "Stichtag 31.10.2024: 5 Zeilen; ersetzt die 6 Zeilen" in german
+    assert "Stichtag 31.12.2024: 3 Zeilen; der Bestand enthält dazu noch nichts" in german
     assert "replaces the 6 rows the store now holds" in preview.summary("en")
     assert digest(filled) == before and beside_store(filled) == files_before
 
@@ -154,7 +155,7 @@ def test_preview_lists_every_refused_file_and_commit_refuses_and_logs_them(
     with prepare_import([good, bad, worse], filled) as prepared:
         assert [p.ok for p in prepared.previews] == [True, False, False]
         assert not prepared.ok
-        assert "Zeile 2, Spalte „Verfahrensstand“" in prepared.previews[1].message
+        assert "Zeile 2, Spalte „Verfahrensstand“" in prepared.previews[1].summary("de")
         assert prepared.previews[2].refusal is not None
         with pytest.raises(ImportRefused) as caught:
             prepared.commit()
@@ -172,7 +173,7 @@ def test_preview_of_a_demo_store_says_the_demo_data_goes(tmp_path: Path, db: Pat
     )
     [preview] = inspect_files([write_csv(tmp_path / "p.csv", PERSONNEL_HEADER, [person()])], db)
     assert preview.replaces_demo and preview.store_rows == {}
-    assert "Demodaten" in preview.message
+    assert "Demodaten" in preview.summary("de")
 
 
 def test_preview_without_a_store_creates_none(tmp_path: Path, db: Path) -> None:
