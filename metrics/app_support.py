@@ -421,17 +421,23 @@ def render_chart(block: ChartBlock, lang: Lang) -> None:
     render_footnote(block.suppressed_k, block.notes, lang)
     with st.expander(t("app.show_data", lang)):
         st.dataframe(block.table, hide_index=True, width="stretch")
+    # imported here: Kaleido and Chromium are only needed once someone asks for a picture
+    from metrics.report.images import browser_available
+
     with st.container(horizontal=True, gap="small"):
-        st.download_button(
-            t("app.download_png", lang),
-            data=_png_of(block.figure),
-            file_name=f"{block.key}.png",
-            mime="image/png",
-            key=f"png_{block.key}",
-            on_click="ignore",
-            icon=":material/image:",
-            type="tertiary",
-        )
+        if browser_available():
+            st.download_button(
+                t("app.download_png", lang),
+                data=_png_of(block.figure),
+                file_name=f"{block.key}.png",
+                mime="image/png",
+                key=f"png_{block.key}",
+                on_click="ignore",
+                icon=":material/image:",
+                type="tertiary",
+            )
+        else:
+            st.caption(t("app.png_unavailable", lang))
         _csv_download(block.table, block.key, lang)
 
 
@@ -464,7 +470,6 @@ def _png_of(figure: go.Figure) -> Callable[[], bytes]:
     """A deferred PNG export: Streamlit calls it on click, in a thread of its own."""
 
     def export() -> bytes:
-        # imported here: Kaleido and Chromium are only needed once someone asks for a picture
         from metrics.report.images import chart_png, print_figure
 
         return chart_png(print_figure(figure))

@@ -314,6 +314,12 @@ TEXTS: dict[str, dict[Lang, str]] = {
     "app.show_data": {"de": "Daten als Tabelle", "en": "Data as a table"},
     "app.download_csv": {"de": "CSV herunterladen", "en": "Download CSV"},
     "app.download_png": {"de": "Grafik als PNG", "en": "Chart as PNG"},
+    "app.png_unavailable": {
+        "de": "Grafik als PNG: auf diesem Server nicht möglich (Chromium fehlt, "
+        "apt-get install chromium).",
+        "en": "Chart as PNG: not available on this server (Chromium missing, "
+        "apt-get install chromium).",
+    },
     "app.target": {"de": "Ziel", "en": "Target"},
     "chart.sparkline": {"de": "Verlauf", "en": "Trend"},
     "app.previous_year": {"de": "ggü. Vorjahr", "en": "vs previous year"},

@@ -104,7 +104,7 @@ def cases_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.mark.parametrize(
     ("index", "case"),
-    enumerate(MIGRATION_BACKGROUND_CASES),
+    list(enumerate(MIGRATION_BACKGROUND_CASES)),
     ids=[f"{g}/{p}" for g, p, _ in MIGRATION_BACKGROUND_CASES],
 )
 def test_migration_background_classification(
@@ -118,7 +118,7 @@ def test_migration_background_classification(
 
 @pytest.mark.parametrize(
     ("index", "case"),
-    enumerate(IMMIGRATION_HISTORY_CASES),
+    list(enumerate(IMMIGRATION_HISTORY_CASES)),
     ids=[f"{i}/{p}" for i, p, _ in IMMIGRATION_HISTORY_CASES],
 )
 def test_immigration_history_classification(
