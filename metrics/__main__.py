@@ -184,6 +184,67 @@ def _kpi_table(values, year, carrier, snapshot, settings, lang: Lang) -> str:
     return "\n".join(lines)
 
 
+def _audit(args: argparse.Namespace) -> int:
+    """The attacker of CONTRACT § 3 over a year's whole release: what could it pin?"""
+    import json
+
+    from metrics import kpis
+    from metrics.settings import SettingsError, load_settings
+
+    lang: Lang = args.lang
+    try:
+        settings = load_settings()
+    except SettingsError as error:
+        print(t("cli.settings_error", lang, detail=error), file=sys.stderr)
+        return 2
+    db_path = store.resolve_db_path(args.db)
+    try:
+        with store.open_store(db_path) as con:
+            years = kpis.available_years(con)
+            if args.year not in years:
+                listed = ", ".join(str(y) for y in years) or "–"
+                print(
+                    t("cli.kpis.year_not_in_store", lang, year=args.year, years=listed),
+                    file=sys.stderr,
+                )
+                return 2
+            result = kpis.audit_release(con, args.year, settings)
+    except store.StoreError as error:
+        print(t("cli.store_error", lang, detail=error), file=sys.stderr)
+        return 2
+    if args.json:
+        entries = [
+            {
+                "group": pin.group.box.describe(),
+                "value": pin.value,
+                "reason": pin.reason,
+                "from": [f.where for f in (*pin.figures, *pin.zero_figures)],
+            }
+            for pin in result.pins
+        ]
+        print(
+            json.dumps(
+                {"year": args.year, "figures": result.figures, "pinned": entries},
+                ensure_ascii=False,
+                indent=2,
+            )
+        )
+    else:
+        print(
+            t(
+                "cli.audit.summary",
+                lang,
+                year=args.year,
+                figures=result.figures,
+                pinned=len(result.pins),
+            )
+        )
+        for pin in result.pins:
+            print(f"  {pin.describe()}")
+    # 1: something is pinned, as a check in a script would want it
+    return 1 if result.pins else 0
+
+
 def _report(args: argparse.Namespace) -> int:
     """The annual report / presentation: the format follows the suffix of --out."""
     import os
@@ -280,6 +341,15 @@ def build_parser(commands: dict[str, Command]) -> argparse.ArgumentParser:
     p.set_defaults(handler=commands["kpis"])
 
     p = sub.add_parser(
+        "audit",
+        parents=[common],
+        help="the disclosure attacker over a year's release (CONTRACT § 3): what it can pin",
+    )
+    p.add_argument("--year", type=int, required=True, metavar="YYYY")
+    p.add_argument("--json", action="store_true", help="one JSON object on stdout")
+    p.set_defaults(handler=commands["audit"])
+
+    p = sub.add_parser(
         "report",
         parents=[common],
         help="annual report / presentation (.pptx, .xlsx or .pdf by suffix)",
@@ -303,6 +373,7 @@ COMMANDS: dict[str, Command] = {
     "import": _import,
     "demo": _demo,
     "kpis": _kpis,
+    "audit": _audit,
     "report": _report,
 }
 

@@ -324,10 +324,21 @@ TEXTS: dict[str, dict[Lang, str]] = {
     "chart.sparkline": {"de": "Verlauf", "en": "Trend"},
     "app.previous_year": {"de": "ggü. Vorjahr", "en": "vs previous year"},
     "app.suppressed_note": {
-        "de": "„< {k}“: Wert unterdrückt, weil er auf weniger als {k} Personen beruht oder aus "
-        "anderen Zahlen auf so wenige Personen geschlossen werden könnte (Datenschutz).",
-        "en": "“< {k}”: value suppressed because it rests on fewer than {k} persons or could "
-        "reveal so few persons in combination with other figures (privacy).",
+        "de": "„< {k}“: Wert beruht auf weniger als {k} Personen. „•“: aus Datenschutzgründen "
+        "nicht ausgewiesen, weil sich zusammen mit anderen veröffentlichten Zahlen auf wenige "
+        "Personen schließen ließe.",
+        "en": "“< {k}”: value based on fewer than {k} persons. “•”: withheld for "
+        "confidentiality, since together with other published figures it would reveal a few "
+        "persons.",
+    },
+    "app.gender_assigned_note": {
+        "de": "Personen mit dem Geschlecht „divers“ oder „ohne Angabe“ sind in diesem Jahr so "
+        "wenige, dass sie für die Veröffentlichung zufällig (je Person und Jahr fest) Frauen "
+        "oder Männern zugeordnet sind, wie es das Statistische Bundesamt in solchen Fällen "
+        "tut; ihre Zahl wird nicht ausgewiesen.",
+        "en": "Persons of gender “diverse” or “not stated” are so few this year that for "
+        "publication each is assigned at random (fixed per person and year) to women or men, "
+        "as the Federal Statistical Office does in such cases; their number is not shown.",
     },
     "app.as_of": {"de": "Stand {date}", "en": "as of {date}"},
     "app.no_data": {
@@ -627,10 +638,18 @@ TEXTS: dict[str, dict[Lang, str]] = {
     "cli.kpis.column_value": {"de": "Wert", "en": "Value"},
     "cli.kpis.column_target": {"de": "Ziel", "en": "Target"},
     "cli.kpis.suppressed_note": {
-        "de": "„< k“: zum Schutz einzelner Personen nicht ausgewiesen (k = {k_ordinary}, "
-        "bei sensiblen Daten {k_sensitive}); „–“: keine Daten.",
-        "en": "“< k”: withheld to protect individuals (k = {k_ordinary}, for sensitive data "
-        "{k_sensitive}); “–”: no data.",
+        "de": "„< k“: Wert beruht auf weniger als k Personen (k = {k_ordinary}, bei sensiblen "
+        "Daten {k_sensitive}); „•“: aus Datenschutzgründen nicht ausgewiesen (schützt andere "
+        "Werte); „–“: keine Daten.",
+        "en": "“< k”: value based on fewer than k persons (k = {k_ordinary}, for sensitive "
+        "data {k_sensitive}); “•”: withheld for confidentiality (protects other figures); "
+        "“–”: no data.",
+    },
+    "cli.audit.summary": {
+        "de": "Prüfung der Veröffentlichung {year}: {figures} veröffentlichte Zahlen und "
+        "öffentliche Tatsachen; festgelegte Personengruppen: {pinned}.",
+        "en": "Audit of the {year} release: {figures} published figures and public facts; "
+        "person groups pinned: {pinned}.",
     },
     "cli.kpis.year_not_in_store": {
         "de": "Das Jahr {year} ist nicht im Datenbestand (vorhanden: {years}).",

@@ -35,9 +35,12 @@ Survey KPIs have no carrier view; `sb_quota` follows its own monthly rule (CONTR
 from __future__ import annotations
 
 import heapq
-from collections.abc import Iterable, Mapping
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from pathlib import Path
 from typing import Literal
 
 import duckdb
@@ -63,10 +66,21 @@ from metrics.disclosure import (
     publish_count,
     publish_share,
     suppressed_label,
+    withheld_sign,
+)
+from metrics.disclosure.attacker import Box, Figure, Group, Knowledge, Pin, build_model
+from metrics.disclosure.planner import PlanResult, audit, plan
+from metrics.disclosure.space import (
+    atom_box,
+    box_of,
+    personnel_categories,
+    personnel_groups,
+    personnel_persons,
 )
 from metrics.i18n import Lang, format_number
 from metrics.sb_quota import SbMonth, SbQuotaResult, compute_sb_quota_all
 from metrics.settings import Settings, load_settings
+from metrics.store import store_stamp
 
 # ================================================================================================
 # Vocabulary
@@ -931,10 +945,15 @@ class KpiValue:
     k: int | None
     unit: str
     extra: Mapping[str, object] = field(default_factory=dict)
+    # a share published as its rounded value, its counts withheld (CONTRACT § 3)
+    counts_withheld: bool = False
 
     @property
     def label(self) -> str | None:
-        return suppressed_label(self.k) if self.suppressed and self.k is not None else None
+        """The sign standing in for a withheld value: "< k" for a small count, else "•"."""
+        if not self.suppressed or self.k is None:
+            return None
+        return withheld_sign(self.reason, self.k, percentage=self.unit != "count")
 
     def to_json(self) -> dict[str, object]:
         """The CONTRACT § 4 entry: percents rounded to 2 decimals, suppressed numbers null."""
@@ -946,6 +965,8 @@ class KpiValue:
             "suppressed": self.suppressed,
             "unit": self.unit,
         }
+        if self.counts_withheld:
+            entry["counts_withheld"] = True
         if self.suppressed:
             entry["label"] = self.label
             entry["reason"] = self.reason
@@ -1126,6 +1147,7 @@ def _personnel_counts(
     dimensions: list[str],
     *,
     include_views: bool,
+    gender_sql: str = "gender",
 ) -> dict[_CountKey, _Counts]:
     """Counts of every measure per view × category of each dimension, in one query.
 
@@ -1144,7 +1166,7 @@ def _personnel_counts(
     grouping_columns = "".join(f"{d}, GROUPING({d}) AS g_{d}, " for d in dimensions)
     sql = f"""
         WITH snapshot AS (
-            SELECT *, {_AGE_BAND_SQL} AS age_band
+            SELECT * REPLACE ({gender_sql} AS gender), {_AGE_BAND_SQL} AS age_band
             FROM {PERSONNEL.table} WHERE reporting_date = $date
         ),
         cells AS (
@@ -1617,6 +1639,8 @@ class _Section:
     # measures whose published figure is a cell of another measure's variant table
     # (part_time_share_women is part_time_share by gender, category w): never published twice
     mirrors: dict[Measure, tuple[Measure, str, str]] = field(default_factory=dict)
+    # public facts (audit owners): never hidden, and their differences are public too
+    public: set[tuple] = field(default_factory=set)
 
     def published_base(self, measure: Measure, view: View) -> Published:
         if measure in self.mirrors:
@@ -1796,7 +1820,7 @@ class _Section:
             if published.suppressed:
                 continue
             owner = ("base", measure, view)
-            mutable = (measure, view) not in self.frozen_base
+            mutable = (measure, view) not in self.frozen_base and owner not in self.public
             atoms = self._atoms(measure, view, ())
             cells += _cells_of(measure, atoms, self.base_counts(measure, view), owner, mutable)
         for (measure, dimension), group in sorted(self.groups.items(), key=_group_item_key):
@@ -1808,7 +1832,8 @@ class _Section:
                     owner = ("cell", measure, dimension, view, category)
                     atom = _category_atom(self.universe, dimension, category)
                     atoms = self._atoms(measure, view, (atom,))
-                    cells += _cells_of(measure, atoms, counts, owner, not group.frozen)
+                    mutable = not group.frozen and owner not in self.public
+                    cells += _cells_of(measure, atoms, counts, owner, mutable)
             cells += self._derivable_cells(group)
         return cells
 
@@ -1875,6 +1900,8 @@ class _Section:
         return pairs
 
     def _pair_passes(self, child: _AuditCell, parent: _AuditCell) -> bool:
+        if child.owner in self.public and parent.owner in self.public:
+            return True  # a difference of public facts is a public fact
         sensitive = bool((child.atoms | parent.atoms) & SENSITIVE_ATOMS)
         difference = abs(parent.value - child.value)
         if (
@@ -2105,26 +2132,47 @@ class _Year:
     underrepresentation_counts: dict[View, dict[tuple[str, str], tuple[int, int]]] = field(
         default_factory=dict
     )
+    # persons of gender d / x counted as w / m in every figure of the year (CONTRACT § 3)
+    gender_assigned: bool = False
+    # what the attacker made the planner hide, and its last audit
+    plan: PlanResult | None = None
+    # the cells published as public facts (leaders per carrier and level)
+    public_cells: set[tuple[object, ...]] = field(default_factory=set)
+    lock: threading.RLock = field(default_factory=threading.RLock, repr=False, compare=False)
+
+    @property
+    def gender_sql(self) -> str:
+        return _ASSIGNED_GENDER_SQL if self.gender_assigned else "gender"
 
 
-def _build_year(
-    con: duckdb.DuckDBPyConnection,
-    year: int,
-    settings: Settings,
-    sections: frozenset[str] = frozenset({"personnel", "applicants", "survey", "sb_quota"}),
-) -> _Year:
+def _count_year(con: duckdb.DuckDBPyConnection, year: int, settings: Settings) -> _Year:
+    """Stage 1 of a year: the headline figures and variants, protected by the rules."""
+    sections = frozenset({"personnel", "applicants", "survey", "sb_quota"})
     rules = settings.rules
     state = _Year(year=year, settings=settings, snapshot=reporting_date(con, year))
     if "personnel" in sections and state.snapshot is not None:
         measures = _personnel_measures()
         variant_groups = _variant_groups("personnel")
         dimensions = sorted({d for _, d, _ in variant_groups} | {"pay_group", "leadership"})
-        counts = _personnel_counts(con, state.snapshot, measures, dimensions, include_views=True)
+        state.gender_assigned = _gender_assigned(con, state.snapshot, rules)
+        counts = _personnel_counts(
+            con,
+            state.snapshot,
+            measures,
+            dimensions,
+            include_views=True,
+            gender_sql=state.gender_sql,
+        )
         section = _Section("personnel", "U=personnel", rules, _VIEWS, True, counts)
         section.mirrors = _mirrors("personnel")
         section.publish_base(m for m in measures if m not in section.mirrors)
         for measure, dimension, categories in variant_groups:
             section.add_group(measure, dimension, categories)
+        # public facts take part in the audit as figures nothing may hide
+        state.public_cells = _public_cells(section)
+        section.public = {
+            ("cell", *owner[1:]) if owner[0] == "group" else owner for owner in state.public_cells
+        }
         section.audit()
         _freeze(section)
         state.personnel = section
@@ -2202,15 +2250,28 @@ def _underrepresentation_counts(
 
 def _ensure_breakdown(con: duckdb.DuckDBPyConnection, state: _Year, dimension: str) -> None:
     """Stage 2: every KPI that allows `dimension`, broken down and audited together, so that a
-    breakdown is published the same way whichever KPI was asked for first."""
+    breakdown is published the same way whichever KPI was asked for first. The state is shared
+    by every session (cached): one extension at a time."""
     if dimension == "carrier":
         return
+    with state.lock:
+        _extend_by(con, state, dimension)
+        if dimension == "gender":
+            _mark_assigned(state)
+
+
+def _extend_by(con: duckdb.DuckDBPyConnection, state: _Year, dimension: str) -> None:
     if state.personnel is not None and state.snapshot is not None:
         measures = _breakdown_measures("personnel", dimension)
         section = state.personnel
         if measures and not all((m, dimension) in section.groups for m in measures):
             counts = _personnel_counts(
-                con, state.snapshot, measures, [dimension], include_views=False
+                con,
+                state.snapshot,
+                measures,
+                [dimension],
+                include_views=False,
+                gender_sql=state.gender_sql,
             )
             section.counts.update(counts)
             observed = {c for (_, _, d, c) in counts if d == dimension}
@@ -2315,6 +2376,7 @@ def _value_from(
             published.k,
             kpi.unit,
             extra,
+            counts_withheld=published.counts_withheld,
         )
     return KpiValue(
         full_id,
@@ -2635,15 +2697,6 @@ def compute_kpis_by_view(
     return {view: _values_for_view(state, view) for view in _VIEWS}
 
 
-_KPI_SECTIONS = {
-    "personnel": frozenset({"personnel"}),
-    "derived": frozenset({"personnel"}),
-    "applicants": frozenset({"applicants"}),
-    "survey": frozenset({"survey"}),
-    "sb_quota": frozenset({"sb_quota"}),
-}
-
-
 def kpi_trend(
     con: duckdb.DuckDBPyConnection,
     kpi_id: str,
@@ -2667,10 +2720,9 @@ def kpi_trends(
     for kpi in parsed.values():
         _check_view(kpi, carrier)
     settings = settings or load_settings()
-    sections = frozenset().union(*(_KPI_SECTIONS[kpi.source] for kpi in parsed.values()))
     rows: dict[str, list[dict[str, object]]] = {kpi_id: [] for kpi_id in kpi_ids}
     for year in available_years(con):
-        state = _build_year(con, year, settings, sections)
+        state = _build_year(con, year, settings)
         for kpi_id, kpi in parsed.items():
             values = _kpi_values(state, kpi, carrier)
             if kpi_id not in values:
@@ -2682,13 +2734,14 @@ def kpi_trends(
                 "target": value.target,
                 "suppressed": value.suppressed,
                 "label": value.label,
+                "k": value.k,
             }
             if kpi.source == "survey":
                 row["wave"] = state.survey_wave
             rows[kpi_id].append(row)
     trends = {}
     for kpi_id, kpi in parsed.items():
-        columns = ["year", "value", "target", "suppressed", "label"]
+        columns = ["year", "value", "target", "suppressed", "label", "k"]
         if kpi.source == "survey":
             columns.append("wave")
         trend = pd.DataFrame(rows[kpi_id], columns=columns)
@@ -2707,6 +2760,7 @@ BREAKDOWN_COLUMNS = [
     "suppressed",
     "label",
     "reason",
+    "k",  # the k that applied (for the footnote), never parsed out of the label
 ]
 
 
@@ -2729,7 +2783,7 @@ def kpi_breakdown(
         )
     _check_view(kpi, carrier)
     settings = settings or load_settings()
-    state = _build_year(con, year, settings, _KPI_SECTIONS[kpi.source])
+    state = _build_year(con, year, settings)
     rows: list[dict[str, object]] = []
     if dimension == "carrier":
         carriers = CARRIERS if carrier is None else (carrier,)
@@ -2761,6 +2815,7 @@ def _breakdown_row(category: str, value: KpiValue) -> dict[str, object]:
         "suppressed": value.suppressed,
         "label": value.label,
         "reason": value.reason,
+        "k": value.k,
     }
 
 
@@ -2809,7 +2864,7 @@ def underrepresentation_table(
     """
     _check_view(None, carrier)
     settings = settings or load_settings()
-    state = _build_year(con, year, settings, frozenset({"personnel"}))
+    state = _build_year(con, year, settings)
     if state.personnel is None:
         return pd.DataFrame(columns=UNDERREPRESENTATION_COLUMNS)
     _ensure_breakdown(con, state, "pay_group")
@@ -2862,7 +2917,7 @@ def sb_quota_table(
     disabled trainees or part-timers counted outside the places.
     """
     settings = settings or load_settings()
-    state = _build_year(con, year, settings, frozenset({"sb_quota"}))
+    state = _build_year(con, year, settings)
     kpi = KPIS["sb_quota"]
     k = settings.rules.k_sensitive
     tables: dict[str | None, SbQuotaTable] = {}
@@ -2892,3 +2947,369 @@ def sb_quota_table(
 def kpi_json(values: Mapping[str, KpiValue]) -> dict[str, dict[str, object]]:
     """The CONTRACT § 4 JSON object for a `compute_kpis` result."""
     return {kpi_id: value.to_json() for kpi_id, value in values.items()}
+
+
+# ================================================================================================
+# The release: planned once per store state and year
+# ================================================================================================
+
+# the published gender of a person: d / x assigned to w or m, at random but fixed per person and
+# year through the keyed pseudonym (the store keeps only HMAC keys, so nobody can predict it)
+_ASSIGNED_GENDER_SQL = (
+    "CASE WHEN gender IN ('d', 'x') THEN CASE WHEN "
+    "md5(person_key || ':' || CAST($year AS VARCHAR)) < '8' THEN 'w' ELSE 'm' END "
+    "ELSE gender END"
+)
+_RELEASE_CACHE_SIZE = 48
+_release_cache: OrderedDict[tuple[object, ...], _Year] = OrderedDict()
+_release_lock = threading.Lock()
+
+
+def _gender_assigned(
+    con: duckdb.DuckDBPyConnection, snapshot: date, rules: DisclosureRules
+) -> bool:
+    """CONTRACT § 3: d / x are assigned to w / m if they number 1 … k−1 in any carrier view."""
+    ((everyone, *per_carrier),) = con.execute(
+        f"""
+        SELECT count(*) FILTER (WHERE gender IN ('d', 'x')),
+            {
+            ", ".join(
+                f"count(*) FILTER (WHERE gender IN ('d', 'x') AND carrier = '{c}')"
+                for c in CARRIERS
+            )
+        }
+        FROM {PERSONNEL.table} WHERE reporting_date = $date
+        """,
+        {"date": snapshot},
+    ).fetchall()
+    return any(0 < n < rules.k_ordinary for n in (everyone, *per_carrier))
+
+
+def _store_identity(con: duckdb.DuckDBPyConnection) -> tuple[object, ...] | None:
+    """The files behind the connection and their stamps (changed by every import); None for a
+    database that lives in memory only (not cached)."""
+    paths = sorted(
+        path
+        for (path,) in con.execute(
+            "SELECT path FROM duckdb_databases() WHERE NOT internal AND path IS NOT NULL"
+        ).fetchall()
+        if path
+    )
+    if not paths:
+        return None
+    return tuple((path, store_stamp(Path(path))) for path in paths)
+
+
+def _build_year(con: duckdb.DuckDBPyConnection, year: int, settings: Settings) -> _Year:
+    """The published state of a year, built once per store state, year and settings (a
+    process-wide cache shared by pages, reports and the CLI). Breakdowns join it when first
+    asked for (`_ensure_breakdown`); stage 1 is frozen by then, so a breakdown never changes a
+    figure published before it."""
+    identity = _store_identity(con)
+    key = (identity, year, settings) if identity is not None else None
+    if key is not None:
+        with _release_lock:
+            if key in _release_cache:
+                _release_cache.move_to_end(key)
+                return _release_cache[key]
+    state = _count_year(con, year, settings)
+    _publish_public_facts(state)
+    if key is not None:
+        with _release_lock:
+            _release_cache[key] = state
+            while len(_release_cache) > _RELEASE_CACHE_SIZE:
+                _release_cache.popitem(last=False)
+    return state
+
+
+def build_release(
+    con: duckdb.DuckDBPyConnection, year: int, settings: Settings | None = None
+) -> _Year:
+    """The year with every breakdown of the catalogue: everything it publishes."""
+    state = _build_year(con, year, settings or load_settings())
+    for dimension in (*DIMENSIONS, "pay_group"):
+        _ensure_breakdown(con, state, dimension)
+    return state
+
+
+_LEADERS = "women_leadership_share"  # its cells by carrier and level are public facts
+# a share with its counts withheld is published to 0.1 percentage points (a fraction to 3 places)
+_WITHHELD_DECIMALS = 3
+_WITHHELD_HALF_BAND = 0.0005
+
+
+def _public_cells(section: _Section) -> set[tuple[object, ...]]:
+    """CONTRACT § 3: leaders per carrier, level and gender are public; published whenever the
+    level has anybody in it (the org chart and the Gleichstellungsplan name them)."""
+    measure = KPIS[_LEADERS].measure
+    assert measure is not None
+    owners: set[tuple[object, ...]] = set()
+    for view in section.views:
+        counts = section.base_counts(measure, view)
+        section.base[(measure, view)] = _published_as_is(counts, measure, section.rules)
+        owners.add(("base", measure, view))
+    group = section.groups.get((measure, "leadership"))
+    if group is not None:
+        for view, row in group.rows.items():
+            for category, counts in row.items():
+                group.results[view][category] = _published_as_is(counts, measure, section.rules)
+                owners.add(("group", measure, "leadership", view, category))
+    return owners
+
+
+def _published_as_is(counts: _Counts, measure: Measure, rules: DisclosureRules) -> Published:
+    k = rules.k(measure.sensitive)
+    if counts.den == 0:
+        return Published(None, 0, 0, False, None, k)
+    return Published(counts.num / counts.den, counts.num, counts.den, False, None, k)
+
+
+def _hide(section: _Section, owner: tuple[object, ...]) -> None:
+    """Take a cell's information away: a share first keeps its rounded value (counts withheld),
+    then goes; a count goes at once."""
+    if owner[0] == "base":
+        _, measure, view = owner
+        current = section.base[(measure, view)]  # type: ignore[index]
+    else:
+        _, measure, dimension, view, category = owner
+        current = section.groups[(measure, dimension)].results[view][category]  # type: ignore[index]
+    assert isinstance(measure, Measure)
+    k = section.rules.k(measure.sensitive)
+    if measure.is_share and not current.counts_withheld and current.value is not None:
+        replacement = Published(
+            round(float(current.value), _WITHHELD_DECIMALS),
+            None,
+            None,
+            False,
+            None,
+            k,
+            counts_withheld=True,
+        )
+    else:
+        replacement = _withheld(Reason.SECONDARY, k)
+    if owner[0] == "base":
+        section.base[(measure, view)] = replacement  # type: ignore[index]
+    else:
+        section.groups[(measure, dimension)].results[view][category] = replacement  # type: ignore[index]
+
+
+def _publish_public_facts(state: _Year) -> None:
+    """The figures CONTRACT § 3 publishes by its own rules: leaders per carrier and level (public
+    facts), and no figures of their own for d / x where they are assigned to w / m."""
+    _mark_assigned(state)
+
+
+def _mark_assigned(state: _Year) -> None:
+    """Where d / x are assigned to w / m, their categories have no figures of their own."""
+    section = state.personnel
+    if section is None or not state.gender_assigned:
+        return
+    for (measure, dimension), group in section.groups.items():
+        if dimension != "gender":
+            continue
+        k = section.rules.k(measure.sensitive)
+        for row in group.results.values():
+            for category in ("d", "x"):
+                if category in row:
+                    row[category] = _withheld(Reason.ASSIGNED, k)
+
+
+@dataclass(frozen=True)
+class ReleaseAudit:
+    """What the attacker of CONTRACT § 3 can pin in a year's personnel release."""
+
+    year: int
+    figures: int
+    pins: list[Pin]
+    models: list[tuple[str, int, int]]
+
+
+def _attack_inputs(
+    con: duckdb.DuckDBPyConnection, state: _Year
+) -> tuple[pd.DataFrame, dict[str, tuple[str, ...]], Callable[[Group], bool]]:
+    assert state.snapshot is not None
+    persons = personnel_persons(con, state.snapshot, state.gender_sql)
+    categories = personnel_categories(persons)
+    if state.gender_assigned:
+        categories["gender"] = ("w", "m")  # the published world has no d / x
+    public_figures = [
+        *_leader_facts(persons, categories),
+        *(f for f in personnel_figures(state) if f.public),
+    ]
+    # a group the public facts pin by themselves is no leak of the release
+    public_knowledge = Knowledge(build_model(persons, public_figures, categories))
+
+    def excused(group: Group) -> bool:
+        return public_knowledge.pinned(group.box) is not None
+
+    return persons, categories, excused
+
+
+def audit_release(
+    con: duckdb.DuckDBPyConnection, year: int, settings: Settings | None = None
+) -> ReleaseAudit:
+    """The attacker over everything the year's release publishes about personnel, plus the
+    public facts: every person group it pins to a disclosive value."""
+    state = build_release(con, year, settings)
+    if state.personnel is None or state.snapshot is None:
+        return ReleaseAudit(year, 0, [], [])
+    persons, categories, excused = _attack_inputs(con, state)
+    rules = state.personnel.rules
+    figures = [*_leader_facts(persons, categories), *personnel_figures(state)]
+    result = audit(
+        persons,
+        categories,
+        figures,
+        personnel_groups(categories),
+        rules.k_ordinary,
+        rules.k_sensitive,
+        excused,
+    )
+    return ReleaseAudit(year, len(figures), result.pins, result.models)
+
+
+def plan_release(
+    con: duckdb.DuckDBPyConnection, year: int, settings: Settings | None = None
+) -> PlanResult | None:
+    """The attacker-driven planner over the year's personnel release: hides (or publishes as
+    rounded shares) cells until the attacker pins nothing. Not yet the road every output takes:
+    on the demo store it needs minutes per year (see bench/bench_release.py)."""
+    state = _count_year(con, year, settings or load_settings())
+    for dimension in (*DIMENSIONS, "pay_group"):
+        _ensure_breakdown(con, state, dimension)
+    _publish_public_facts(state)
+    section = state.personnel
+    if section is None or state.snapshot is None:
+        return None
+    persons, categories, excused = _attack_inputs(con, state)
+    state.plan = plan(
+        persons,
+        categories,
+        lambda: [*_leader_facts(persons, categories), *personnel_figures(state)],
+        lambda owner: _hide(section, owner),  # type: ignore[arg-type]
+        personnel_groups(categories),
+        section.rules.k_ordinary,
+        section.rules.k_sensitive,
+        excused,
+    )
+    return state.plan
+
+
+def _leader_facts(persons: pd.DataFrame, categories: Mapping[str, Sequence[str]]) -> list[Figure]:
+    """The public facts as the attacker knows them: leaders of every employment type per carrier,
+    level and gender (w / m)."""
+    figures = []
+    leaders = persons[persons["leadership"] != "keine"]
+    for carrier in CARRIERS:
+        for level in LEADERSHIP_LEVELS:
+            for gender in ("w", "m"):
+                if gender not in categories["gender"]:
+                    continue
+                mask = (
+                    (leaders["carrier"] == carrier)
+                    & (leaders["leadership"] == level)
+                    & (leaders["gender"] == gender)
+                )
+                box = Box.of({"carrier": {carrier}, "leadership": {level}, "gender": {gender}})
+                figures.append(
+                    Figure(
+                        box,
+                        int(leaders.loc[mask, "n"].sum()),
+                        f"public: {level} {carrier} {gender}",
+                        public=True,
+                    )
+                )
+    return figures
+
+
+# priorities of CONTRACT § 3, as the cost of hiding a cell (larger populations cost more)
+_TIER_COST = {"headline": 1000.0, "carrier": 100.0, "variant": 10.0, "breakdown": 1.0}
+
+
+def personnel_figures(state: _Year) -> list[Figure]:
+    """Every published personnel count of the year (populations and numerators) as a box."""
+    section = state.personnel
+    if section is None:
+        return []
+    figures: list[Figure] = []
+    public = state.public_cells
+    variant_keys = {(m, d) for m, d, _ in _variant_groups("personnel")}
+
+    def add(
+        owner: tuple[object, ...],
+        measure: Measure,
+        view: View,
+        extra: tuple[str, ...],
+        published: Published,
+        where: str,
+        tier: str,
+    ) -> None:
+        if published.suppressed:
+            return
+        scope = box_of((*measure.population, *extra))
+        if view is not None:
+            scope = scope & Box.of({"carrier": {view}})
+        if published.counts_withheld and published.value is not None:
+            # the attacker knows the share to its rounding: low ≤ numerator / population ≤ high
+            assert measure.numerator is not None
+            part = scope & atom_box(measure.numerator)
+            low = float(published.value) - _WITHHELD_HALF_BAND
+            high = float(published.value) + _WITHHELD_HALF_BAND
+            cost = _TIER_COST[tier]
+            for terms in (((part, 1.0), (scope, -low)), ((scope, high), (part, -1.0))):
+                figures.append(Figure(scope, 0.0, f"{where} (rounded)", owner, cost, False, terms))
+            return
+        population = published.denominator if measure.is_share else published.numerator
+        is_public = owner in public
+        cost = _TIER_COST[tier] * (1 + (population or 0) / 100)
+        if population is not None:
+            figures.append(Figure(scope, int(population), where, owner, cost, is_public))
+        if measure.is_share and published.numerator is not None:
+            assert measure.numerator is not None
+            figures.append(
+                Figure(
+                    scope & atom_box(measure.numerator),
+                    int(published.numerator),
+                    f"{where} (numerator)",
+                    owner,
+                    cost,
+                    is_public,
+                )
+            )
+
+    for (measure, view), published in section.base.items():
+        if measure in section.mirrors:
+            continue
+        tier = "headline" if view is None else "carrier"
+        add(
+            ("base", measure, view),
+            measure,
+            view,
+            (),
+            published,
+            f"{_measure_name(measure)} [{view or 'all'}]",
+            tier,
+        )
+    for (measure, dimension), group in section.groups.items():
+        tier = "variant" if (measure, dimension) in variant_keys else "breakdown"
+        for view, row in group.results.items():
+            for category, published in row.items():
+                atom = _category_atom("personnel", dimension, category)
+                add(
+                    ("group", measure, dimension, view, category),
+                    measure,
+                    view,
+                    (atom,),
+                    published,
+                    f"{_measure_name(measure)} by {dimension}={category} [{view or 'all'}]",
+                    tier,
+                )
+    return figures
+
+
+def _measure_name(measure: Measure) -> str:
+    for kpi in REGISTRY:
+        if kpi.measure == measure:
+            return kpi.id
+    numerator = f" with {measure.numerator}" if measure.numerator else ""
+    return "+".join(sorted(measure.population)) + numerator

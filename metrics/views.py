@@ -306,9 +306,11 @@ def _wide_table(
 
 
 def _suppressed_from_labels(frame: pd.DataFrame) -> int | None:
-    if "label" not in frame:
+    """The largest k among the withheld values of a frame (for the footnote on signs)."""
+    if "label" not in frame or "k" not in frame:
         return None
-    ks = [int(label.split()[-1]) for label in frame["label"] if isinstance(label, str) and label]
+    withheld = frame["label"].map(lambda label: isinstance(label, str) and bool(label))
+    ks = [int(k) for k in frame.loc[withheld, "k"] if not pd.isna(k)]
     return max(ks) if ks else None
 
 
@@ -847,13 +849,9 @@ def _row_value(row: object) -> KpiValue:
         target=None,  # type: ignore[attr-defined]
         suppressed=bool(row.suppressed),
         reason=row.reason,  # type: ignore[attr-defined]
-        k=_k_of(row.label),
+        k=None if pd.isna(row.k) else int(row.k),  # type: ignore[attr-defined]
         unit="%",
     )  # type: ignore[attr-defined]
-
-
-def _k_of(label: object) -> int | None:
-    return int(label.split()[-1]) if isinstance(label, str) and label else None
 
 
 # --- migration background -------------------------------------------------------------------------

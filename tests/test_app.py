@@ -227,7 +227,25 @@ def _displayed_values(app: AppTest) -> Iterator[tuple[str, object]]:
                         yield f"chart trace {trace.get('name')!r} {axis}", value
 
 
-def small_counts(app: AppTest, k: int) -> list[str]:
+def public_leader_counts(db: Path, carrier: str | None) -> set[int]:
+    """The public facts of CONTRACT § 3 at the latest date: leaders per level and gender (and
+    per level), which are published below k."""
+    with store.open_store(db) as con:
+        rows = con.execute(
+            """
+            SELECT leadership, gender, count(*) FROM personnel
+            WHERE reporting_date = (SELECT max(reporting_date) FROM personnel)
+              AND leadership <> 'keine' AND ($carrier IS NULL OR carrier = $carrier)
+            GROUP BY GROUPING SETS ((leadership, gender), (leadership))
+            """,
+            {"carrier": carrier},
+        ).fetchall()
+    return {int(n) for _, _, n in rows}
+
+
+def small_counts(app: AppTest, k: int, public: set[int] = frozenset()) -> list[str]:  # type: ignore[assignment]
+    """Person counts in 1 … k−1 on the page; values in `public` are allowed only in the leaders'
+    table columns (Frauen, Männer, Führungskräfte) of the women-in-leadership page."""
     leaks = []
     for where, value in _displayed_values(app):
         if isinstance(value, bool) or value is None:
@@ -238,7 +256,14 @@ def small_counts(app: AppTest, k: int) -> list[str]:
             numbers = list(_integers_in_text(value))
         else:
             continue
-        leaks += [f"{where}: {value!r}" for n in numbers if 1 <= n < k]
+        in_public_table = where.startswith("table column") and any(
+            word in where for word in ("Frauen", "Männer", "Führungskräfte", "Personen")
+        )
+        leaks += [
+            f"{where}: {value!r}"
+            for n in numbers
+            if 1 <= n < k and not (in_public_table and n in public)
+        ]
     return leaks
 
 
@@ -256,7 +281,8 @@ def test_no_page_shows_a_small_person_count(
 ) -> None:
     app = run_page(small_db, page, "de", monkeypatch, carrier=carrier, breakdown=breakdown)
     assert_rendered_cleanly(app)
-    assert small_counts(app, K_ORDINARY) == []
+    public = public_leader_counts(small_db, carrier) if page == "women_leadership" else set()
+    assert small_counts(app, K_ORDINARY, public) == []
 
 
 def test_the_scan_would_catch_a_leak() -> None:

@@ -313,7 +313,8 @@ def test_year_without_a_snapshot_has_no_personnel_figures(tmp_path):
 def test_small_figures_are_suppressed_with_reason_and_label(reference_db):
     # k = 3: the BA invite rate 3 / 3 leaves 0 not invited — 100 % reveals everyone
     ba = compute(reference_db, carrier="BA")["sb_invite_rate"]
-    assert (ba.suppressed, ba.reason, ba.label) == (True, "small_remainder", "< 3")
+    # a withheld percentage reads "•", never "< k" (CONTRACT § 3 signs)
+    assert (ba.suppressed, ba.reason, ba.label) == (True, "small_remainder", "•")
     assert shown(ba) == (None, None, None, True)
     # the Kommune invite rate 3 / 6 passes alone, but all (6 / 9) − Kommune leaves
     # 3 − 3 = 0 disclosing applicants not invited elsewhere: sensitive 0
@@ -324,20 +325,25 @@ def test_small_figures_are_suppressed_with_reason_and_label(reference_db):
     assert shown(all_carriers["sb_headcount_share"]) == (32.35, 11, 34, False)
     ba_default = compute(reference_db, carrier="BA", settings=DEFAULT)["sb_headcount_share"]
     assert (ba_default.suppressed, ba_default.reason, ba_default.label) == (
-        True, "small_count", "< 10",
+        True, "small_count", "•",
     )  # fmt: skip
     assert ba_default.to_json() == {
         "value": None, "numerator": None, "denominator": None, "target": None,
-        "suppressed": True, "unit": "%", "label": "< 10", "reason": "small_count",
+        "suppressed": True, "unit": "%", "label": "•", "reason": "small_count",
     }  # fmt: skip
 
 
-def test_leadership_representation_index_is_suppressed_with_a_share(reference_db):
-    # default k = 5: 3 women among 10 leaders fails, so the index cannot be shown either
+def test_leaders_by_gender_are_public_facts_published_below_k(reference_db):
+    # default k = 5: 3 women among 10 leaders would fail the count rule, but leaders per carrier,
+    # level and gender are public (CONTRACT § 3), so the share and the index are published
     values = compute(reference_db, settings=DEFAULT)
-    assert values["women_leadership_share"].suppressed
+    leaders = values["women_leadership_share"]
+    assert shown(leaders) == (30.0, 3, 10, False)
+    # the index stands or falls with the staff's women's share now
     index = values["leadership_representation_index"]
-    assert index.suppressed and index.reason == values["women_leadership_share"].reason
+    staff = values["women_share"]
+    assert staff.suppressed
+    assert index.suppressed and index.reason == staff.reason
 
 
 def test_diverse_and_not_stated_count_in_headcount_not_in_shares(tmp_path):
@@ -400,10 +406,12 @@ def test_underrepresentation_table_per_pay_group_and_level(tmp_path):
     assert (rows.loc[("pay_group", "E 9b"), "women"], rows.loc[("pay_group", "E 9b"), "men"]) == (
         4, 6,
     )  # fmt: skip
-    # 2 persons: fewer than k = 3, neither counted nor assessed (the flag would say their gender)
+    # 2 persons: fewer than k = 3, yet leaders by level and gender are public facts: counted,
+    # but not assessed (a verdict needs k persons)
     management = rows.loc[("leadership", "Geschäftsführung")]
-    assert bool(management["suppressed"]) and not bool(management["assessed"])
-    assert pd.isna(management["underrepresented"]) and management["label"] == "< 3"
+    assert not bool(management["suppressed"]) and not bool(management["assessed"])
+    assert (management["women"], management["men"]) == (0, 2)
+    assert pd.isna(management["underrepresented"])
 
 
 # --- sb_quota disclosure rule -------------------------------------------------------------------
@@ -422,7 +430,7 @@ def test_sb_quota_needs_k_in_every_month(tmp_path):
         tmp_path, personnel=sb_month("31.01.2024", 10, 10) + sb_month("29.02.2024", 9, 11)
     )
     quota = compute(db, settings=DEFAULT)["sb_quota"]
-    assert (quota.suppressed, quota.reason, quota.label) == (True, "small_count", "< 10")
+    assert (quota.suppressed, quota.reason, quota.label) == (True, "small_count", "•")
     assert quota.extra == {"months_covered": 2, "approximation": False}
     with open_store(db) as con:
         table = kpis.sb_quota_table(con, 2024, DEFAULT)[None]
@@ -485,7 +493,7 @@ def test_trend_over_the_years_with_target(tmp_path):
         together = kpis.kpi_trends(con, ["women_leadership_share", "headcount.w"], settings=K3)
     assert together["women_leadership_share"].equals(trend)
     assert together["headcount.w"]["value"].tolist() == [9, 12]  # 6 + 3 women, 6 + 6 women
-    assert list(trend.columns) == ["year", "value", "target", "suppressed", "label"]
+    assert list(trend.columns) == ["year", "value", "target", "suppressed", "label", "k"]
     assert trend["year"].tolist() == [2023, 2024]
     assert trend["value"].round(2).tolist() == [33.33, 50.0]
     assert trend["target"].tolist() == [50, 50]
@@ -513,11 +521,12 @@ def test_breakdown_with_complementary_suppression(tmp_path):
     ]  # fmt: skip
     rows = table.set_index("category")
     # Bereich 3 (2 < 5) is hidden; alone it could be read off 37 − 20 − 15, so its smallest
-    # neighbour Bereich 2 is hidden too (2 + 15 ≥ 5)
+    # neighbour Bereich 2 is hidden too (2 + 15 ≥ 5): "< 5" for the small one, "•" for the
+    # one withheld to protect it
     assert rows.loc["Bereich 1", "value"] == 20
     assert rows.loc["Bereich 3", "reason"] == "small_count"
     assert rows.loc["Bereich 2", "reason"] == "complementary"
-    assert rows["label"].fillna("").tolist() == ["", "< 5", "< 5"]
+    assert rows["label"].fillna("").tolist() == ["", "•", "< 5"]
 
 
 def test_breakdown_of_a_carrier_view_keeps_the_all_carrier_row_safe(tmp_path):
@@ -620,7 +629,9 @@ def test_json_rounds_percents_and_nulls_what_is_suppressed():
         (kpis.KpiValue("x", 8.7312, 1, 2, None, False, None, 5, "%"), "en", "8.73 %"),
         (kpis.KpiValue("x", 1050, 1050, None, None, False, None, 5, "count"), "de", "1.050"),
         (kpis.KpiValue("x", 0.8666, None, None, 1.0, False, None, 5, "ratio"), "de", "0,87"),
-        (kpis.KpiValue("x", None, None, None, None, True, "small_count", 10, "%"), "de", "< 10"),
+        (kpis.KpiValue("x", None, None, None, None, True, "small_count", 10, "%"), "de", "•"),
+        (kpis.KpiValue("x", None, None, None, None, True, "small_count", 5, "count"), "de", "< 5"),
+        (kpis.KpiValue("x", None, None, None, None, True, "secondary", 5, "count"), "de", "•"),
         (kpis.KpiValue("x", None, None, None, None, False, None, None, "%"), "de", "–"),
     ],
 )

@@ -181,7 +181,6 @@ def _as_value(row: pd.Series, kpi_id: str, unit: str = "%") -> KpiValue:
         raw = row[key]
         return None if raw is None or pd.isna(raw) else float(raw)
 
-    label = row["label"] if isinstance(row["label"], str) else None
     return KpiValue(
         id=kpi_id,
         value=number("value"),
@@ -190,7 +189,7 @@ def _as_value(row: pd.Series, kpi_id: str, unit: str = "%") -> KpiValue:
         target=None,
         suppressed=bool(row["suppressed"]),
         reason=row.get("reason"),
-        k=int(label.split()[-1]) if label else None,
+        k=None if pd.isna(row.get("k")) else int(row["k"]),
         unit=unit,
     )
 

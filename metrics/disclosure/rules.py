@@ -42,6 +42,8 @@ class Reason(StrEnum):
     DIFFERENCING = "differencing"  # a small count could be derived from a parent figure
     COMPLEMENTARY = "complementary"  # suppressed to protect another suppressed cell
     TABLE_WITHHELD = "table_withheld"  # the table total fails; nothing of the table is published
+    SECONDARY = "secondary"  # the release's attacker could pin a group with it (CONTRACT § 3)
+    ASSIGNED = "assigned"  # d / x assigned to w / m for publication: no count of their own
 
 
 @dataclass(frozen=True)
@@ -62,8 +64,20 @@ class DisclosureRules:
         return self.k_sensitive if sensitive else self.k_ordinary
 
 
+# the Federal Statistical Office's sign for "withheld for confidentiality" (Zeichenerklärung)
+WITHHELD_SIGN = "•"
+
+
 def suppressed_label(k: int) -> str:
     return f"< {k}"
+
+
+def withheld_sign(reason: Reason | str | None, k: int, *, percentage: bool) -> str:
+    """CONTRACT § 3 signs: "< k" only for a count that is itself based on fewer than k persons;
+    "•" for everything withheld to protect another figure, and for every percentage."""
+    if not percentage and reason in (Reason.SMALL_COUNT, Reason.SMALL_POPULATION):
+        return suppressed_label(k)
+    return WITHHELD_SIGN
 
 
 def _as_count(value: object, what: str) -> int:
@@ -119,10 +133,15 @@ class Published:
     suppressed: bool
     reason: Reason | None
     k: int  # the k that applied, for the "< k" label
+    # a share published as its rounded value only: numerator and denominator are withheld
+    counts_withheld: bool = False
 
     @property
     def label(self) -> str | None:
-        return suppressed_label(self.k) if self.suppressed else None
+        """The sign of a withheld count ("< k" or "•"); shares use `KpiValue.label`."""
+        if not self.suppressed:
+            return None
+        return withheld_sign(self.reason, self.k, percentage=False)
 
 
 def _withheld(reason: Reason, k: int) -> Published:

@@ -1,0 +1,47 @@
+"""Disclosure control (CONTRACT § 3): the only road from counts to anything published.
+
+- `rules`: the count and share rules, table protection (primary and complementary suppression).
+- `space`: the persons of a year as micro-cells, and every published figure as a box of them.
+- `attacker`: the linear attacker over a whole release (HiGHS through scipy), also usable on its
+  own: ``python -m metrics audit --year Y``.
+"""
+
+from metrics.disclosure.rules import (
+    MIN_K,
+    TOTAL_LABEL,
+    WITHHELD_SIGN,
+    DisclosureRules,
+    ProtectedTable,
+    Published,
+    Reason,
+    assert_no_small_counts,
+    count_passes,
+    count_text,
+    population_passes,
+    protect_table,
+    publish_count,
+    publish_share,
+    share_passes,
+    suppressed_label,
+    withheld_sign,
+)
+
+__all__ = [
+    "MIN_K",
+    "TOTAL_LABEL",
+    "WITHHELD_SIGN",
+    "DisclosureRules",
+    "ProtectedTable",
+    "Published",
+    "Reason",
+    "assert_no_small_counts",
+    "count_passes",
+    "count_text",
+    "population_passes",
+    "protect_table",
+    "publish_count",
+    "publish_share",
+    "share_passes",
+    "suppressed_label",
+    "withheld_sign",
+]

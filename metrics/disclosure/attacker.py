@@ -1,0 +1,573 @@
+"""The linear attacker of CONTRACT § 3: what can someone pin who sees a whole release?
+
+The persons of a universe (personnel at a reporting date, say) are micro-cells: every combination
+of the categories of the dimensions the release speaks about, empty ones included — the attacker
+does not know which combinations are empty. Every published count is the sum of the micro-cells
+in its box (`Box`: allowed categories per dimension). The attacker knows these sums, that no cell
+is negative, and nothing else; a person group (another box) is *pinned* when its size is the same
+in every table of non-negative cells that reproduces the release.
+
+How it is decided, exactly and without one LP per group:
+
+1. Cells that no published figure tells apart are merged into classes (the attacker can never
+   separate them; a group that cuts through a class cannot be pinned unless the class is
+   empty for certain).
+2. One LP (HiGHS) finds the classes that are zero in *every* solution (e.g. inside a published
+   0, or a remainder that two published figures leave at nothing): homogenised, so that
+   maximising the number of positive classes answers all of them at once.
+3. The solutions then span the affine space {A y = b, y_Z = 0}: a group is pinned exactly when
+   its indicator over the remaining classes lies in the row space of A. One orthonormal basis of
+   that row space (a pivoted QR) decides every group by a projection.
+
+A pinned group of 1 … k−1 persons is a leak; for a sensitive attribute so is a pinned 0 or a
+pinned "all of them" (the group equals its population without the sensitive attribute).
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+import scipy.linalg
+import scipy.optimize
+import scipy.sparse
+
+# a projection residual below this (relative to the group's size) counts as "in the row space"
+_TOLERANCE = 1e-7
+
+
+@dataclass(frozen=True, order=True)
+class Box:
+    """Persons whose category in each named dimension is one of the allowed ones."""
+
+    terms: tuple[tuple[str, frozenset[str]], ...] = ()
+
+    @staticmethod
+    def of(conditions: Mapping[str, Iterable[str]]) -> Box:
+        return Box(tuple(sorted((d, frozenset(c)) for d, c in conditions.items())))
+
+    @property
+    def dimensions(self) -> frozenset[str]:
+        return frozenset(d for d, _ in self.terms)
+
+    def allowed(self, dimension: str) -> frozenset[str] | None:
+        for name, categories in self.terms:
+            if name == dimension:
+                return categories
+        return None
+
+    def __and__(self, other: Box) -> Box:
+        merged: dict[str, frozenset[str]] = dict(self.terms)
+        for dimension, categories in other.terms:
+            merged[dimension] = (
+                merged[dimension] & categories if dimension in merged else categories
+            )
+        return Box.of(merged)
+
+    def describe(self) -> str:
+        if not self.terms:
+            return "all"
+        return " ∧ ".join(f"{d}∈{{{', '.join(sorted(c))}}}" for d, c in self.terms)
+
+
+@dataclass(frozen=True)
+class Figure:
+    """A published count: the number of persons in `box` is `value`; `where` names the output.
+
+    owner: the release's cell this figure belongs to (the planner hides cells, not figures);
+    cost: what hiding that cell loses (CONTRACT § 3 priorities); public: a public fact, never
+    hidden.
+    """
+
+    box: Box
+    value: float
+    where: str
+    owner: object = field(default=None, compare=False)
+    cost: float = field(default=0.0, compare=False)
+    public: bool = field(default=False, compare=False)
+    # instead of a count, a bound: Σ weight · |box| ≥ value (a share shown only as its rounded
+    # percentage gives two: numerator − low · population ≥ 0 and high · population − numerator ≥ 0)
+    terms: tuple[tuple[Box, float], ...] = ()
+
+    @property
+    def is_bound(self) -> bool:
+        return bool(self.terms)
+
+    @property
+    def boxes(self) -> tuple[Box, ...]:
+        return tuple(box for box, _ in self.terms) if self.terms else (self.box,)
+
+
+@dataclass(frozen=True)
+class Group:
+    """A person group the attacker must not pin. `population` is set for a sensitive group: the
+    same persons without the sensitive condition (so "all of them" can be recognised)."""
+
+    box: Box
+    sensitive: bool = False
+    population: Box | None = None
+
+
+@dataclass(frozen=True)
+class Pin:
+    group: Group
+    value: int
+    # the published figures the attacker combines (non-zero weights of one combination)
+    figures: tuple[Figure, ...]
+    reason: str  # small | zero | all
+    # figures that prove the cells empty which the combination relies on (LP dual certificate)
+    zero_figures: tuple[Figure, ...] = ()
+
+    def describe(self) -> str:
+        sources = "; ".join(f.where for f in self.figures[:4])
+        more = f" and {len(self.figures) - 4} more" if len(self.figures) > 4 else ""
+        return f"{self.group.box.describe()} = {self.value} ({self.reason}), from {sources}{more}"
+
+
+@dataclass
+class Model:
+    """Micro-cells of one universe over some dimensions, merged into classes."""
+
+    dimensions: tuple[str, ...]
+    categories: dict[str, tuple[str, ...]]
+    figures: list[Figure]
+    # per cell (flattened product of the dimensions' categories): its class
+    cell_class: np.ndarray = field(repr=False, default_factory=lambda: np.zeros(0, np.int64))
+    # per class: its true number of persons
+    truth: np.ndarray = field(repr=False, default_factory=lambda: np.zeros(0))
+    incidence: scipy.sparse.csr_matrix | None = field(repr=False, default=None)
+    forced_zero: np.ndarray = field(repr=False, default_factory=lambda: np.zeros(0, bool))
+    # figures whose equations prove some class empty (non-zero dual of the forced-zero LP)
+    zero_sources: list[Figure] = field(repr=False, default_factory=list)
+    codes: list[np.ndarray] = field(repr=False, default_factory=list)
+    # the cells of classes that can hold persons, by their category codes, and their class
+    # numbered among the open classes
+    open_classes: np.ndarray = field(repr=False, default_factory=lambda: np.zeros(0, np.int64))
+    open_codes: list[np.ndarray] = field(repr=False, default_factory=list)
+    open_cell_class: np.ndarray = field(repr=False, default_factory=lambda: np.zeros(0, np.int64))
+    open_cell_counts: np.ndarray = field(repr=False, default_factory=lambda: np.zeros(0))
+    open_cells: np.ndarray = field(repr=False, default_factory=lambda: np.zeros(0, np.int64))
+    # persons per cell (flattened product)
+    truth_cells: np.ndarray = field(repr=False, default_factory=lambda: np.zeros(0))
+
+    @property
+    def open_count(self) -> int:
+        return int(self.open_classes.shape[0])
+
+    @property
+    def classes(self) -> int:
+        return int(self.truth.shape[0])
+
+
+def _cell_codes(categories: Sequence[int]) -> list[np.ndarray]:
+    """Per dimension, the category index of every cell of the product (C order)."""
+    grids = np.indices(tuple(categories), dtype=np.int32)
+    return [grid.ravel() for grid in grids]
+
+
+def _membership(
+    box: Box,
+    dimensions: Sequence[str],
+    categories: Mapping[str, Sequence[str]],
+    codes: Sequence[np.ndarray],
+) -> np.ndarray:
+    inside = np.ones(codes[0].shape[0] if codes else 1, dtype=bool)
+    for dimension, allowed in box.terms:
+        position = dimensions.index(dimension)
+        mask = np.array([c in allowed for c in categories[dimension]], dtype=bool)
+        inside &= mask[codes[position]]
+    return inside
+
+
+def build_model(
+    persons: pd.DataFrame,
+    figures: Sequence[Figure],
+    categories: Mapping[str, Sequence[str]],
+) -> Model:
+    """Classes of the micro-cells over the dimensions the figures use.
+
+    persons: one row per person (or per cell with a column `n`), one column per dimension.
+    categories: every category each dimension can take (also those nobody has).
+    """
+    dimensions = tuple(sorted({d for f in figures for b in f.boxes for d in b.dimensions}))
+    sizes = [len(categories[d]) for d in dimensions]
+    codes = _cell_codes(sizes) if dimensions else []
+    cells = int(np.prod(sizes)) if dimensions else 1
+    # a random 64-bit signature per cell: cells with equal signatures are in the same boxes
+    generator = np.random.default_rng(20261202)
+    signature = np.zeros(cells, dtype=np.uint64)
+    memberships: dict[Box, np.ndarray] = {}
+    for figure in figures:
+        for box in figure.boxes:
+            if box not in memberships:
+                inside = _membership(box, dimensions, categories, codes)
+                memberships[box] = inside
+                weight = generator.integers(1, 2**63, dtype=np.uint64)
+                signature += inside.astype(np.uint64) * weight
+    _, cell_class = np.unique(signature, return_inverse=True)
+    classes = int(cell_class.max()) + 1
+    # each class's boxes, from one of its cells
+    representative = np.zeros(classes, dtype=np.int64)
+    representative[cell_class] = np.arange(cells)
+    class_members = {
+        box: np.flatnonzero(inside[representative]) for box, inside in memberships.items()
+    }
+
+    def rows_of(chosen: Sequence[Figure]) -> scipy.sparse.csr_matrix:
+        rows, cols, weights = [], [], []
+        for number, figure in enumerate(chosen):
+            for box, weight in figure.terms or ((figure.box, 1.0),):
+                members = class_members[box]
+                rows.append(np.full(members.shape[0], number))
+                cols.append(members)
+                weights.append(np.full(members.shape[0], weight))
+        if not rows:
+            return scipy.sparse.csr_matrix((len(chosen), classes))
+        return scipy.sparse.csr_matrix(
+            (np.concatenate(weights), (np.concatenate(rows), np.concatenate(cols))),
+            shape=(len(chosen), classes),
+        )
+
+    counts = [f for f in figures if not f.is_bound]
+    bounds = [f for f in figures if f.is_bound]
+    incidence = rows_of(counts)
+    bound_rows = rows_of(bounds)
+    if dimensions:
+        index = np.zeros(len(persons), dtype=np.int64)
+        for dimension, size in zip(dimensions, sizes, strict=True):
+            lookup = {c: i for i, c in enumerate(categories[dimension])}
+            index = index * size + persons[dimension].map(lookup).to_numpy(dtype=np.int64)
+        weights = persons["n"].to_numpy() if "n" in persons else np.ones(len(persons))
+        truth_cells = np.bincount(index, weights=weights, minlength=cells).astype(float)
+    else:
+        truth_cells = np.array([float(persons["n"].sum() if "n" in persons else len(persons))])
+    truth = np.bincount(cell_class, weights=truth_cells, minlength=classes)
+    model = Model(dimensions, {d: tuple(categories[d]) for d in dimensions}, counts)
+    model.cell_class, model.truth, model.codes = cell_class, truth, codes
+    values = np.array([f.value for f in counts], dtype=float)
+    if not np.allclose(incidence @ truth, values):
+        wrong = [f.where for f, v in zip(counts, incidence @ truth, strict=True) if v != f.value]
+        raise ValueError(f"figures do not match the persons: {wrong[:5]}")
+    lowers = np.array([f.value for f in bounds], dtype=float)
+    if bounds and not np.all(bound_rows @ truth >= lowers - 1e-9):
+        raise ValueError("bounds do not hold for the persons")
+    model.forced_zero, tight, sources = _forced_zero(incidence, values, bound_rows, lowers, truth)
+    # bounds that hold with equality in every solution are equations like the counts
+    model.figures = [*counts, *(b for b, t in zip(bounds, tight, strict=True) if t)]
+    model.incidence = scipy.sparse.vstack([incidence, bound_rows[np.flatnonzero(tight)]]).tocsr()
+    model.zero_sources = [f for f, used in zip([*counts, *bounds], sources, strict=True) if used]
+    model.open_classes = np.flatnonzero(~model.forced_zero)
+    number = np.full(classes, -1)
+    number[model.open_classes] = np.arange(model.open_classes.shape[0])
+    open_cells = np.flatnonzero(~model.forced_zero[cell_class])
+    model.open_codes = [c[open_cells] for c in codes] if codes else []
+    model.open_cell_class = number[cell_class[open_cells]]
+    model.open_cell_counts = np.bincount(model.open_cell_class, minlength=model.open_count)
+    model.open_cells = open_cells
+    model.truth_cells = truth_cells
+    return model
+
+
+def _forced_zero(
+    incidence: scipy.sparse.csr_matrix,
+    values: np.ndarray,
+    bound_rows: scipy.sparse.csr_matrix,
+    lowers: np.ndarray,
+    truth: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Classes that are 0 in every non-negative solution of the counts and bounds, bounds that
+    hold with equality in every solution, and the counts and bounds that prove either.
+
+    Homogenised LP over y ≥ 0 (classes) and slacks s ≥ 0 (bounds): incidence y = λ values,
+    bound_rows y − s = λ lowers, λ ≥ 1; 0 ≤ t ≤ 1, t ≤ the candidate (a class or slack that is 0
+    in the true table: anything else is positive somewhere already); maximise Σ t. Any variable
+    that can be positive can be made ≥ 1 by scaling, and the sum of two solutions is one, so a
+    single optimum reaches t = 1 on every variable that is not forced to zero. The equations'
+    duals of that optimum are the certificate of the forced ones.
+    """
+    classes = truth.shape[0]
+    count_rows, bounds = incidence.shape[0], bound_rows.shape[0]
+    forced = np.zeros(classes, dtype=bool)
+    tight = np.zeros(bounds, dtype=bool)
+    slack_truth = bound_rows @ truth - lowers
+    class_candidates = np.flatnonzero(truth == 0)
+    slack_candidates = np.flatnonzero(np.abs(slack_truth) < 1e-9)
+    candidates = class_candidates.size + slack_candidates.size
+    if candidates == 0:
+        return forced, tight, np.zeros(count_rows + bounds, dtype=bool)
+    variables = classes + bounds  # y, then s; then t (candidates), then λ
+    equality = scipy.sparse.vstack(
+        [
+            scipy.sparse.hstack(
+                [
+                    incidence,
+                    scipy.sparse.csr_matrix((count_rows, bounds + candidates)),
+                    -values.reshape(-1, 1),
+                ]
+            ),
+            scipy.sparse.hstack(
+                [
+                    bound_rows,
+                    -scipy.sparse.identity(bounds),
+                    scipy.sparse.csr_matrix((bounds, candidates)),
+                    -lowers.reshape(-1, 1),
+                ]
+            ),
+        ]
+    ).tocsr()
+    picked = np.concatenate([class_candidates, classes + slack_candidates])
+    # t_j − variable_j ≤ 0
+    upper = scipy.sparse.hstack(
+        [
+            scipy.sparse.csr_matrix(
+                (-np.ones(candidates), (np.arange(candidates), picked)),
+                shape=(candidates, variables),
+            ),
+            scipy.sparse.identity(candidates),
+            scipy.sparse.csr_matrix((candidates, 1)),
+        ]
+    ).tocsr()
+    cost = np.concatenate([np.zeros(variables), -np.ones(candidates), [0.0]])
+    bounds_of = [(0, None)] * variables + [(0, 1)] * candidates + [(1, None)]
+    result = scipy.optimize.linprog(
+        cost,
+        A_ub=upper,
+        b_ub=np.zeros(candidates),
+        A_eq=equality,
+        b_eq=np.zeros(count_rows + bounds),
+        bounds=bounds_of,
+        method="highs",
+    )
+    if result.status != 0:
+        raise RuntimeError(f"attacker LP failed: {result.message}")
+    reached = result.x[variables : variables + candidates] > 0.5
+    forced[class_candidates[~reached[: class_candidates.size]]] = True
+    tight[slack_candidates[~reached[class_candidates.size :]]] = True
+    sources = np.abs(result.eqlin.marginals) > 1e-9
+    return forced, tight, sources
+
+
+@dataclass(frozen=True)
+class _RowSpace:
+    basis: np.ndarray  # orthonormal columns spanning the figures' rows (over open classes)
+    open_classes: np.ndarray  # indices of the classes not forced to zero
+    # the pivoted QR of the figures' rows: rows^T[:, pivots] = basis @ triangle
+    triangle: np.ndarray = field(default_factory=lambda: np.zeros((0, 0)))
+    pivots: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))
+
+
+def _row_space(model: Model) -> _RowSpace:
+    open_classes = model.open_classes
+    assert model.incidence is not None
+    dense = model.incidence[:, open_classes].toarray()
+    if dense.size == 0:
+        return _RowSpace(np.zeros((open_classes.size, 0)), open_classes)
+    q, r, pivots = scipy.linalg.qr(dense.T, mode="economic", pivoting=True)
+    diagonal = np.abs(np.diag(r))
+    rank = int((diagonal > diagonal.max() * 1e-10).sum()) if diagonal.size else 0
+    return _RowSpace(q[:, :rank], open_classes, r[:rank, :rank], pivots[:rank])
+
+
+def group_coverage(model: Model, box: Box) -> tuple[np.ndarray, np.ndarray] | None:
+    """(open classes wholly in the group, open classes partly in it), as indices into
+    `model.open_classes`; None if the group speaks about a dimension the model does not have
+    (then no figure tells anything about it). Classes forced to zero do not matter."""
+    if not box.dimensions <= set(model.dimensions):
+        return None
+    inside = _membership(box, model.dimensions, model.categories, model.open_codes)
+    cells_in = np.bincount(model.open_cell_class, weights=inside, minlength=model.open_count)
+    whole = cells_in == model.open_cell_counts
+    partial = (cells_in > 0) & ~whole
+    return whole, partial
+
+
+class _Probe:
+    """Decides every group at once by random directions in which the release cannot tell
+    solutions apart.
+
+    The solutions over the cells form an affine space; a group is pinned exactly when its sum is
+    the same along every direction v of that space (v: class sums in the null space of the
+    figures' rows, redistributed freely among a class's cells; zero on forced-empty cells). A few
+    random directions decide it with probability 1. A box sum of a cell array is a sum over a
+    sub-box of its marginal on the box's dimensions, so one marginal per set of dimensions
+    serves every group that constrains them.
+    """
+
+    def __init__(self, model: Model, space: _RowSpace, directions: int = 4) -> None:
+        self.model = model
+        sizes = tuple(len(model.categories[d]) for d in model.dimensions)
+        generator = np.random.default_rng(20261202)
+        counts = model.open_cell_counts.astype(float)
+        z = generator.standard_normal((space.open_classes.size, directions))
+        if space.basis.shape[1]:
+            z -= space.basis @ (space.basis.T @ z)
+        cells = int(np.prod(sizes)) if sizes else 1
+        classes = model.open_cell_class
+        along = z[classes].T / counts[classes]
+        within = generator.standard_normal((directions, classes.size))
+        for row in within:
+            row -= (np.bincount(classes, weights=row, minlength=counts.size) / counts)[classes]
+        flat = np.zeros((directions, cells))
+        flat[:, model.open_cells] = along + within
+        self.sizes = sizes
+        self.directions = flat.reshape((directions, *sizes))
+        self.squares = self.directions**2
+        self.truth = model.truth_cells.reshape(sizes)
+        self._marginals: dict[tuple[int, ...], tuple[np.ndarray, np.ndarray, np.ndarray]] = {}
+
+    def _marginal(self, axes: tuple[int, ...]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        if axes not in self._marginals:
+            other = tuple(a for a in range(len(self.sizes)) if a not in axes)
+            shifted = tuple(a + 1 for a in other)
+            self._marginals[axes] = (
+                self.truth.sum(axis=other),
+                self.directions.sum(axis=shifted),
+                self.squares.sum(axis=shifted),
+            )
+        return self._marginals[axes]
+
+    def evaluate(self, box: Box) -> tuple[int, bool] | None:
+        """(true size, pinned?) of the group; None if the model does not know its dimensions."""
+        dimensions = self.model.dimensions
+        if not box.dimensions <= set(dimensions):
+            return None
+        terms = sorted((dimensions.index(d), c) for d, c in box.terms)
+        axes = tuple(a for a, _ in terms)
+        truth, directions, squares = self._marginal(axes)
+        masks = [
+            np.array([c in allowed for c in self.model.categories[dimensions[a]]])
+            for a, allowed in terms
+        ]
+        if masks:
+            selector = np.ix_(*masks)
+            value = float(truth[selector].sum())
+            sums = np.array([d[selector].sum() for d in directions])
+            scale = np.sqrt(np.array([q[selector].sum() for q in squares]))
+        else:
+            value = float(truth.sum())
+            sums = directions.reshape(directions.shape[0], -1).sum(axis=1)
+            scale = np.sqrt(squares.reshape(squares.shape[0], -1).sum(axis=1))
+        pinned = bool(np.all(np.abs(sums) <= _TOLERANCE * (scale + 1.0)))
+        return round(value), pinned
+
+
+class Knowledge:
+    """What the figures of a model let the attacker pin."""
+
+    def __init__(self, model: Model) -> None:
+        self.model = model
+        self.space = _row_space(model)
+        self.probe = _Probe(model, self.space)
+
+    def pinned(self, box: Box) -> int | None:
+        """The group's size if the figures pin it, else None."""
+        evaluated = self.probe.evaluate(box)
+        if evaluated is None or not evaluated[1]:
+            return None
+        return evaluated[0]
+
+
+def attack(
+    model: Model,
+    groups: Sequence[Group],
+    k_ordinary: int,
+    k_sensitive: int,
+) -> list[Pin]:
+    """Every group the release pins to a disclosive value."""
+    knowledge = Knowledge(model)
+    space, probe = knowledge.space, knowledge.probe
+    pins: list[Pin] = []
+    for group in dict.fromkeys(groups):
+        evaluated = probe.evaluate(group.box)
+        if evaluated is None or not evaluated[1]:
+            continue
+        value = evaluated[0]
+        k = k_sensitive if group.sensitive else k_ordinary
+        reason = None
+        if 0 < value < k:
+            reason = "small"
+        elif group.sensitive and group.population is not None:
+            population = probe.evaluate(group.population)
+            if population is not None:
+                size, population_pinned = population
+                if value == 0 and size > 0:
+                    reason = "zero"
+                elif population_pinned and value == size and value > 0:
+                    reason = "all"
+        if reason is not None:
+            witness = _witness(model, space, group.box)
+            pins.append(Pin(group, value, witness, reason, _zero_figures(model, witness)))
+    return pins
+
+
+def _zero_figures(model: Model, witness: Sequence[Figure]) -> tuple[Figure, ...]:
+    """The figures proving empty cells that matter to a combination: those of the LP's
+    certificate whose boxes share a class with it (a nested pair of equal figures, typically)."""
+    if not model.forced_zero.any() or not model.zero_sources:
+        return ()
+    assert model.incidence is not None
+    index = {id(f): i for i, f in enumerate(model.figures)}
+    rows = [index[id(f)] for f in witness]
+    support = set(np.flatnonzero(np.asarray(model.incidence[rows].sum(axis=0)).ravel() != 0))
+    chosen = []
+    for figure in model.zero_sources:
+        for box in figure.boxes:
+            coverage = _class_coverage(model, box)
+            if support & set(np.flatnonzero(coverage)):
+                chosen.append(figure)
+                break
+    return tuple(chosen)
+
+
+def _class_coverage(model: Model, box: Box) -> np.ndarray:
+    """Per class (all classes), whether any of its cells is in the box."""
+    inside = _membership(box, model.dimensions, model.categories, model.codes)
+    return np.bincount(model.cell_class, weights=inside, minlength=model.classes) > 0
+
+
+def _witness(model: Model, space: _RowSpace, box: Box) -> tuple[Figure, ...]:
+    """The figures of one linear combination that gives the group (from the pivoted QR)."""
+    coverage = group_coverage(model, box)
+    assert coverage is not None
+    whole, _ = coverage
+    weights = scipy.linalg.solve_triangular(space.triangle, space.basis.T @ whole.astype(float))
+    used = space.pivots[np.abs(weights) > 1e-6]
+    return tuple(model.figures[i] for i in sorted(used))
+
+
+def groups_of(
+    categories: Mapping[str, Sequence[str]],
+    attributes: Sequence[str],
+    sensitive: Mapping[str, frozenset[str]],
+    populations: Mapping[str, Box] | None = None,
+    depth: int = 3,
+) -> list[Group]:
+    """Every combination of up to `depth` attribute values (one category each), each also within
+    every named population (staff, active staff, leaders, …) — the person groups of CONTRACT § 3.
+
+    sensitive: per attribute, the categories that make a group sensitive (disabled = yes).
+    """
+    groups: list[Group] = []
+    scopes: list[Box] = [Box(), *list((populations or {}).values())]
+    for size in range(1, depth + 1):
+        for names in itertools.combinations(attributes, size):
+            for values in itertools.product(*(categories[n] for n in names)):
+                box = Box.of({n: {v} for n, v in zip(names, values, strict=True)})
+                is_sensitive = any(
+                    v in sensitive.get(n, frozenset()) for n, v in zip(names, values, strict=True)
+                )
+                base = Box.of(
+                    {n: {v} for n, v in zip(names, values, strict=True) if n not in sensitive}
+                )
+                for scope in scopes:
+                    groups.append(
+                        Group(
+                            box & scope,
+                            is_sensitive,
+                            (base & scope) if is_sensitive else None,
+                        )
+                    )
+    return groups

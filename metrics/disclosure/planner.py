@@ -1,0 +1,139 @@
+"""The release planner's last word: hide cells until the attacker pins nothing.
+
+The KPI engine first applies the rules cell by cell (counts, shares, tables, nested pairs). Its
+figures then go to the attacker as one release. For every pinned group, the planner hides the
+cheapest cell among the figures the attacker combined (CONTRACT § 3 priorities: headline figures
+of the all-carrier view last, breakdown cells first, small populations before large ones; public
+facts never), and asks again — only about the groups pinned before, since hiding a figure can
+only take information away. It stops when nothing is pinned.
+
+Figures of a universe are split into models by their "wide" dimension (age band, org unit, pay
+group): no published figure crosses two of them, and each model holds every figure without one.
+Two wide dimensions are linked only through their common totals, where (Fréchet) a cell of one
+can be pinned through the other only if a category of that other holds its whole population —
+which the model of that other dimension sees.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Hashable, Mapping, Sequence
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from metrics.disclosure.attacker import Figure, Group, Model, Pin, attack, build_model
+
+WIDE_DIMENSIONS = ("age_band", "org_unit", "pay_group")
+
+
+@dataclass
+class AuditResult:
+    pins: list[Pin]
+    figures: int
+    models: list[tuple[str, int, int]] = field(default_factory=list)  # name, cells, classes
+
+
+def _models(figures: Sequence[Figure]) -> dict[str, list[Figure]]:
+    narrow = [f for f in figures if not f.box.dimensions & set(WIDE_DIMENSIONS)]
+    models: dict[str, list[Figure]] = {}
+    for wide in WIDE_DIMENSIONS:
+        own = [f for f in figures if wide in f.box.dimensions]
+        if own:
+            models[wide] = narrow + own
+    if not models:
+        models["-"] = narrow
+    return models
+
+
+def _groups_for(model_name: str, groups: Sequence[Group]) -> list[Group]:
+    others = set(WIDE_DIMENSIONS) - {model_name}
+    return [g for g in groups if not g.box.dimensions & others]
+
+
+def audit(
+    persons: pd.DataFrame,
+    categories: Mapping[str, Sequence[str]],
+    figures: Sequence[Figure],
+    groups: Sequence[Group],
+    k_ordinary: int,
+    k_sensitive: int,
+    excused: Callable[[Group], bool] = lambda group: False,
+) -> AuditResult:
+    """Every group the figures pin to a disclosive value (public facts aside)."""
+    result = AuditResult([], len(figures))
+    seen: set[object] = set()
+    for name, own in _models(figures).items():
+        if not own:
+            continue
+        model: Model = build_model(persons, own, categories)
+        result.models.append((name, int(model.cell_class.shape[0]), model.classes))
+        for pin in attack(model, _groups_for(name, groups), k_ordinary, k_sensitive):
+            if pin.group.box in seen or excused(pin.group):
+                continue
+            seen.add(pin.group.box)
+            result.pins.append(pin)
+    return result
+
+
+@dataclass
+class PlanResult:
+    hidden: list[Hashable]  # the cells the attacker made the planner hide, in order
+    rounds: int
+    last_audit: AuditResult
+
+
+def plan(
+    persons: pd.DataFrame,
+    categories: Mapping[str, Sequence[str]],
+    current_figures: Callable[[], list[Figure]],
+    hide: Callable[[Hashable], None],
+    groups: Sequence[Group],
+    k_ordinary: int,
+    k_sensitive: int,
+    excused: Callable[[Group], bool] = lambda group: False,
+    max_rounds: int = 200,
+) -> PlanResult:
+    """Hide cells (through `hide`) until `audit` finds nothing; returns what was hidden."""
+    hidden: list[Hashable] = []
+    suspects: Sequence[Group] = groups
+    for rounds in range(1, max_rounds + 1):
+        result = audit(
+            persons, categories, current_figures(), suspects, k_ordinary, k_sensitive, excused
+        )
+        if not result.pins:
+            return PlanResult(hidden, rounds, result)
+        chosen = _cover(result.pins)
+        for owner in chosen:
+            hide(owner)
+            hidden.append(owner)
+        suspects = [pin.group for pin in result.pins]
+    raise RuntimeError(f"release planner did not converge in {max_rounds} rounds")
+
+
+def _cover(pins: Sequence[Pin]) -> set[Hashable]:
+    """Cells to hide so that every pin loses a figure of its combination: greedy weighted set
+    cover (the cell in most open pins per cost first), as complementary suppression does."""
+    candidates: dict[Hashable, tuple[float, str]] = {}
+    covers: dict[Hashable, set[int]] = {}
+    for number, pin in enumerate(pins):
+        involved = [f for f in (*pin.figures, *pin.zero_figures) if not f.public]
+        if not involved:
+            raise RuntimeError(f"only public facts pin {pin.describe()}")
+        for figure in involved:
+            owner = figure.owner
+            assert owner is not None
+            candidates[owner] = (figure.cost, figure.where)
+            covers.setdefault(owner, set()).add(number)
+    open_pins = set(range(len(pins)))
+    chosen: set[Hashable] = set()
+    while open_pins:
+        best = max(
+            covers,
+            key=lambda owner: (
+                len(covers[owner] & open_pins) / candidates[owner][0],
+                candidates[owner][1],
+            ),
+        )
+        chosen.add(best)
+        open_pins -= covers[best]
+    return chosen

@@ -1,0 +1,203 @@
+"""The linear attacker of CONTRACT § 3 on small releases whose answers are worked out by hand."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from metrics.disclosure.attacker import Box, Figure, Group, Knowledge, attack, build_model
+from metrics.disclosure.planner import audit, plan
+
+CATEGORIES = {
+    "carrier": ("BA", "Kommune"),
+    "gender": ("w", "m", "d"),
+    "leave": ("keine", "Elternzeit"),
+    "disabled": ("ja", "nein"),
+}
+
+
+def persons(*rows: tuple[str, str, str, str, int]) -> pd.DataFrame:
+    return pd.DataFrame(rows, columns=["carrier", "gender", "leave", "disabled", "n"])
+
+
+def count(frame: pd.DataFrame, where: str, **conditions: object) -> Figure:
+    box = Box.of({d: c if isinstance(c, set) else {c} for d, c in conditions.items()})
+    mask = pd.Series(True, index=frame.index)
+    for dimension, allowed in box.terms:
+        mask &= frame[dimension].isin(allowed)
+    return Figure(box, int(frame.loc[mask, "n"].sum()), where, owner=where)
+
+
+def group(**conditions: str) -> Group:
+    return Group(Box.of({d: {c} for d, c in conditions.items()}))
+
+
+STAFF = persons(
+    ("Kommune", "w", "keine", "nein", 200),
+    ("Kommune", "m", "keine", "nein", 150),
+    ("Kommune", "m", "Elternzeit", "nein", 6),
+    ("Kommune", "d", "keine", "nein", 1),
+    ("BA", "w", "keine", "nein", 300),
+    ("BA", "m", "keine", "nein", 210),
+)
+
+
+def test_the_issue_leak_carrier_total_minus_women_and_men_is_one_person() -> None:
+    """Kommune headcount 357, w 200, m 156 and nothing about d: the attacker pins d = 1."""
+    figures = [
+        count(STAFF, "Kommune", carrier="Kommune"),
+        count(STAFF, "Kommune w", carrier="Kommune", gender="w"),
+        count(STAFF, "Kommune m", carrier="Kommune", gender="m"),
+    ]
+    model = build_model(STAFF, figures, CATEGORIES)
+    pins = attack(model, [group(carrier="Kommune", gender="d")], 5, 10)
+    assert [(p.value, p.reason) for p in pins] == [(1, "small")]
+    assert {f.where for f in pins[0].figures} == {"Kommune", "Kommune w", "Kommune m"}
+
+
+def test_without_the_men_nothing_is_pinned() -> None:
+    figures = [
+        count(STAFF, "Kommune", carrier="Kommune"),
+        count(STAFF, "Kommune w", carrier="Kommune", gender="w"),
+    ]
+    model = build_model(STAFF, figures, CATEGORIES)
+    assert attack(model, [group(carrier="Kommune", gender="d")], 5, 10) == []
+
+
+def test_staff_minus_active_staff_pins_those_on_leave() -> None:
+    """Two figures of different KPIs (headcount, the part-time denominator) subtract to 6 men on
+    leave — 6 ≥ k passes; with k = 7 it is a leak."""
+    figures = [
+        count(STAFF, "headcount Kommune", carrier="Kommune"),
+        count(STAFF, "active Kommune", carrier="Kommune", leave="keine"),
+    ]
+    model = build_model(STAFF, figures, CATEGORIES)
+    on_leave = group(carrier="Kommune", leave="Elternzeit")
+    assert attack(model, [on_leave], 5, 10) == []
+    assert [p.value for p in attack(model, [on_leave], 7, 10)] == [6]
+
+
+def test_forced_zero_cells_let_the_attacker_pin_through_them() -> None:
+    """All 10 persons are women (both published): men and d are empty for certain, so the BA's
+    women are the BA's 6 persons — no linear combination of the three figures says so, the
+    non-negativity of the cells does."""
+    frame = persons(("BA", "w", "keine", "nein", 6), ("Kommune", "w", "Elternzeit", "nein", 4))
+    figures = [
+        count(frame, "all", carrier={"BA", "Kommune"}),
+        count(frame, "women", gender="w"),
+        count(frame, "BA", carrier="BA"),
+    ]
+    model = build_model(frame, figures, CATEGORIES)
+    knowledge = Knowledge(model)
+    assert knowledge.pinned(Box.of({"carrier": {"BA"}, "gender": {"w"}})) == 6
+    assert knowledge.pinned(Box.of({"carrier": {"Kommune"}, "gender": {"m"}})) == 0
+    (pin,) = attack(model, [group(carrier="BA", gender="w")], 7, 10)
+    assert pin.value == 6
+    # the figures proving the empty cells are named, so the planner can take one away
+    assert {f.where for f in pin.zero_figures} >= {"all", "women"}
+    # a group that cuts through what the figures cannot tell apart is never pinned
+    assert knowledge.pinned(Box.of({"carrier": {"Kommune"}, "gender": {"w", "d"}})) == 4
+    assert knowledge.pinned(Box.of({"carrier": {"BA"}, "gender": {"w", "m"}})) == 6
+
+
+def test_a_sensitive_group_pinned_to_zero_or_to_all_of_them_is_a_leak() -> None:
+    frame = persons(
+        ("BA", "w", "keine", "ja", 12),
+        ("BA", "m", "keine", "nein", 40),
+        ("BA", "w", "keine", "nein", 50),
+    )
+    figures = [
+        count(frame, "BA", carrier="BA"),
+        count(frame, "BA disabled", carrier="BA", disabled="ja"),
+        count(frame, "BA men", carrier="BA", gender="m"),
+        count(frame, "BA disabled women", carrier="BA", disabled="ja", gender="w"),
+    ]
+    model = build_model(frame, figures, CATEGORIES)
+    disabled_men = Group(
+        Box.of({"carrier": {"BA"}, "gender": {"m"}, "disabled": {"ja"}}),
+        sensitive=True,
+        population=Box.of({"carrier": {"BA"}, "gender": {"m"}}),
+    )
+    (pin,) = attack(model, [disabled_men], 5, 10)
+    assert (pin.value, pin.reason) == (0, "zero")
+
+
+def test_a_share_shown_only_rounded_gives_a_band_not_its_counts() -> None:
+    """54 of 357 with the counts withheld: the attacker knows 15.1 % ± 0.05 pp, which pins
+    neither the numerator nor the rest."""
+    frame = persons(
+        ("Kommune", "w", "keine", "nein", 303),
+        ("Kommune", "w", "Elternzeit", "nein", 54),
+    )
+    whole = Box.of({"carrier": {"Kommune"}})
+    part = Box.of({"carrier": {"Kommune"}, "leave": {"Elternzeit"}})
+    low, high = 54 / 357 - 0.0005, 54 / 357 + 0.0005
+    figures = [
+        Figure(whole, 0.0, "rounded low", terms=((part, 1.0), (whole, -low))),
+        Figure(whole, 0.0, "rounded high", terms=((whole, high), (part, -1.0))),
+        count(frame, "women", gender="w"),
+    ]
+    model = build_model(frame, figures, CATEGORIES)
+    assert Knowledge(model).pinned(part) is None
+    # with the exact denominator published too, the numerator is still only bounded
+    model = build_model(frame, [*figures, count(frame, "Kommune", carrier="Kommune")], CATEGORIES)
+    assert Knowledge(model).pinned(part) is None
+
+
+def test_a_bound_tight_in_every_solution_is_an_equation() -> None:
+    """x ≥ 3 together with x + y = 3, y ≥ 0 makes x = 3 and y = 0 for certain."""
+    frame = persons(("BA", "w", "keine", "nein", 3))
+    women = Box.of({"gender": {"w"}})
+    figures = [
+        count(frame, "all", carrier={"BA", "Kommune"}),
+        Figure(women, 3.0, "at least three women", terms=((women, 1.0),)),
+    ]
+    model = build_model(frame, figures, CATEGORIES)
+    assert Knowledge(model).pinned(Box.of({"gender": {"m"}})) == 0
+    assert Knowledge(model).pinned(women) == 3
+
+
+def test_figures_that_do_not_match_the_persons_are_refused() -> None:
+    wrong = Figure(Box.of({"carrier": {"BA"}}), 1, "wrong")
+    with pytest.raises(ValueError, match="wrong"):
+        build_model(STAFF, [wrong], CATEGORIES)
+
+
+def test_audit_excuses_what_public_facts_pin_by_themselves() -> None:
+    figures = [
+        count(STAFF, "Kommune", carrier="Kommune"),
+        count(STAFF, "Kommune w", carrier="Kommune", gender="w"),
+        count(STAFF, "Kommune m", carrier="Kommune", gender="m"),
+    ]
+    groups = [group(carrier="Kommune", gender="d")]
+    assert audit(STAFF, CATEGORIES, figures, groups, 5, 10).pins
+    excused = audit(STAFF, CATEGORIES, figures, groups, 5, 10, excused=lambda g: True)
+    assert excused.pins == []
+
+
+def test_the_planner_hides_the_cheapest_cell_that_breaks_the_combination() -> None:
+    """The Kommune's men are a breakdown cell (cheap), its total a headline figure (dear): the
+    planner takes the men away and keeps the total."""
+    published = {
+        "Kommune": (count(STAFF, "Kommune", carrier="Kommune"), 1000.0),
+        "Kommune w": (count(STAFF, "Kommune w", carrier="Kommune", gender="w"), 2.0),
+        "Kommune m": (count(STAFF, "Kommune m", carrier="Kommune", gender="m"), 1.0),
+    }
+
+    def figures() -> list[Figure]:
+        return [
+            Figure(f.box, f.value, f.where, owner=name, cost=cost)
+            for name, (f, cost) in published.items()
+        ]
+
+    result = plan(
+        STAFF,
+        CATEGORIES,
+        figures,
+        lambda owner: published.pop(owner),  # type: ignore[arg-type,call-overload]
+        [group(carrier="Kommune", gender="d")],
+        5,
+        10,
+    )
+    assert result.hidden == ["Kommune m"]
+    assert set(published) == {"Kommune", "Kommune w"}

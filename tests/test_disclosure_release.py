@@ -1,0 +1,61 @@
+"""The attacker over a real year's release of the demo store (CONTRACT § 3)."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from metrics import kpis, store
+from metrics.demo import build_demo_store
+
+YEAR = 2025
+
+
+@pytest.fixture(scope="module")
+def demo_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    db = tmp_path_factory.mktemp("release") / "vielfalt.duckdb"
+    build_demo_store(db)
+    return db
+
+
+def test_d_and_x_are_assigned_so_the_issue_leak_is_gone(demo_db: Path) -> None:
+    """The demo store has 4 persons of gender d / x (1 of them in the Kommune): they are counted
+    as w / m, headcount.d / .x say "assigned", and w + m is the whole headcount again — so the
+    men's figures are published (they were withheld against differencing before)."""
+    with store.open_store(demo_db) as con:
+        values = kpis.compute_kpis(con, YEAR)
+        kommune = kpis.compute_kpis(con, YEAR, "Kommune")
+    assert values["headcount.d"].reason == "assigned" and values["headcount.x"].suppressed
+    assert values["headcount.w"].value + values["headcount.m"].value == values["headcount"].value
+    assert not values["part_time_share_men"].suppressed
+    assert kommune["headcount.d"].reason == "assigned"
+
+
+def test_leaders_per_level_are_published_as_public_facts(demo_db: Path) -> None:
+    with store.open_store(demo_db) as con:
+        values = kpis.compute_kpis(con, YEAR)
+    for level in ("Teamleitung", "Bereichsleitung", "Geschäftsführung"):
+        share = values[f"women_leadership_share_by_level.{level}"]
+        assert not share.suppressed and share.denominator
+
+
+def test_audit_cli_reports_as_json(demo_db: Path) -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "metrics", "audit", "--year", str(YEAR), "--json",
+         "--db", str(demo_db)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )  # fmt: skip
+    assert result.returncode in (0, 1), result.stderr
+    report = json.loads(result.stdout)
+    assert report["year"] == YEAR and report["figures"] > 500
+    assert (result.returncode == 1) == bool(report["pinned"])
+    for entry in report["pinned"]:
+        assert entry["from"] and entry["reason"] in ("small", "zero", "all")
+    # the issue's leak (Kommune staff of gender d = 1) cannot occur: d / x are assigned
+    assert not any("gender∈{d}" in entry["group"] for entry in report["pinned"])
