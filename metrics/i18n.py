@@ -390,10 +390,14 @@ TEXTS: dict[str, dict[Lang, str]] = {
         "en": "Under-representation under § 3 no. 9 BGleiG, as of {date}",
     },
     "view.underrepresentation_note": {
-        "de": "Bereiche mit weniger als {k} Personen werden nicht bewertet. Bei ungerader Zahl "
-        "gilt ein Geschlecht erst ab einem Unterschied von drei Personen als unterrepräsentiert.",
-        "en": "Areas with fewer than {k} persons are not assessed. With an odd number, a gender "
-        "counts as under-represented only from a difference of three persons.",
+        "de": "Bereiche mit weniger als {k} Frauen oder weniger als {k} Männern (außer keinen) "
+        "werden nicht bewertet: Das Urteil verriete sonst kleine Zahlen. Führungsebenen werden "
+        "immer bewertet (ihre Besetzung ist öffentlich). Bei ungerader Zahl gilt ein Geschlecht "
+        "erst ab einem Unterschied von drei Personen als unterrepräsentiert.",
+        "en": "Areas with fewer than {k} women or fewer than {k} men (other than none) are not "
+        "assessed: the verdict would reveal small numbers. Leadership levels are always "
+        "assessed (who holds them is public). With an odd number, a gender counts as "
+        "under-represented only from a difference of three persons.",
     },
     "view.area_kind": {"de": "Bereich", "en": "Area"},
     "view.area": {"de": "Gruppe", "en": "Group"},
@@ -417,6 +421,14 @@ TEXTS: dict[str, dict[Lang, str]] = {
         "de": "Anzeige nach § 163 SGB IX: Jahreswerte je Träger",
         "en": "Notice under § 163 SGB IX: annual figures per carrier",
     },
+    "view.months_not_published": {
+        "de": "Monatswerte werden nicht veröffentlicht: Eine Monatsreihe zeigte, wer in welchem "
+        "Monat hinzukam, ausschied oder anerkannt wurde. Sie gehören nur in die Anzeige nach "
+        "§ 163 SGB IX, die jeder Träger erstattet; hier stehen die Jahressummen.",
+        "en": "Monthly figures are not published: a monthly series would show who joined, left "
+        "or was recognised in which month. They belong only in the notice under § 163 SGB IX "
+        "that each carrier files; shown here are the year's sums.",
+    },
     "view.notice_note": {
         "de": "Platz-Monate: Summe der monatlichen Arbeitsplätze bzw. besetzten "
         "Pflichtarbeitsplätze. Jeder Träger zeigt seine Beschäftigten selbst an; der Gesamtwert "
@@ -432,11 +444,6 @@ TEXTS: dict[str, dict[Lang, str]] = {
     "view.mandatory": {"de": "Pflichtplätze (Soll)", "en": "Mandatory places"},
     "view.unfilled": {"de": "unbesetzt", "en": "Unfilled"},
     "view.levy": {"de": "Ausgleichsabgabe", "en": "Compensatory levy"},
-    "view.months_title": {"de": "Monatswerte: {name}", "en": "Monthly figures: {name}"},
-    "view.month": {"de": "Monat", "en": "Month"},
-    "view.snapshot": {"de": "Stichtag", "en": "Reporting date"},
-    "view.places": {"de": "Arbeitsplätze", "en": "Places"},
-    "view.filled": {"de": "besetzte Pflichtplätze", "en": "Filled mandatory places"},
     "view.sb_applicants_title": {
         "de": "Schwerbehinderte Bewerbende {year}",
         "en": "Severely disabled applicants {year}",
@@ -871,8 +878,6 @@ TEXTS: dict[str, dict[Lang, str]] = {
     "report.col.women_share": {"de": "Frauenanteil in %", "en": "Share of women in %"},
     "report.col.men_share": {"de": "Männeranteil in %", "en": "Share of men in %"},
     "report.col.underrepresented": {"de": "unterrepräsentiert", "en": "under-represented"},
-    "report.col.month": {"de": "Monat", "en": "Month"},
-    "report.col.reporting_date": {"de": "Stichtag", "en": "Reporting date"},
     "report.col.places": {
         "de": "zu berücksichtigende Arbeitsplätze",
         "en": "places that count",

@@ -65,7 +65,6 @@ from metrics.disclosure import (
     protect_table,
     publish_count,
     publish_share,
-    suppressed_label,
     withheld_sign,
 )
 from metrics.disclosure.attacker import Box, Figure, Group, Knowledge, Pin, build_model
@@ -1709,16 +1708,30 @@ class _Section:
                 view: _withhold_row(group.rows[view], measure, rules, hide_empty=True)
                 for view in self.views
             }
-        results = {view: _withhold_row(group.rows[view], measure, rules) for view in carriers}
-        # the carriers' figures are hidden (both: each is the total minus the other), so their
-        # rows are; the all-carrier row stands on its own
-        results[None], _ = _protect_row(
-            group.rows[None],
-            measure,
-            rules,
-            forced=group.forced[None],
-            margin_published=all_published,
-        )
+        results: dict[View, dict[str, Published]] = {}
+        if all_published:
+            # a carrier's figure is hidden, and so is every carrier row (each is the all-carrier
+            # row minus the others); the all-carrier row stands on its own
+            results = {view: _withhold_row(group.rows[view], measure, rules) for view in carriers}
+            results[None], _ = _protect_row(
+                group.rows[None],
+                measure,
+                rules,
+                forced=group.forced[None],
+                margin_published=True,
+            )
+            return results
+        # the all-carrier figure is hidden, and with it its whole row: no column total links
+        # the carrier rows, so a carrier whose own figure is published stands on its own
+        results[None] = _withhold_row(group.rows[None], measure, rules)
+        for view in carriers:
+            results[view], _ = _protect_row(
+                group.rows[view],
+                measure,
+                rules,
+                forced=group.forced[view],
+                margin_published=self.margin_published(measure, view),
+            )
         return results
 
     def _protect_overlapping(self, group: _Group) -> dict[View, dict[str, Published]]:
@@ -1778,6 +1791,8 @@ class _Section:
             for victim in _covering_victims(pairs):
                 if victim[0] == "base":
                     _, measure, view = victim
+                    if self._base_hidden(measure, view):
+                        continue
                     self._suppress_base(measure, view)
                     dirty |= {key for key in self.groups if key[0] == measure}
                     dirty |= {
@@ -1787,10 +1802,14 @@ class _Section:
                     }
                 elif victim[0] == "derivable":
                     _, measure, dimension, view, _category = victim
+                    if view in self.groups[(measure, dimension)].hide_empty:
+                        continue
                     self.groups[(measure, dimension)].hide_empty.add(view)
                     dirty.add((measure, dimension))
                 else:
                     _, measure, dimension, view, category = victim
+                    if category in self.groups[(measure, dimension)].forced[view]:
+                        continue
                     self.groups[(measure, dimension)].forced[view].add(category)
                     dirty.add((measure, dimension))
                     # the tables of a mirrored measure have this cell as their total
@@ -1801,8 +1820,19 @@ class _Section:
                         for key in self.groups
                         if key[0] == mirror
                     }
+            if not dirty:
+                # every victim is hidden already: what is left follows from figures nobody may
+                # hide (public facts, stage-1 figures frozen before this breakdown); the
+                # attacker (`audit_release`) is the last word on those
+                return
             for key in sorted(dirty, key=_group_sort_key):
                 self.protect(self.groups[key])
+
+    def _base_hidden(self, measure: Measure, view: View) -> bool:
+        targets = [view]
+        if self.partition:
+            targets = list(self.views) if view is None else [v for v in self.views if v]
+        return all(self.base[(measure, target)].suppressed for target in targets)
 
     def _suppress_base(self, measure: Measure, view: View) -> None:
         k = self.rules.k(measure.sensitive)
@@ -2552,10 +2582,18 @@ def underrepresented(women: int, men: int) -> str | None:
     return None
 
 
-def _flag_assessed(women: int, men: int, rules: DisclosureRules) -> bool:
-    """A flag says nothing about the exact counts, but for a group below k it would say too
-    much about a few persons: assessed only for areas of at least k_ordinary persons."""
-    return women + men >= rules.k_ordinary
+def _flag_assessed(dimension: str, women: int, men: int, rules: DisclosureRules) -> bool:
+    """A verdict is a figure too (CONTRACT § 3): "keines" for an even area of 8 says 4 / 4, and
+    "Frauen" for an area of 5 bounds the women to 0 … 2. A leadership level's counts are public
+    facts, so its verdict says nothing new; any other area is assessed only where it holds at
+    least k_ordinary persons and women and men each pass the count rule by themselves."""
+    if dimension == "leadership":
+        return women + men > 0
+    return (
+        women + men >= rules.k_ordinary
+        and count_passes(women, sensitive=False, rules=rules)
+        and count_passes(men, sensitive=False, rules=rules)
+    )
 
 
 def _underrepresentation_value(state: _Year, kpi: Kpi, view: View) -> KpiValue:
@@ -2563,7 +2601,7 @@ def _underrepresentation_value(state: _Year, kpi: Kpi, view: View) -> KpiValue:
         return _no_data(kpi.id, kpi, None, areas=[])
     areas = []
     for (dimension, area), (women, men) in _sorted_areas(state.underrepresentation_counts[view]):
-        if _flag_assessed(women, men, state.settings.rules):
+        if _flag_assessed(dimension, women, men, state.settings.rules):
             areas.append(
                 {
                     "dimension": dimension,
@@ -2859,8 +2897,8 @@ def underrepresentation_table(
     """BGleiG § 3 Nr. 9 per pay group and per leadership level of the staff at D.
 
     women/men: published counts (complementary suppression across the areas of a dimension);
-    underrepresented: 'w', 'm' or None (see `underrepresented`), given where `assessed`
-    (areas of at least k_ordinary persons; the flag reveals no count).
+    underrepresented: 'w', 'm' or None (see `underrepresented`), given where `assessed` (see
+    `_flag_assessed`: the verdict must not reveal a small count).
     """
     _check_view(None, carrier)
     settings = settings or load_settings()
@@ -2876,7 +2914,7 @@ def underrepresentation_table(
     for (dimension, area), (women, men) in _sorted_areas(raw):
         measure = women_share if dimension == "pay_group" else leaders
         published = section.groups[(measure, dimension)].results[carrier][area]  # type: ignore[index]
-        assessed = _flag_assessed(women, men, settings.rules)
+        assessed = _flag_assessed(dimension, women, men, settings.rules)
         rows.append(
             {
                 "dimension": dimension,
@@ -2894,53 +2932,33 @@ def underrepresentation_table(
     return pd.DataFrame(rows, columns=UNDERREPRESENTATION_COLUMNS)
 
 
-SB_MONTH_COLUMNS = ["month", "reporting_date", "places", "filled_places", "suppressed", "label"]
-
-
 @dataclass(frozen=True)
 class SbQuotaTable:
-    """The published legal quota of one view: the KPI (totals, Soll, unfilled, levy in its extra)
-    and the monthly places and filled places (a month is suppressed where the rule fails)."""
+    """The published legal quota of one view: the KPI, with the year's sums (places, filled
+    places, Soll, unfilled, levy) in its extra.
+
+    Monthly places and filled places are not part of the release (CONTRACT § 3, issue 12): a
+    monthly series of a sensitive figure shows who joined, left or was recognised in which
+    month. They belong to the roles that file the notice; until roles exist, only the yearly
+    sums are published.
+    """
 
     carrier: str | None
     kpi: KpiValue
-    months: pd.DataFrame
 
 
 def sb_quota_table(
     con: duckdb.DuckDBPyConnection, year: int, settings: Settings | None = None
 ) -> dict[str | None, SbQuotaTable]:
-    """Per carrier and combined (key None), the monthly table of the legal quota (§ 2.1).
-
-    Only places and filled places are shown per month: the persons counted for the disclosure
-    rule stay internal, since next to the places they would let a reader subtract down to the
-    disabled trainees or part-timers counted outside the places.
-    """
+    """Per carrier and combined (key None), the legal quota of § 2.1 with its yearly sums."""
     settings = settings or load_settings()
     state = _build_year(con, year, settings)
     kpi = KPIS["sb_quota"]
-    k = settings.rules.k_sensitive
     tables: dict[str | None, SbQuotaTable] = {}
     for view in _VIEWS:
         full_id = kpi.id if view is None else f"{kpi.id}.{view}"
         value = _sb_value(state, kpi, view, full_id, _target(settings, kpi, full_id, None))
-        published_months = _sb_months_published(state, view)
-        rows = []
-        for month in state.sb[view].months:
-            shown = published_months[month.month]
-            rows.append(
-                {
-                    "month": month.month,
-                    "reporting_date": month.reporting_date,
-                    "places": month.places if shown else None,
-                    "filled_places": _whole(month.filled_places) if shown else None,
-                    "suppressed": not shown,
-                    "label": None if shown else suppressed_label(k),
-                }
-            )
-        months = pd.DataFrame(rows, columns=SB_MONTH_COLUMNS)
-        months = months.astype({"places": "Int64", "filled_places": "Int64"})
-        tables[view] = SbQuotaTable(view, value, months)
+        tables[view] = SbQuotaTable(view, value)
     return tables
 
 
@@ -3020,6 +3038,14 @@ def _build_year(con: duckdb.DuckDBPyConnection, year: int, settings: Settings) -
             while len(_release_cache) > _RELEASE_CACHE_SIZE:
                 _release_cache.popitem(last=False)
     return state
+
+
+def gender_assigned(
+    con: duckdb.DuckDBPyConnection, year: int, settings: Settings | None = None
+) -> bool:
+    """Whether the year's release assigns d / x to w / m (CONTRACT § 3): every output of that
+    year then carries the footnote `app.gender_assigned_note`."""
+    return _build_year(con, year, settings or load_settings()).gender_assigned
 
 
 def build_release(

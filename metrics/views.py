@@ -21,10 +21,6 @@ from metrics.kpis import KpiValue
 from metrics.settings import Settings, load_settings
 
 BREAKDOWNS = kpis.DIMENSIONS
-MONTHS = {
-    "de": ("Jan", "Feb", "Mär", "Apr", "Mai", "Jun", "Jul", "Aug", "Sep", "Okt", "Nov", "Dez"),
-    "en": ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"),
-}
 
 YearValues = Mapping[str, KpiValue]
 
@@ -450,12 +446,15 @@ def _view_subtitle(
     con: duckdb.DuckDBPyConnection, history: KpiHistory, filters: Filters, lang: Lang
 ) -> str:
     carrier = t("app.all_carriers", lang) if filters.carrier is None else filters.carrier
-    return t(
+    subtitle = t(
         "view.subtitle",
         lang,
         carrier=carrier,
         date=_as_of(history, con, filters.year) if filters.year else "–",
     )
+    if filters.year and kpis.gender_assigned(con, filters.year, history.settings):
+        subtitle += "  \n" + t("app.gender_assigned_note", lang)
+    return subtitle
 
 
 # --- women in leadership --------------------------------------------------------------------------
@@ -582,7 +581,6 @@ class InclusionContext:
     quota: ChartBlock
     trend: ChartBlock
     notices: TableBlock
-    months: tuple[TableBlock, ...]
     applicants: ChartBlock
     breakdown: ChartBlock | None
 
@@ -637,7 +635,6 @@ def build_inclusion(
     )
     tables = kpis.sb_quota_table(con, year, settings)
     notices = _notice_table(tables, _views_of(carrier), lang, view_name)
-    months = tuple(_month_table(tables[v], lang, view_name(v)) for v in _views_of(carrier))
     applicant_values = history.values(year, carrier)
     applicants = _bar_block(
         "sb_applicants",
@@ -665,7 +662,6 @@ def build_inclusion(
         quota=quota,
         trend=trend,
         notices=notices,
-        months=months,
         applicants=applicants,
         breakdown=_breakdown_block(con, history, "sb_headcount_share", filters, lang),
     )
@@ -711,7 +707,7 @@ def _notice_table(
                 t("view.levy", lang): number("levy_eur", "€"),
             }
         )
-    notes = [t("view.notice_note", lang)]
+    notes = [t("view.notice_note", lang), t("view.months_not_published", lang)]
     if any(tables[v].kpi.extra.get("approximation") for v in views):
         notes.append(t("view.approximation", lang))
     return TableBlock(
@@ -720,33 +716,6 @@ def _notice_table(
         pd.DataFrame(rows),
         _suppressed_k([tables[v].kpi for v in views]),
         tuple(notes),
-    )
-
-
-def _month_table(table: kpis.SbQuotaTable, lang: Lang, name: str) -> TableBlock:
-    frame = table.months
-    display = pd.DataFrame(
-        {
-            t("view.month", lang): [
-                f"{MONTHS[lang][int(m) - 1]} {d.year}"
-                for m, d in zip(frame["month"], frame["reporting_date"], strict=True)
-            ],
-            t("view.snapshot", lang): [d.strftime("%d.%m.%Y") for d in frame["reporting_date"]],
-            t("view.places", lang): [
-                _display(v, lab, "count", lang)
-                for v, lab in zip(frame["places"], frame["label"], strict=True)
-            ],
-            t("view.filled", lang): [
-                _display(v, lab, "count", lang)
-                for v, lab in zip(frame["filled_places"], frame["label"], strict=True)
-            ],
-        }
-    )
-    return TableBlock(
-        f"sb_months_{name}",
-        t("view.months_title", lang, name=name),
-        display,
-        _suppressed_from_labels(frame),
     )
 
 

@@ -1,4 +1,4 @@
-"""Inklusion: legal SB quota per carrier and combined, monthly table, levy, applicants."""
+"""Inklusion: legal SB quota per carrier and combined with the year's sums and levy, applicants."""
 
 import streamlit as st
 
@@ -20,9 +20,6 @@ def render(lang: str) -> None:
     with right:
         ui.render_chart(context.trend, lang)
     ui.render_table_block(context.notices, lang)
-    for months in context.months:
-        with st.expander(months.title):
-            ui.render_table_block(months, lang, heading=False)
     ui.render_chart(context.applicants, lang)
     if context.breakdown:
         ui.render_chart(context.breakdown, lang)

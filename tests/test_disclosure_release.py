@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+import io
 import json
 import subprocess
 import sys
 from pathlib import Path
 
+import openpyxl
 import pytest
 
-from metrics import kpis, store
+from metrics import kpis, store, views
 from metrics.demo import build_demo_store
+from metrics.i18n import t
+from metrics.report import content as report_content
+from metrics.report.workbook import render_workbook
 
 YEAR = 2025
 
@@ -59,3 +64,18 @@ def test_audit_cli_reports_as_json(demo_db: Path) -> None:
         assert entry["from"] and entry["reason"] in ("small", "zero", "all")
     # the leak (Kommune staff of gender d = 1) cannot occur: d / x are assigned
     assert not any("gender∈{d}" in entry["group"] for entry in report["pinned"])
+
+
+def test_the_assignment_of_d_and_x_is_footnoted_on_pages_and_in_reports(demo_db: Path) -> None:
+    for lang in ("de", "en"):
+        note = t("app.gender_assigned_note", lang)
+        with store.open_store(demo_db) as con:
+            history = views.KpiHistory(con, kpis.load_settings())
+            page = views.build_women_leadership(con, history, views.Filters(YEAR), lang)
+            content = report_content.gather(con, YEAR, None, lang, None)
+            workbook = render_workbook(con, content)
+        assert note in page.subtitle
+        assert content.gender_assigned and note in content.sign_notes()
+        book = openpyxl.load_workbook(io.BytesIO(workbook))
+        texts = [c.value for ws in book for row in ws.iter_rows() for c in row]
+        assert any(isinstance(v, str) and note in v for v in texts), lang

@@ -406,12 +406,40 @@ def test_underrepresentation_table_per_pay_group_and_level(tmp_path):
     assert (rows.loc[("pay_group", "E 9b"), "women"], rows.loc[("pay_group", "E 9b"), "men"]) == (
         4, 6,
     )  # fmt: skip
-    # 2 persons: fewer than k = 3, yet leaders by level and gender are public facts: counted,
-    # but not assessed (a verdict needs k persons)
+    # 2 persons: fewer than k = 3, yet leaders by level and gender are public facts: counted
+    # and assessed (the verdict follows from the public counts)
     management = rows.loc[("leadership", "Geschäftsführung")]
-    assert not bool(management["suppressed"]) and not bool(management["assessed"])
+    assert not bool(management["suppressed"]) and bool(management["assessed"])
     assert (management["women"], management["men"]) == (0, 2)
-    assert pd.isna(management["underrepresented"])
+    assert management["underrepresented"] == "w"
+
+
+def test_underrepresentation_verdict_reveals_no_small_count(tmp_path):
+    # k = 5: "keines" for an even area of 8 would say 4 / 4; "Frauen" for 2 / 7 bounds the
+    # women to 0 … 3 — neither area is assessed; 5 / 6 is (both counts pass)
+    db = build_store(
+        tmp_path,
+        personnel=persons("a", 4, gender="w", pay_group="E 9b")
+        + persons("b", 4, gender="m", pay_group="E 9b")
+        + persons("c", 2, gender="w", pay_group="E 10")
+        + persons("d", 7, gender="m", pay_group="E 10")
+        + persons("e", 5, gender="w", pay_group="E 11")
+        + persons("f", 6, gender="m", pay_group="E 11"),
+    )
+    with open_store(db) as con:
+        table = kpis.underrepresentation_table(con, 2024, settings=DEFAULT)
+        (value,) = [
+            v for k, v in kpis.compute_kpis(con, 2024, None, DEFAULT).items()
+            if k == "underrepresentation"
+        ]  # fmt: skip
+    rows = table.set_index(["dimension", "area"])
+    for area in ("E 9b", "E 10"):
+        assert not bool(rows.loc[("pay_group", area), "assessed"]), area
+        assert pd.isna(rows.loc[("pay_group", area), "underrepresented"]), area
+    assert bool(rows.loc[("pay_group", "E 11"), "assessed"])
+    assert rows.loc[("pay_group", "E 11"), "underrepresented"] is None  # 5 / 6: odd, diff 1
+    # the KPI's list of areas says the same as the table
+    assert [a["area"] for a in value.extra["areas"]] == ["E 11"]
 
 
 # --- sb_quota disclosure rule -------------------------------------------------------------------
@@ -434,13 +462,8 @@ def test_sb_quota_needs_k_in_every_month(tmp_path):
     assert quota.extra == {"months_covered": 2, "approximation": False}
     with open_store(db) as con:
         table = kpis.sb_quota_table(con, 2024, DEFAULT)[None]
-    months = table.months
-    assert months["month"].tolist() == [1, 2]
-    assert months["places"].tolist() == [20, pd.NA]  # 10 + 10 places in January
-    assert months["filled_places"].tolist() == [10, pd.NA]
-    assert months["suppressed"].tolist() == [False, True]
-    assert months["label"].tolist()[1] == "< 10"
     assert table.kpi.suppressed
+    assert not hasattr(table, "months")  # monthly figures are not part of the release
 
 
 def test_sb_quota_published_when_every_month_passes(tmp_path):

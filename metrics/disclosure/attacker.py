@@ -152,6 +152,20 @@ class Model:
     open_cells: np.ndarray = field(repr=False, default_factory=lambda: np.zeros(0, np.int64))
     # persons per cell (flattened product)
     truth_cells: np.ndarray = field(repr=False, default_factory=lambda: np.zeros(0))
+    # per zero source: the classes its boxes touch (computed once, asked for by every pin)
+    _zero_source_classes: list[frozenset[int]] | None = field(repr=False, default=None)
+
+    def zero_source_classes(self) -> list[frozenset[int]]:
+        if self._zero_source_classes is None:
+            self._zero_source_classes = [
+                frozenset(
+                    int(c)
+                    for box in figure.boxes
+                    for c in np.flatnonzero(_class_coverage(self, box))
+                )
+                for figure in self.zero_sources
+            ]
+        return self._zero_source_classes
 
     @property
     def open_count(self) -> int:
@@ -512,14 +526,11 @@ def _zero_figures(model: Model, witness: Sequence[Figure]) -> tuple[Figure, ...]
     index = {id(f): i for i, f in enumerate(model.figures)}
     rows = [index[id(f)] for f in witness]
     support = set(np.flatnonzero(np.asarray(model.incidence[rows].sum(axis=0)).ravel() != 0))
-    chosen = []
-    for figure in model.zero_sources:
-        for box in figure.boxes:
-            coverage = _class_coverage(model, box)
-            if support & set(np.flatnonzero(coverage)):
-                chosen.append(figure)
-                break
-    return tuple(chosen)
+    return tuple(
+        figure
+        for figure, classes in zip(model.zero_sources, model.zero_source_classes(), strict=True)
+        if not support.isdisjoint(classes)
+    )
 
 
 def _class_coverage(model: Model, box: Box) -> np.ndarray:

@@ -43,6 +43,14 @@ class ReportContent:
     values: Mapping[str, KpiValue]
     previous_year: int | None
     previous_values: Mapping[str, KpiValue]
+    gender_assigned: bool  # d / x assigned to w / m this year: every format says so
+
+    def sign_notes(self) -> list[str]:
+        """What every format says about its signs, and the d / x footnote (CONTRACT § 3)."""
+        notes = [t("app.suppressed_note", self.lang, k="k")]
+        if self.gender_assigned:
+            notes.append(t("app.gender_assigned_note", self.lang))
+        return notes
 
     def status_line(self) -> str:
         """ "Alle Träger · Stichtag 31.12.2025 · Datenstand 31.12.2025" """
@@ -121,6 +129,7 @@ def gather(
         values=history.values(year, carrier),
         previous_year=previous_year,
         previous_values=history.values(previous_year, carrier) if previous_year else {},
+        gender_assigned=kpis.gender_assigned(con, year, settings),
     )
 
 
@@ -373,14 +382,21 @@ def headlines(
                 else None,
                 finding=finding(kpi_id, current, previous, year, lang, k),
                 chart=chart,
-                footnote=footnote(kpi_id, current, chart, lang),
+                footnote=footnote(kpi_id, current, chart, lang, content.gender_assigned),
             )
         )
     return result
 
 
-def footnote(kpi_id: str, value: KpiValue | None, chart: ChartBlock | None, lang: Lang) -> str:
-    """Definition, legal source, suppression and the chart's own notes, as one paragraph."""
+def footnote(
+    kpi_id: str,
+    value: KpiValue | None,
+    chart: ChartBlock | None,
+    lang: Lang,
+    gender_assigned: bool = False,
+) -> str:
+    """Definition, legal source, suppression, the d / x assignment of the year and the chart's
+    own notes, as one paragraph."""
     kpi, _ = kpis.split_id(kpi_id)
     parts = [
         t("report.definition", lang, text=kpi.definition(lang)),
@@ -398,6 +414,8 @@ def footnote(kpi_id: str, value: KpiValue | None, chart: ChartBlock | None, lang
         parts.append(t("app.suppressed_note", lang, k=max(ks)))
     if value is not None and value.extra.get("approximation"):
         parts.append(t("view.approximation", lang))
+    if gender_assigned:
+        parts.append(t("app.gender_assigned_note", lang))
     if chart is not None:
         parts.extend(chart.notes)
     return " ".join(parts)

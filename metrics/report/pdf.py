@@ -174,7 +174,7 @@ def _kpi_table(pdf: _SummaryPdf, content: ReportContent) -> None:
                 row.cell(pdf.text_of(text))
     pdf.ln(1.5)
     pdf.paragraph(
-        t("app.suppressed_note", lang, k="k")
+        " ".join(content.sign_notes())
         + " "
         + t(
             "view.rule_counts",

@@ -46,7 +46,6 @@ SHARE_FORMAT = "0.0"  # derived shares of the equality tables, "in %" in the hea
 RATIO_FORMAT = "0.00"
 EURO_FORMAT = '#,##0" €"'
 PLAIN_FORMAT = "0"  # years, months, k
-DATE_FORMATS = {"de": "DD.MM.YYYY", "en": "YYYY-MM-DD"}
 
 HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
 MAX_WIDTH = 60
@@ -285,7 +284,7 @@ def _kpi_sheet(content: ReportContent) -> Sheet:
             k=content.settings.k_ordinary,
             k_sensitive=content.settings.k_sensitive,
         ),
-        t("app.suppressed_note", lang, k="k"),
+        *content.sign_notes(),
     ]
     if content.carrier is not None:
         sheet.notes.append(t("report.note.not_in_carrier_view", lang))
@@ -506,24 +505,13 @@ def _sb_sheets(con: duckdb.DuckDBPyConnection, content: ReportContent) -> list[S
         sheet = Sheet(
             t("report.sheet.sb", lang, name=name),
             [
-                t("report.col.month", lang),
-                t("report.col.reporting_date", lang),
+                t("report.col.item", lang),
                 t("report.col.places", lang),
                 t("report.col.filled", lang),
             ],
-            [None, DATE_FORMATS[lang], COUNT_FORMAT, COUNT_FORMAT],
+            [None, PLACE_MONTHS_FORMAT, PLACE_MONTHS_FORMAT],
             freeze="A2",
         )
-        for _, month in table.months.iterrows():
-            withheld = month["label"] if month["suppressed"] else None
-            sheet.rows.append(
-                [
-                    f"{views.MONTHS[lang][int(month['month']) - 1]} {content.year}",
-                    month["reporting_date"],
-                    withheld or int(month["places"]),
-                    withheld or int(month["filled_places"]),
-                ]
-            )
         value = table.kpi
         withheld_label = value.label if value.suppressed else None
         extra: Mapping[str, object] = value.extra
@@ -558,18 +546,16 @@ def _sb_sheets(con: duckdb.DuckDBPyConnection, content: ReportContent) -> list[S
             row_index = len(sheet.rows)
             if value_format is None:
                 # the year's sums: place-months, not persons
-                sheet.rows.append([label, None, number(places), number(filled)])
-                sheet.cell_formats[(row_index, 2)] = PLACE_MONTHS_FORMAT
-                sheet.cell_formats[(row_index, 3)] = PLACE_MONTHS_FORMAT
+                sheet.rows.append([label, number(places), number(filled)])
             else:
-                sheet.rows.append([label, None, None, filled])
-                sheet.cell_formats[(row_index, 3)] = value_format
-        sheet.notes = [t("report.note.sb", lang, name=name)]
+                sheet.rows.append([label, None, filled])
+                sheet.cell_formats[(row_index, 2)] = value_format
+        sheet.notes = [t("report.note.sb", lang, name=name), t("view.months_not_published", lang)]
         if view is None:
             sheet.notes.append(t("report.note.sb_internal", lang))
         if extra.get("approximation"):
             sheet.notes.append(t("view.approximation", lang))
-        if value.suppressed or table.months["suppressed"].any():
+        if value.suppressed:
             sheet.notes.append(t("app.suppressed_note", lang, k=content.settings.k_sensitive))
         sheets.append(sheet)
     return sheets
