@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 from metrics import kpis
 from metrics.store import open_store
 from metrics.survey import wilson_interval
-from tests.exports import survey_answer
+from tests.exports import person, survey_answer
 from tests.kpi_stores import (
     applicants,
     build_reference_store,
@@ -823,3 +823,37 @@ def test_the_audits_greedy_cover_chooses_as_its_plain_definition(edges: list) ->
         if not (owner(a) in immutable and owner(b) in immutable)
     ]
     assert kpis._covering_victims(pairs) == _reference_covering_victims(pairs)
+
+
+# --- regressions found by the property test ------------------------------------------------------
+
+
+def test_breakdown_of_a_store_of_leaders_only_terminates(tmp_path):
+    # two women team leaders: their counts are public facts, which no audit round may hide; the
+    # breakdown audit once chose the same hidden cells again and again, forever
+    db = build_store(
+        tmp_path, personnel=[person(f"P{i}", leadership="Teamleitung") for i in range(2)]
+    )
+    with open_store(db) as con:
+        frame = kpis.kpi_breakdown(con, "headcount", 2024, "org_unit", "BA", K3)
+    assert frame["suppressed"].tolist() == [True]  # 2 < k: nothing of the table
+
+
+def test_carrier_row_stands_alone_when_the_all_carrier_figure_is_hidden(tmp_path):
+    # BA: 4 women full-time (0 of 4 part-time: published); Kommune: 2 women and 2 men
+    # part-time. All carriers: 2 of 6 women part-time (fails k = 3). BA's only unit is BA's
+    # figure itself, so withholding it protected nothing.
+    db = build_store(
+        tmp_path,
+        personnel=[person(f"B{i}") for i in range(4)]
+        + [
+            person(f"K{i}", carrier="Kommune", gender=g, weekly_hours="19,5")
+            for i, g in enumerate("wwmm")
+        ],
+    )
+    with open_store(db) as con:
+        assert kpis.compute_kpis(con, 2024, None, K3)["part_time_share_women"].suppressed
+        frame = kpis.kpi_breakdown(con, "part_time_share_women", 2024, "org_unit", "BA", K3)
+        everyone = kpis.kpi_breakdown(con, "part_time_share_women", 2024, "org_unit", None, K3)
+    assert (frame.loc[0, "numerator"], frame.loc[0, "denominator"]) == (0, 4)
+    assert everyone["suppressed"].tolist() == [True]
