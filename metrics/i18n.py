@@ -592,6 +592,15 @@ TEXTS: dict[str, dict[Lang, str]] = {
     "datapage.kind": {"de": "Art", "en": "Kind"},
     "datapage.coverage": {"de": "Stichtag / Jahr / Welle", "en": "Date / year / wave"},
     "datapage.rows": {"de": "Zeilen", "en": "Rows"},
+    "datapage.snapshots": {"de": "Stichtage", "en": "Reporting dates"},
+    "datapage.yearly_rows_note": {
+        "de": "Personalbestand: Zeilen je Jahr (Summe über die Stichtage). Zeilen je Stichtag "
+        "oder je Monatsdatei werden nicht gezeigt („•“), denn ihre Unterschiede verrieten, wer "
+        "in welchem Monat hinzukam oder ausschied.",
+        "en": "Personnel: rows per year (summed over its reporting dates). Rows per reporting "
+        "date or per monthly file are not shown (“•”): their differences would reveal who "
+        "joined or left in which month.",
+    },
     "datapage.delete": {
         "de": "Stichtag, Bewerbungsjahr oder Befragungswelle löschen",
         "en": "Delete a reporting date, application year or survey wave",

@@ -11,7 +11,7 @@ import streamlit as st
 from metrics import app_support as ui
 from metrics import store, templates
 from metrics.contract import SOURCES, SOURCES_BY_KIND
-from metrics.disclosure import count_text
+from metrics.disclosure import WITHHELD_SIGN, count_text, yearly_holdings
 from metrics.i18n import format_number, t
 from metrics.ingest import ImportRefused, check_upload_size, delete_coverage, prepare_import
 from metrics.ingest import set_invited as save_invited
@@ -93,23 +93,29 @@ def holdings_section(lang: str) -> None:
     if summary.empty:
         st.info(t("datapage.nothing", lang))
         return
-    table = summary.assign(
-        kind=[kind_label(k, lang) for k in summary["kind"]],
+    shown = yearly_holdings(summary)
+    table = shown.assign(
+        kind=[kind_label(k, lang) for k in shown["kind"]],
+        snapshots=[
+            "" if n is None or n != n else format_number(n, lang) for n in shown["snapshots"]
+        ],
         # rows of persons, applicants and respondents are person counts; invited rows are not
         rows=[
             format_number(r, lang)
             if k == "survey_invited"
             else count_text(r, lang, ui.settings().rules)
-            for k, r in zip(summary["kind"], summary["rows"], strict=True)
+            for k, r in zip(shown["kind"], shown["rows"], strict=True)
         ],
     ).rename(
         columns={
             "kind": t("datapage.kind", lang),
             "coverage": t("datapage.coverage", lang),
+            "snapshots": t("datapage.snapshots", lang),
             "rows": t("datapage.rows", lang),
         }
     )
     st.dataframe(table, hide_index=True, width="stretch", height=240)
+    st.caption(t("datapage.yearly_rows_note", lang))
     with st.expander(t("datapage.delete", lang)):
         kinds = [k for k in dict.fromkeys(summary["kind"]) if k != "survey_invited"]
         kind = st.selectbox(
@@ -174,11 +180,19 @@ def log_section(lang: str) -> None:
     st.subheader(t("datapage.log", lang))
     log = store.import_log(ui.db_path())
     rules = ui.settings().rules
+
+    def rows(kind: str, n: float) -> str:
+        # a monthly personnel file's rows are that month's headcount (see yearly_holdings)
+        return WITHHELD_SIGN if kind == "personnel" else count_text(n, lang, rules)
+
     log = log.assign(
-        rows=[count_text(n, lang, rules) for n in log["rows"].fillna(0)],
-        replaced_rows=[count_text(n, lang, rules) for n in log["replaced_rows"].fillna(0)],
+        rows=[rows(k, n) for k, n in zip(log["kind"], log["rows"].fillna(0), strict=True)],
+        replaced_rows=[
+            rows(k, n) for k, n in zip(log["kind"], log["replaced_rows"].fillna(0), strict=True)
+        ],
     )
     st.dataframe(safe_frame(log), hide_index=True, width="stretch", height=280)
+    st.caption(t("datapage.yearly_rows_note", lang))
 
 
 def templates_section(lang: str) -> None:

@@ -775,3 +775,22 @@ def test_bridges_are_the_suppressed_cells_whose_removal_disconnects_their_row_an
         if ("col", j) not in _TableProtector._reachable(adjacency, ("row", i), (i, j))
     }
     assert _bridges(adjacency) == expected
+
+
+def test_holdings_show_personnel_rows_per_year_not_per_reporting_date() -> None:
+    from metrics.disclosure import yearly_holdings
+
+    summary = pd.DataFrame(
+        {
+            "kind": ["personnel", "personnel", "personnel", "applications", "survey_invited"],
+            "coverage": ["31.11.2024", "31.12.2024", "31.01.2025", "2024", "2025"],
+            "rows": [1060, 1061, 1059, 300, 900],  # 1060 -> 1061: one person joined
+        }
+    )
+    shown = yearly_holdings(summary)
+    assert shown.to_dict("records") == [
+        {"kind": "personnel", "coverage": "2024", "snapshots": 2, "rows": 2121},
+        {"kind": "personnel", "coverage": "2025", "snapshots": 1, "rows": 1059},
+        {"kind": "applications", "coverage": "2024", "snapshots": None, "rows": 300},
+        {"kind": "survey_invited", "coverage": "2025", "snapshots": None, "rows": 900},
+    ]

@@ -24,6 +24,7 @@ from metrics.disclosure.rules import (
     share_passes,
     suppressed_label,
     withheld_sign,
+    yearly_holdings,
 )
 
 __all__ = [
@@ -44,4 +45,5 @@ __all__ = [
     "share_passes",
     "suppressed_label",
     "withheld_sign",
+    "yearly_holdings",
 ]

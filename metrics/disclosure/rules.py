@@ -193,6 +193,30 @@ def count_text(n: int, lang: Lang, rules: DisclosureRules) -> str:
     return published.label or format_number(n, lang)
 
 
+def yearly_holdings(summary: pd.DataFrame) -> pd.DataFrame:
+    """The store's holdings as they may be shown to everybody: personnel rows per reporting
+    year, not per reporting date. Rows per monthly snapshot differ by the persons who joined
+    or left in that month (CONTRACT § 3: a monthly series is a release of its own). Columns:
+    kind, coverage (a year for personnel), snapshots (reporting dates in it, None otherwise),
+    rows (person-months for personnel)."""
+    personnel = summary["kind"] == "personnel"
+    monthly = summary[personnel]
+    years = monthly["coverage"].str[-4:]  # "31.12.2025"
+    folded = (
+        monthly.assign(coverage=years)
+        .groupby("coverage", sort=False)
+        .agg(snapshots=("rows", "size"), rows=("rows", "sum"))
+        .reset_index()
+        .assign(kind="personnel")
+    )
+    others = summary[~personnel].assign(snapshots=None)
+    columns = ["kind", "coverage", "snapshots", "rows"]
+    parts = [frame[columns] for frame in (folded, others) if not frame.empty]
+    if not parts:
+        return pd.DataFrame(columns=columns)
+    return pd.concat(parts, ignore_index=True)
+
+
 def publish_share(
     numerator: int,
     denominator: int,
