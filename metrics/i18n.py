@@ -803,10 +803,8 @@ TEXTS: dict[str, dict[Lang, str]] = {
     },
     "report.finding.suppressed": {
         "de": "{subject} wird für {year} zum Schutz einzelner Personen nicht ausgewiesen "
-        "(„< {k}“): die zugrunde liegenden Gruppen sind zu klein, um Rückschlüsse auf Einzelne "
-        "auszuschließen.",
-        "en": "{subject} is not shown for {year} to protect individuals (“< {k}”): the groups "
-        "behind it are too small to rule out singling anyone out.",
+        "(„{sign}“).",
+        "en": "{subject} is not shown for {year} to protect individuals (“{sign}”).",
     },
     "report.finding.no_data": {
         "de": "Für {year} liegen zu dieser Kennzahl keine Daten vor.",

@@ -16,6 +16,7 @@ import plotly.graph_objects as go
 
 from metrics import charts, kpis, store
 from metrics.contract import CARRIERS, LEADERSHIP_LEVELS
+from metrics.disclosure import change_publishable
 from metrics.i18n import Lang, format_number, t
 from metrics.kpis import KpiValue
 from metrics.settings import Settings, load_settings
@@ -164,6 +165,8 @@ def _delta(
     if previous is None or current.value is None or previous.value is None:
         return None
     change = current.value - previous.value
+    if not change_publishable(change, current.unit, sensitive=sensitive, k=k):
+        return None
     # ASCII minus: Streamlit's metric reads the direction of the arrow from a leading "-"
     sign = "+" if change > 0 else "-" if change < 0 else "±"
     if current.unit == "%":
@@ -172,8 +175,6 @@ def _delta(
     if current.unit == "ratio":
         return f"{sign}{format_number(abs(change), lang, 2)}"
     if current.unit == "count":
-        if 0 < abs(change) < k or sensitive:
-            return None
         return f"{sign}{format_number(abs(change), lang, 0)}"
     return None
 

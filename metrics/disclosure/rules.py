@@ -193,6 +193,15 @@ def count_text(n: int, lang: Lang, rules: DisclosureRules) -> str:
     return published.label or format_number(n, lang)
 
 
+def change_publishable(change: float, unit: str, *, sensitive: bool, k: int) -> bool:
+    """Whether the change between two published points may be stated (CONTRACT § 3): never as
+    a person count below k, and not at all for a sensitive count. A change of a share or a
+    ratio is no count of persons."""
+    if unit != "count":
+        return True
+    return not sensitive and not 0 < abs(change) < k
+
+
 def yearly_holdings(summary: pd.DataFrame) -> pd.DataFrame:
     """The store's holdings as they may be shown to everybody: personnel rows per reporting
     year, not per reporting date. Rows per monthly snapshot differ by the persons who joined

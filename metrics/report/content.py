@@ -16,6 +16,7 @@ import duckdb
 
 from metrics import charts, kpis, store, views
 from metrics.contract import CARRIERS
+from metrics.disclosure import change_publishable, withheld_sign
 from metrics.i18n import TEXTS, Lang, format_number, t
 from metrics.kpis import KpiValue
 from metrics.settings import Settings, load_settings
@@ -186,7 +187,7 @@ def change_text(current: KpiValue, previous: KpiValue | None, k: int, lang: Lang
     if current.unit == "ratio":
         return f"{sign}{format_number(abs(change), lang, 2)}"
     kpi, _ = kpis.split_id(current.id)
-    if kpi.sensitive or 0 < abs(change) < k:
+    if not change_publishable(change, current.unit, sensitive=kpi.sensitive, k=k):
         return None
     return f"{sign}{persons(abs(change), lang)}"
 
@@ -240,9 +241,11 @@ def finding(
     if current is None or (current.value is None and not current.suppressed):
         return t("report.finding.no_data", lang, year=year)
     if current.suppressed:
-        label_k = current.k if current.k is not None else k
+        sign = current.label or withheld_sign(
+            current.reason, current.k or k, percentage=current.unit == "%"
+        )
         return _capitalised(
-            t("report.finding.suppressed", lang, subject=subject, year=year, k=label_k)
+            t("report.finding.suppressed", lang, subject=subject, year=year, sign=sign)
         )
     assert current.value is not None
     value = value_text(current, lang)
@@ -293,8 +296,8 @@ def _change_phrase(
         kpi, _ = kpis.split_id(current.id)
         if kpi.sensitive:
             return None
-        if abs(change) < k:
-            # a small change of a count is itself a small person count (CONTRACT § 3)
+        if not change_publishable(change, current.unit, sensitive=False, k=k):
+            # a small change of a count is itself a small person count: "nahezu unverändert"
             return "unchanged", ""
         return ("rose" if change > 0 else "fell"), persons(abs(change), lang)
     return None
