@@ -1,7 +1,8 @@
 """Plotly figure builders: published DataFrame in, Figure out. One palette, de-DE separators.
 
 Figures only ever receive frames that already passed ``metrics.disclosure``; suppressed points
-are gaps (value None), never numbers, and the hover text shows what the tables show.
+have no value, never numbers: a trend marks them on its baseline with their sign, and the hover
+text shows what the tables show.
 """
 
 from __future__ import annotations
@@ -108,8 +109,17 @@ def trend_figure(
     groups = (
         [(None, frame)] if series_column is None else list(frame.groupby(series_column, sort=False))
     )
+    withheld_years: list[object] = []
+    withheld_texts: list[str] = []
     for index, (name, group) in enumerate(groups):
         labels = group.get("label")
+        if labels is not None:
+            for year, value, label in zip(group["year"], group["value"], labels, strict=True):
+                if _missing(value) and isinstance(label, str) and label:
+                    withheld_years.append(year)
+                    withheld_texts.append(label if name is None else f"{name}: {label}")
+        if group["value"].map(_missing).all():
+            continue  # a series with nothing to show has no place in the legend
         figure.add_trace(
             go.Scatter(
                 x=group["year"],
@@ -122,6 +132,20 @@ def trend_figure(
                 hovertext=_hover(unit, lang, group["value"], labels),
                 hoverinfo="text+name",
                 showlegend=series_column is not None,
+            )
+        )
+    if withheld_years:
+        # withheld points are marked on the baseline, not left as silent gaps (CONTRACT § 3)
+        figure.add_trace(
+            go.Scatter(
+                x=withheld_years,
+                y=[0] * len(withheld_years),
+                name=t("chart.withheld", lang),
+                mode="markers",
+                marker={"symbol": "line-ns-open", "size": 14, "color": "#767676"},
+                hovertext=[f"{text} – {t('chart.withheld', lang)}" for text in withheld_texts],
+                hoverinfo="text",
+                showlegend=True,
             )
         )
     if target is not None:
@@ -143,6 +167,10 @@ def trend_figure(
     base_layout(figure, title=title, lang=lang, unit=unit)
     figure.update_xaxes(dtick=1, tickformat="d")
     return figure
+
+
+def _missing(value: object) -> bool:
+    return value is None or bool(pd.isna(value))
 
 
 def bar_figure(

@@ -322,6 +322,10 @@ TEXTS: dict[str, dict[Lang, str]] = {
     },
     "app.target": {"de": "Ziel", "en": "Target"},
     "chart.sparkline": {"de": "Verlauf", "en": "Trend"},
+    "chart.withheld": {
+        "de": "nicht ausgewiesen (Datenschutz)",
+        "en": "not shown (confidentiality)",
+    },
     "app.previous_year": {"de": "ggü. Vorjahr", "en": "vs previous year"},
     "app.suppressed_note": {
         "de": "„< {k}“: Wert beruht auf weniger als {k} Personen. „•“: aus Datenschutzgründen "

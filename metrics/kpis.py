@@ -1788,7 +1788,7 @@ class _Section:
             if not pairs:
                 return
             dirty: set[tuple[Measure, str]] = set()
-            for victim in _covering_victims(pairs):
+            for victim in _covering_victims(pairs, self._victim_cost):
                 if victim[0] == "base":
                     _, measure, view = victim
                     if self._base_hidden(measure, view):
@@ -1827,6 +1827,14 @@ class _Section:
                 return
             for key in sorted(dirty, key=_group_sort_key):
                 self.protect(self.groups[key])
+
+    def _victim_cost(self, owner: tuple) -> float:
+        """CONTRACT § 3 priorities as the cost of hiding a figure: headline KPIs of the
+        all-carrier view, then of the carrier views, then variants, then breakdown cells."""
+        if owner[0] == "base":
+            return 1000.0 if owner[2] is None else 100.0
+        variants = {(m, d) for m, d, _ in _variant_groups(self.universe)}
+        return 10.0 if (owner[1], owner[2]) in variants else 1.0
 
     def _base_hidden(self, measure: Measure, view: View) -> bool:
         targets = [view]
@@ -1953,13 +1961,16 @@ class _AuditCell:
     mutable: bool
 
 
-def _covering_victims(pairs: list[tuple[_AuditCell, _AuditCell]]) -> list[tuple]:
+def _covering_victims(
+    pairs: list[tuple[_AuditCell, _AuditCell]], cost: Callable[[tuple], float]
+) -> list[tuple]:
     """Figures to suppress so that every violating pair loses at least one of its two.
 
-    Greedy: the figure in most remaining pairs, then the one in most pairs as the nested
-    figure, then the first in owner order. Degrees are kept up to date as pairs are covered and
-    the best figure is taken from a heap, so a breakdown by hundreds of org units costs
-    O(pairs · log figures), not a full recount per victim."""
+    Greedy weighted set cover: the figure with most remaining pairs per cost (`cost`: the
+    priorities of CONTRACT § 3), then the one in most pairs as the nested figure, then the
+    first in owner order. Degrees are kept up to date as pairs are covered and the best figure
+    is taken from a heap, so a breakdown by hundreds of org units costs O(pairs · log
+    figures), not a full recount per victim."""
     victims: list[tuple] = []
     chosen: set[tuple] = set()
     for child, parent in pairs:
@@ -1985,15 +1996,20 @@ def _covering_victims(pairs: list[tuple[_AuditCell, _AuditCell]]) -> list[tuple]
             pairs_of.setdefault(owner, []).append(index)
         as_child[child] = as_child.get(child, 0) + 1
     rank = {owner: i for i, owner in enumerate(sorted(degree, key=_owner_sort_key))}
-    heap = [(-degree[o], -as_child.get(o, 0), rank[o]) for o in degree]
+    costs = {owner: cost(owner) for owner in degree}
+
+    def entry(owner: tuple) -> tuple[float, int, int]:
+        return (-degree[owner] / costs[owner], -as_child.get(owner, 0), rank[owner])
+
+    heap = [entry(o) for o in degree]
     heapq.heapify(heap)
     owner_at = {r: o for o, r in rank.items()}
     covered = [False] * len(remaining)
     left = len(remaining)
     while left:
-        negative_degree, negative_as_child, position = heapq.heappop(heap)
-        best = owner_at[position]
-        if (-negative_degree, -negative_as_child) != (degree[best], as_child.get(best, 0)):
+        current = heapq.heappop(heap)
+        best = owner_at[current[2]]
+        if current != entry(best):
             continue  # an outdated entry: the owner's current one is in the heap too
         victims.append(best)
         for index in pairs_of[best]:
@@ -2006,7 +2022,7 @@ def _covering_victims(pairs: list[tuple[_AuditCell, _AuditCell]]) -> list[tuple]
             degree[parent] -= 1
             as_child[child] -= 1
             for owner in {child, parent} - {best}:
-                heapq.heappush(heap, (-degree[owner], -as_child.get(owner, 0), rank[owner]))
+                heapq.heappush(heap, entry(owner))
         degree[best] = 0  # never again
     return victims
 

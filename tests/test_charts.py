@@ -96,3 +96,23 @@ def test_a_flat_trend_and_a_lone_point_are_drawn_without_error() -> None:
     assert len(ys) == 1 and all(re.fullmatch(r"\d+\.\d", y or "") for y in ys)
     lone = ET.fromstring(sparkline_svg(trend([None, 7.0, None]), unit="%", lang="de").svg)
     assert not lone.findall(f"{SVG}polyline") and len(lone.findall(f"{SVG}circle")) == 1
+
+
+def test_trend_marks_withheld_points_and_drops_empty_series() -> None:
+    from metrics.charts import trend_figure
+
+    frame = pd.concat(
+        [
+            trend([10.0, None, 30.0], [None, "•", None]).assign(series="BA"),
+            trend([None, None, None], ["•", "< 5", "•"]).assign(series="Kommune"),
+        ]
+    )
+    figure = trend_figure(frame, title="t", unit="%", lang="de", series_column="series")
+    names = [trace.name for trace in figure.data]
+    # Kommune has nothing to show: no line and no legend entry; its withheld points are marked
+    assert names == ["BA", "nicht ausgewiesen (Datenschutz)"]
+    marks = figure.data[1]
+    assert list(marks.x) == [2020, 2019, 2020, 2021] and set(marks.y) == {0}
+    assert "Kommune: < 5 – nicht ausgewiesen (Datenschutz)" in marks.hovertext
+    # the withheld point carries no value on the line itself
+    assert pd.isna(figure.data[0].y[1])

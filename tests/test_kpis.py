@@ -770,9 +770,10 @@ def test_care_leave_men_share(tmp_path: Path) -> None:
 # --- the audit's greedy cover, against its plain definition ------------------------------------
 
 
-def _reference_covering_victims(pairs: list) -> list:
+def _reference_covering_victims(pairs: list, cost) -> list:
     """The greedy cover as first written: recount every remaining pair per victim, take the
-    figure in most pairs, then most pairs as the nested one, then the first in owner order."""
+    figure in most pairs per cost, then most pairs as the nested one, then the first in owner
+    order."""
     victims: list = []
     for child, parent in pairs:
         if child.mutable != parent.mutable:
@@ -788,7 +789,9 @@ def _reference_covering_victims(pairs: list) -> list:
                 degree[cell.owner] = degree.get(cell.owner, 0) + 1
             as_child[child.owner] = as_child.get(child.owner, 0) + 1
         candidates = sorted(degree, key=kpis._owner_sort_key)
-        best = max(candidates, key=lambda owner: (degree[owner], as_child.get(owner, 0)))
+        best = max(
+            candidates, key=lambda owner: (degree[owner] / cost(owner), as_child.get(owner, 0))
+        )
         victims.append(best)
         remaining = [pair for pair in remaining if best not in (pair[0].owner, pair[1].owner)]
     return victims
@@ -822,7 +825,13 @@ def test_the_audits_greedy_cover_chooses_as_its_plain_definition(edges: list) ->
         for a, b in edges
         if not (owner(a) in immutable and owner(b) in immutable)
     ]
-    assert kpis._covering_victims(pairs) == _reference_covering_victims(pairs)
+
+    def cost(owner: tuple) -> float:  # the priorities of CONTRACT § 3, as in the audit
+        if owner[0] == "base":
+            return 1000.0 if owner[2] is None else 100.0
+        return 10.0 if owner[3] == "Kommune" else 1.0
+
+    assert kpis._covering_victims(pairs, cost) == _reference_covering_victims(pairs, cost)
 
 
 # --- regressions found by the property test ------------------------------------------------------
