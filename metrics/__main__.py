@@ -1,4 +1,4 @@
-"""Command line of CONTRACT § 4: ``python -m metrics {import,demo,kpis,report} …``."""
+"""Command line of CONTRACT § 4: ``python -m metrics {import,demo,kpis,audit,report} …``."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ import sys
 import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import TypeVar
 
 from metrics import store
 from metrics.i18n import Lang, t
@@ -82,9 +83,12 @@ def _demo(args: argparse.Namespace) -> int:
     return 0
 
 
-def _kpis(args: argparse.Namespace) -> int:
-    import json
+T = TypeVar("T")
 
+
+def _year_of_store(args: argparse.Namespace, read: Callable[..., T]) -> T | int:
+    """Settings, store and year checked as every year command needs them; then
+    `read(con, year, settings)`. An int is the exit code of a refusal (already printed)."""
     from metrics import kpis
     from metrics.settings import SettingsError, load_settings
 
@@ -105,11 +109,29 @@ def _kpis(args: argparse.Namespace) -> int:
                     file=sys.stderr,
                 )
                 return 2
-            values = kpis.compute_kpis(con, args.year, args.carrier, settings)
-            snapshot = kpis.reporting_date(con, args.year)
+            return read(con, args.year, settings)
     except store.StoreError as error:
         print(t("cli.store_error", lang, detail=error), file=sys.stderr)
         return 2
+
+
+def _kpis(args: argparse.Namespace) -> int:
+    import json
+
+    from metrics import kpis
+
+    lang: Lang = args.lang
+    read = _year_of_store(
+        args,
+        lambda con, year, settings: (
+            kpis.compute_kpis(con, year, args.carrier, settings),
+            kpis.reporting_date(con, year),
+            settings,
+        ),
+    )
+    if isinstance(read, int):
+        return read
+    values, snapshot, settings = read
     if args.json:
         print(json.dumps(kpis.kpi_json(values), ensure_ascii=False, indent=2))
         return 0
@@ -189,29 +211,11 @@ def _audit(args: argparse.Namespace) -> int:
     import json
 
     from metrics import kpis
-    from metrics.settings import SettingsError, load_settings
 
     lang: Lang = args.lang
-    try:
-        settings = load_settings()
-    except SettingsError as error:
-        print(t("cli.settings_error", lang, detail=error), file=sys.stderr)
-        return 2
-    db_path = store.resolve_db_path(args.db)
-    try:
-        with store.open_store(db_path) as con:
-            years = kpis.available_years(con)
-            if args.year not in years:
-                listed = ", ".join(str(y) for y in years) or "–"
-                print(
-                    t("cli.kpis.year_not_in_store", lang, year=args.year, years=listed),
-                    file=sys.stderr,
-                )
-                return 2
-            result = kpis.audit_release(con, args.year, settings)
-    except store.StoreError as error:
-        print(t("cli.store_error", lang, detail=error), file=sys.stderr)
-        return 2
+    result = _year_of_store(args, kpis.audit_release)
+    if isinstance(result, int):
+        return result
     if args.json:
         entries = [
             {
