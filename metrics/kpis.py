@@ -1784,6 +1784,11 @@ class _Section:
         protects the affected tables again, until a pass finds nothing.
         """
         while True:
+            for measure, view in self._overlap_victims():
+                self._suppress_base(measure, view)
+                for key in sorted(self.groups, key=_group_sort_key):
+                    if key[0] == measure:
+                        self.protect(self.groups[key])
             pairs = self._violating_pairs()
             if not pairs:
                 return
@@ -1827,6 +1832,37 @@ class _Section:
                 return
             for key in sorted(dirty, key=_group_sort_key):
                 self.protect(self.groups[key])
+
+    def _overlap_victims(self) -> list[tuple[Measure, View]]:
+        """Carrier views that overlap (an applicant who applied to both carriers is in both):
+        BA + Kommune − all is then the group of those in both, and must pass like any figure
+        (CONTRACT § 3; it once isolated a single disclosing applicant). Where it fails, the
+        smaller carrier's figure goes (a carrier figure costs less than the headline)."""
+        if self.partition or len(self.views) != 3:
+            return []
+        victims = []
+        for (measure, view), published in self.base.items():
+            if view is not None or published.suppressed:
+                continue
+            carriers = self.views[1:]
+            if any(self.base[(measure, v)].suppressed for v in carriers):
+                continue
+            everyone, first, second = (self.base_counts(measure, v) for v in self.views)
+            both = _Counts(
+                first.num + second.num - everyone.num, first.den + second.den - everyone.den
+            )
+            k = self.rules.k(measure.sensitive)
+            parts = [both.num, both.den - both.num] if measure.is_share else [both.den]
+
+            if (
+                measure.is_share and _overlap_fails(both.den, False, self.rules.k_ordinary, 1)
+            ) or any(_overlap_fails(part, measure.sensitive, k, both.den) for part in parts):
+                mutable = [v for v in carriers if (measure, v) not in self.frozen_base]
+                if mutable:
+                    victims.append(
+                        (measure, min(mutable, key=lambda v: self.base_counts(measure, v).den))
+                    )
+        return victims
 
     def _victim_cost(self, owner: tuple) -> float:
         """CONTRACT § 3 priorities as the cost of hiding a figure: headline KPIs of the
@@ -1959,6 +1995,12 @@ class _AuditCell:
     population: int  # and its size
     owner: tuple
     mutable: bool
+
+
+def _overlap_fails(value: int, sensitive: bool, k: int, population: int) -> bool:
+    """The count of the group in both overlapping views: 1 … k−1 fails (either sign: the views
+    need not nest exactly), and for a sensitive count 0 within a non-empty group too."""
+    return 0 < abs(value) < k or (sensitive and value == 0 and population != 0)
 
 
 def _covering_victims(

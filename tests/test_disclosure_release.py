@@ -79,3 +79,31 @@ def test_the_assignment_of_d_and_x_is_footnoted_on_pages_and_in_reports(demo_db:
         book = openpyxl.load_workbook(io.BytesIO(workbook))
         texts = [c.value for ws in book for row in ws.iter_rows() for c in row]
         assert any(isinstance(v, str) and note in v for v in texts), lang
+
+
+def test_applicants_in_both_carriers_cannot_be_isolated(demo_db: Path) -> None:
+    """An applicant may apply to both carriers, so BA + Kommune − all is the group of those in
+    both: once 1 disclosing applicant. Every year of the demo store, for every applicant figure
+    published in all three views, that group passes like a figure of its own."""
+    settings = kpis.load_settings()
+    checked = 0
+    with store.open_store(demo_db) as con:
+        years = kpis.available_years(con)
+        for year in years:
+            by_view = kpis.compute_kpis_by_view(con, year, settings)
+            for full_id, everyone in by_view[None].items():
+                kpi, _ = kpis.split_id(full_id)
+                if kpi.measure is None or kpi.measure.universe != "applicants":
+                    continue
+                values = [everyone, by_view["BA"].get(full_id), by_view["Kommune"].get(full_id)]
+                if any(v is None or v.suppressed or v.denominator is None for v in values):
+                    continue
+                a, b, c = values
+                k = settings.rules.k(kpi.sensitive)
+                den = b.denominator + c.denominator - a.denominator
+                num = b.numerator + c.numerator - a.numerator
+                for part in (num, den - num):
+                    assert not 0 < abs(part) < k, (year, full_id, part)
+                    assert not (kpi.sensitive and part == 0 and den), (year, full_id)
+                checked += 1
+    assert len(years) == 10 and checked >= 5
