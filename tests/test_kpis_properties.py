@@ -228,6 +228,22 @@ def test_published_figures_never_reveal_small_groups(
                 if not parent.suppressed:
                     check_difference(kpi, triple(value), triple(parent), rules, full_id)
 
+    # applicants may be in both carrier views: BA + Kommune − all is the group in both
+    for full_id, everyone in views[None].items():
+        kpi, _ = kpis.split_id(full_id)
+        if kpi.measure is None or kpi.measure.universe != "applicants":
+            continue
+        trio = [everyone, views["BA"].get(full_id), views["Kommune"].get(full_id)]
+        if any(v is None or v.suppressed or v.denominator is None for v in trio):
+            continue
+        a, b, c = trio
+        both = b.denominator + c.denominator - a.denominator
+        inside = b.numerator + c.numerator - a.numerator
+        k = k_of(kpi, rules)
+        for part in (inside, both - inside):
+            assert not 0 < abs(part) < k, (full_id, "in both carriers", part)
+            assert not (kpi.sensitive and part == 0 and both), (full_id, "in both carriers")
+
     # partitions add up where all parts are published
     for view, values in views.items():
         total = values["headcount"].value
