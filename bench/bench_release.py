@@ -10,7 +10,8 @@ For each year of the store (demo store by default):
 * what the attacker still pins.
 
 With ``--plan YEAR`` also the attacker-driven planner (``plan_release``) for that year: its
-time against the baseline, rounds, cells hidden, and the shares after it.
+time against the baseline, rounds, cells hidden, the shares after it, and a full audit of
+the planned release.
 
     python -m bench.bench_release [--db PATH] [--years 2016-2025] [--plan 2025]
 """
@@ -107,13 +108,16 @@ def main() -> None:
         baseline = kpis.build_release(con, args.plan, settings)
         rules_seconds = time.perf_counter() - started
         started = time.perf_counter()
-        result = kpis.plan_release(con, args.plan, settings)
+        planned = kpis.plan_release(con, args.plan, settings)
         plan_seconds = time.perf_counter() - started
-        assert result is not None
+        assert planned is not None and planned.plan is not None
         print(ratio_line("planner vs rules", plan_seconds, rules_seconds))
-        print(f"planner: {result.rounds} rounds, {len(result.hidden)} cells hidden or rounded")
-        before = _shares(baseline)
+        print(f"planner: {planned.plan.rounds} rounds, {len(planned.plan.hidden)} cells hidden")
+        before, after = _shares(baseline), _shares(planned)
         print(f"before the planner: headline {before[0]:.1%}, cells {before[1]:.1%}")
+        print(f"after the planner:  headline {after[0]:.1%}, cells {after[1]:.1%}")
+        check = kpis.audit_state(con, planned)
+        print(f"the attacker over the planned release (every group): {len(check.pins)} pinned")
 
 
 if __name__ == "__main__":

@@ -3234,9 +3234,13 @@ def audit_release(
 ) -> ReleaseAudit:
     """The attacker over everything the year's release publishes about personnel, plus the
     public facts: every person group it pins to a disclosive value."""
-    state = build_release(con, year, settings)
+    return audit_state(con, build_release(con, year, settings))
+
+
+def audit_state(con: duckdb.DuckDBPyConnection, state: _Year) -> ReleaseAudit:
+    """`audit_release` of a given state of the year (e.g. one the planner worked on)."""
     if state.personnel is None or state.snapshot is None:
-        return ReleaseAudit(year, 0, [], [])
+        return ReleaseAudit(state.year, 0, [], [])
     persons, categories, excused = _attack_inputs(con, state)
     rules = state.personnel.rules
     figures = [*_leader_facts(persons, categories), *personnel_figures(state)]
@@ -3249,15 +3253,16 @@ def audit_release(
         rules.k_sensitive,
         excused,
     )
-    return ReleaseAudit(year, len(figures), result.pins, result.models)
+    return ReleaseAudit(state.year, len(figures), result.pins, result.models)
 
 
 def plan_release(
     con: duckdb.DuckDBPyConnection, year: int, settings: Settings | None = None
-) -> PlanResult | None:
+) -> _Year | None:
     """The attacker-driven planner over the year's personnel release: hides (or publishes as
-    rounded shares) cells until the attacker pins nothing. Not yet the road every output takes:
-    on the demo store it needs minutes per year (see bench/bench_release.py)."""
+    rounded shares) cells until the attacker pins nothing; returns the planned state (its
+    `plan` says what was hidden). Not yet the road every output takes: about 10 s per year on
+    the demo store (see bench/bench_release.py)."""
     state = _count_year(con, year, settings or load_settings())
     for dimension in (*DIMENSIONS, "pay_group"):
         _ensure_breakdown(con, state, dimension)
@@ -3276,7 +3281,7 @@ def plan_release(
         section.rules.k_sensitive,
         excused,
     )
-    return state.plan
+    return state
 
 
 def _leader_facts(persons: pd.DataFrame, categories: Mapping[str, Sequence[str]]) -> list[Figure]:
