@@ -63,11 +63,12 @@ def audit(
     result = AuditResult([], len(figures))
     seen: set[object] = set()
     for name, own in _models(figures).items():
-        if not own:
-            continue
+        suspects = _groups_for(name, groups)
+        if not own or not suspects:
+            continue  # nothing to ask this model: do not build it
         model: Model = build_model(persons, own, categories)
         result.models.append((name, int(model.cell_class.shape[0]), model.classes))
-        for pin in attack(model, _groups_for(name, groups), k_ordinary, k_sensitive):
+        for pin in attack(model, suspects, k_ordinary, k_sensitive):
             if pin.group.box in seen or excused(pin.group):
                 continue
             seen.add(pin.group.box)
