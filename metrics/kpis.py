@@ -34,6 +34,7 @@ Survey KPIs have no carrier view; `sb_quota` follows its own monthly rule (CONTR
 
 from __future__ import annotations
 
+import functools
 import heapq
 import threading
 from collections import OrderedDict
@@ -1869,8 +1870,7 @@ class _Section:
         all-carrier view, then of the carrier views, then variants, then breakdown cells."""
         if owner[0] == "base":
             return 1000.0 if owner[2] is None else 100.0
-        variants = {(m, d) for m, d, _ in _variant_groups(self.universe)}
-        return 10.0 if (owner[1], owner[2]) in variants else 1.0
+        return 10.0 if (owner[1], owner[2]) in _variant_keys(self.universe) else 1.0
 
     def _base_hidden(self, measure: Measure, view: View) -> bool:
         targets = [view]
@@ -2145,6 +2145,12 @@ def _applicant_measures() -> list[Measure]:
             if measure is not None and measure not in measures:
                 measures.append(measure)
     return measures
+
+
+@functools.cache
+def _variant_keys(universe: str) -> frozenset[tuple[Measure, str]]:
+    """(measure, dimension) of the variant groups: asked for every figure the audit weighs."""
+    return frozenset((m, d) for m, d, _ in _variant_groups(universe))
 
 
 def _variant_groups(universe: str) -> list[tuple[Measure, str, tuple[str, ...]]]:
