@@ -108,20 +108,51 @@ def plan(
 
     for figures_of, phase_groups in ((narrow_figures, narrow_groups), (current_figures, groups)):
         suspects: Sequence[Group] = phase_groups
+        pinned_before: set[object] = set()
         while True:
             rounds += 1
             if rounds > max_rounds:
                 raise RuntimeError(f"release planner did not converge in {max_rounds} rounds")
-            result = audit(
-                persons, categories, figures_of(), suspects, k_ordinary, k_sensitive, excused
-            )
+            figures = figures_of()
+            result = audit(persons, categories, figures, suspects, k_ordinary, k_sensitive, excused)
             if not result.pins:
                 break
-            for owner in _cover(result.pins):
+            chosen = _cover(result.pins)
+            repeated = [pin for pin in result.pins if pin.group.box in pinned_before]
+            for owner in chosen | _linked_cells(repeated, chosen, figures):
                 hide(owner)
                 hidden.append(owner)
             suspects = [pin.group for pin in result.pins]
+            pinned_before = {pin.group.box for pin in result.pins}
     return PlanResult(hidden, rounds, result)
+
+
+def _linked_cells(
+    repeated: Sequence[Pin], chosen: set[Hashable], figures: Sequence[Figure]
+) -> set[Hashable]:
+    """A group pinned again right after its cover has parallel paths: the same small count
+    through the same category (an org unit, an age band, a pay group) in the breakdown of one
+    KPI after another. Hiding one breakdown per round takes a round per KPI; instead that
+    category goes from every breakdown of the view at once, as linked tables are protected
+    together. Breakdown cells are owned by tuples ("group", measure, dimension, view, category)
+    (see kpis.personnel_figures)."""
+    cells = {
+        (owner[2], owner[3], owner[4])
+        for pin in repeated
+        for figure in (*pin.figures, *pin.zero_figures)
+        if (owner := figure.owner) in chosen
+        and isinstance(owner, tuple)
+        and owner[0] == "group"
+        and owner[2] in WIDE_DIMENSIONS
+    }
+    return {
+        figure.owner
+        for figure in figures
+        if isinstance(figure.owner, tuple)
+        and figure.owner[0] == "group"
+        and figure.owner[2:5] in cells
+        and not figure.public
+    }
 
 
 def _cover(pins: Sequence[Pin]) -> set[Hashable]:
