@@ -223,3 +223,28 @@ def build_reference_store(directory: Path) -> Path:
         survey=REFERENCE_SURVEY,
         invited=REFERENCE_INVITED,
     )
+
+
+def check_applicants_of_both_carriers(by_view, rules, where: object) -> int:
+    """An applicant may be in both carrier views, so BA + Kommune − all is the group of those
+    in both: for every applicant figure published in all three views, that group must pass
+    like a figure of its own (CONTRACT § 3). Returns how many figures were checked."""
+    from metrics import kpis
+
+    checked = 0
+    for full_id, everyone in by_view[None].items():
+        kpi, _ = kpis.split_id(full_id)
+        if kpi.measure is None or kpi.measure.universe != "applicants":
+            continue
+        trio = [everyone, by_view["BA"].get(full_id), by_view["Kommune"].get(full_id)]
+        if any(v is None or v.suppressed or v.denominator is None for v in trio):
+            continue
+        a, b, c = trio
+        both = b.denominator + c.denominator - a.denominator
+        inside = b.numerator + c.numerator - a.numerator
+        k = rules.k(kpi.sensitive)
+        for part in (inside, both - inside):
+            assert not 0 < abs(part) < k, (where, full_id, "in both carriers", part)
+            assert not (kpi.sensitive and part == 0 and both), (where, full_id, "in both")
+        checked += 1
+    return checked
