@@ -25,6 +25,7 @@ pinned "all of them" (the group equals its population without the sensitive attr
 
 from __future__ import annotations
 
+import functools
 import itertools
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -49,7 +50,7 @@ class Box:
     def of(conditions: Mapping[str, Iterable[str]]) -> Box:
         return Box(tuple(sorted((d, frozenset(c)) for d, c in conditions.items())))
 
-    @property
+    @functools.cached_property
     def dimensions(self) -> frozenset[str]:
         return frozenset(d for d, _ in self.terms)
 
@@ -434,12 +435,19 @@ class _Probe:
 
     def _marginal(self, axes: tuple[int, ...]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         if axes not in self._marginals:
-            other = tuple(a for a in range(len(self.sizes)) if a not in axes)
-            shifted = tuple(a + 1 for a in other)
+            # summed from the smallest marginal already at hand that keeps these axes
+            source_axes = tuple(range(len(self.sizes)))
+            source = (self.truth, self.directions, self.squares)
+            for kept, marginal in self._marginals.items():
+                if set(axes) <= set(kept) and marginal[0].size < source[0].size:
+                    source_axes, source = kept, marginal
+            other = tuple(i for i, a in enumerate(source_axes) if a not in axes)
+            shifted = tuple(i + 1 for i in other)
+            truth, directions, squares = source
             self._marginals[axes] = (
-                self.truth.sum(axis=other),
-                self.directions.sum(axis=shifted),
-                self.squares.sum(axis=shifted),
+                truth.sum(axis=other),
+                directions.sum(axis=shifted),
+                squares.sum(axis=shifted),
             )
         return self._marginals[axes]
 
@@ -466,6 +474,59 @@ class _Probe:
             scale = np.sqrt(squares.reshape(squares.shape[0], -1).sum(axis=1))
         pinned = bool(np.all(np.abs(sums) <= _TOLERANCE * (scale + 1.0)))
         return round(value), pinned
+
+    def evaluate_many(self, boxes: Sequence[Box]) -> list[tuple[int, bool] | None]:
+        """`evaluate` of many groups at once: groups over the same dimensions share one
+        contraction of the marginal with their category masks (a full audit asks ~30,000)."""
+        dimensions = self.model.dimensions
+        known = set(dimensions)
+        results: list[tuple[int, bool] | None] = [None] * len(boxes)
+        by_axes: dict[tuple[int, ...], list[int]] = {}
+        for number, box in enumerate(boxes):
+            if box.dimensions <= known:
+                axes = tuple(sorted(dimensions.index(d) for d in box.dimensions))
+                by_axes.setdefault(axes, []).append(number)
+        masks_of: dict[tuple[str, frozenset[str]], np.ndarray] = {}
+        for axes, numbers in sorted(by_axes.items(), key=lambda item: -len(item[0])):
+            truth, directions, squares = self._marginal(axes)
+            if not axes:
+                value = float(truth.sum())
+                sums = directions.reshape(directions.shape[0], -1).sum(axis=1)
+                scale = np.sqrt(squares.reshape(squares.shape[0], -1).sum(axis=1))
+                pinned = bool(np.all(np.abs(sums) <= _TOLERANCE * (scale + 1.0)))
+                for number in numbers:
+                    results[number] = (round(value), pinned)
+                continue
+            per_axis = []
+            for axis in axes:
+                name = dimensions[axis]
+                rows = []
+                for number in numbers:
+                    allowed = boxes[number].allowed(name)
+                    assert allowed is not None
+                    key = (name, allowed)
+                    if key not in masks_of:
+                        masks_of[key] = np.array(
+                            [c in allowed for c in self.model.categories[name]], dtype=float
+                        )
+                    rows.append(masks_of[key])
+                per_axis.append(np.stack(rows))
+            values = _contract(per_axis, truth[None])[:, 0]
+            sums = _contract(per_axis, directions)
+            scale = np.sqrt(_contract(per_axis, squares))
+            pinned = np.all(np.abs(sums) <= _TOLERANCE * (scale + 1.0), axis=1)
+            for row, number in enumerate(numbers):
+                results[number] = (round(float(values[row])), bool(pinned[row]))
+        return results
+
+
+def _contract(masks: Sequence[np.ndarray], array: np.ndarray) -> np.ndarray:
+    """Per group g and leading index d: Σ array[d, i, j, …] · masks[0][g, i] · masks[1][g, j] …"""
+    result = np.tensordot(masks[0], array, axes=([1], [1]))  # (g, d, rest…)
+    for mask in masks[1:]:
+        shape = (mask.shape[0], 1, mask.shape[1]) + (1,) * (result.ndim - 3)
+        result = (result * mask.reshape(shape)).sum(axis=2)
+    return result
 
 
 class Knowledge:
@@ -494,8 +555,8 @@ def attack(
     knowledge = Knowledge(model)
     space, probe = knowledge.space, knowledge.probe
     pins: list[Pin] = []
-    for group in dict.fromkeys(groups):
-        evaluated = probe.evaluate(group.box)
+    unique = list(dict.fromkeys(groups))
+    for group, evaluated in zip(unique, probe.evaluate_many([g.box for g in unique]), strict=True):
         if evaluated is None or not evaluated[1]:
             continue
         value = evaluated[0]

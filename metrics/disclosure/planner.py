@@ -140,10 +140,7 @@ def _linked_cells(
         (owner[2], owner[3], owner[4])
         for pin in repeated
         for figure in (*pin.figures, *pin.zero_figures)
-        if (owner := figure.owner) in chosen
-        and isinstance(owner, tuple)
-        and owner[0] == "group"
-        and owner[2] in WIDE_DIMENSIONS
+        if (owner := figure.owner) in chosen and isinstance(owner, tuple) and owner[0] == "group"
     }
     return {
         figure.owner
