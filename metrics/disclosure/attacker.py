@@ -347,15 +347,20 @@ def _forced_zero(
     ).tocsr()
     cost = np.concatenate([np.zeros(variables), -np.ones(candidates), [0.0]])
     bounds_of = [(0, None)] * variables + [(0, 1)] * candidates + [(1, None)]
-    result = scipy.optimize.linprog(
-        cost,
-        A_ub=upper,
-        b_ub=np.zeros(candidates),
-        A_eq=equality,
-        b_eq=np.zeros(count_rows + bounds),
-        bounds=bounds_of,
-        method="highs",
-    )
+    # the true table is a solution, so the LP is feasible: a failure is HiGHS's numerics (seen
+    # with rounding bands of shares), and another of its methods then solves it
+    for method in ("highs", "highs-ipm", "highs-ds"):
+        result = scipy.optimize.linprog(
+            cost,
+            A_ub=upper,
+            b_ub=np.zeros(candidates),
+            A_eq=equality,
+            b_eq=np.zeros(count_rows + bounds),
+            bounds=bounds_of,
+            method=method,
+        )
+        if result.status == 0:
+            break
     if result.status != 0:
         raise RuntimeError(f"attacker LP failed: {result.message}")
     reached = result.x[variables : variables + candidates] > 0.5
@@ -574,19 +579,29 @@ def attack(
                     reason = "all"
         if reason is not None:
             witness = _witness(model, space, group.box)
-            pins.append(Pin(group, value, witness, reason, _zero_figures(model, witness)))
+            zeros = _zero_figures(model, witness, group.box)
+            if all(f.public for f in (*witness, *zeros)):
+                # the empty cells the public figures need may come from a chain of figures:
+                # offer the whole certificate of empty cells (the planner hides one of it)
+                zeros = tuple(model.zero_sources)
+                if all(f.public for f in zeros):
+                    continue  # public facts alone pin the group: no leak of the release
+            pins.append(Pin(group, value, witness, reason, zeros))
     return pins
 
 
-def _zero_figures(model: Model, witness: Sequence[Figure]) -> tuple[Figure, ...]:
+def _zero_figures(model: Model, witness: Sequence[Figure], box: Box) -> tuple[Figure, ...]:
     """The figures proving empty cells that matter to a combination: those of the LP's
-    certificate whose boxes share a class with it (a nested pair of equal figures, typically)."""
+    certificate whose boxes share a class with it or with the group (a nested pair of equal
+    figures, typically; or a published 0 that empties the part of the group no figure of the
+    combination covers, e.g. persons of gender d among leaders counted as w + m)."""
     if not model.forced_zero.any() or not model.zero_sources:
         return ()
     assert model.incidence is not None
     index = {id(f): i for i, f in enumerate(model.figures)}
     rows = [index[id(f)] for f in witness]
     support = set(np.flatnonzero(np.asarray(model.incidence[rows].sum(axis=0)).ravel() != 0))
+    support |= set(np.flatnonzero(_class_coverage(model, box) & model.forced_zero))
     return tuple(
         figure
         for figure, classes in zip(model.zero_sources, model.zero_source_classes(), strict=True)
