@@ -11,6 +11,7 @@ st.set_page_config(page_title="Vielfaltsmonitor", page_icon=":material/monitorin
 
 lang = ui.language()
 ui.ensure_store()
+ui.warm_releases()
 
 # default url paths (from the file names): a custom url_path trips Streamlit's legacy router
 PAGES = [

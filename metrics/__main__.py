@@ -1,4 +1,4 @@
-"""Command line of CONTRACT § 4: ``python -m metrics {import,demo,kpis,audit,report} …``."""
+"""Command line of CONTRACT § 4: ``python -m metrics {import,demo,kpis,audit,plan,report} …``."""
 
 from __future__ import annotations
 
@@ -80,6 +80,29 @@ def _demo(args: argparse.Namespace) -> int:
             exports=exports,
         )
     )
+    return 0
+
+
+def _plan(args: argparse.Namespace) -> int:
+    """Plans every year of the store that has no stored plan (CONTRACT § 3), a year per core:
+    after an import from the command line, so that nobody waits for it in the app."""
+    from metrics import kpis
+    from metrics.settings import SettingsError, load_settings
+
+    lang: Lang = args.lang
+    try:
+        settings = load_settings()
+    except SettingsError as error:
+        print(t("cli.settings_error", lang, detail=error), file=sys.stderr)
+        return 2
+    started = time.monotonic()
+    try:
+        planned = kpis.plan_store(store.resolve_db_path(args.db), settings, args.workers)
+    except store.StoreError as error:
+        print(t("cli.store_error", lang, detail=error), file=sys.stderr)
+        return 2
+    years = ", ".join(str(year) for year in sorted(planned)) or "–"
+    print(t("cli.planned", lang, years=years, seconds=time.monotonic() - started))
     return 0
 
 
@@ -354,6 +377,16 @@ def build_parser(commands: dict[str, Command]) -> argparse.ArgumentParser:
     p.set_defaults(handler=commands["audit"])
 
     p = sub.add_parser(
+        "plan",
+        parents=[common],
+        help="plan the release of every year not planned yet (after an import), a year per core",
+    )
+    p.add_argument(
+        "--workers", type=int, metavar="N", help="processes at once (default: one per core)"
+    )
+    p.set_defaults(handler=commands["plan"])
+
+    p = sub.add_parser(
         "report",
         parents=[common],
         help="annual report / presentation (.pptx, .xlsx or .pdf by suffix)",
@@ -378,6 +411,7 @@ COMMANDS: dict[str, Command] = {
     "demo": _demo,
     "kpis": _kpis,
     "audit": _audit,
+    "plan": _plan,
     "report": _report,
 }
 

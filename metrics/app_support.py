@@ -99,6 +99,40 @@ def ensure_store() -> Path:
     return path
 
 
+_warmed: set[tuple[str, tuple[int, int, int] | None]] = set()
+_warm_lock = threading.Lock()
+
+
+def warm_releases() -> None:
+    """Plans every year of the store's current state in a background thread, newest year first,
+    once per state (after the start and after every import): pages then find the planned
+    release ready instead of waiting seconds per year for the planner."""
+    current = stamp()
+    if current[1] is None:
+        return
+    with _warm_lock:
+        if current in _warmed:
+            return
+        _warmed.add(current)
+    threading.Thread(
+        target=_plan_years, args=(current, settings()), name="release-planner", daemon=True
+    ).start()
+
+
+def _plan_years(current: tuple[str, tuple[int, int, int] | None], rules: Settings) -> None:
+    try:
+        kpis.plan_store(Path(current[0]), rules)  # the years without a stored plan, a core each
+        with connection() as con:
+            years = kpis.available_years(con)
+        for year in sorted(years, reverse=True):  # into this process's cache
+            if stamp() != current:
+                return  # the store changed: its new state has a warmer of its own
+            with connection() as con:
+                kpis.build_release(con, year, rules)
+    except Exception:  # a page that needs the year plans it itself and shows what failed
+        log.exception("planning the releases in the background failed")
+
+
 def load_demo() -> None:
     """The start screen's button: build the demo store where no real data is."""
     from metrics.demo import build_demo_store
@@ -173,7 +207,9 @@ def page_context(builder: Callable[..., R], lang: Lang) -> R:
     filters and language (cached values are shared by all sessions: published data only)."""
     name = f"{builder.__module__}.{builder.__qualname__}"
     _BUILDERS[name] = builder
-    return _page_context(stamp(), name, filters(), lang)  # type: ignore[return-value]
+    # the spinner shows only if this takes over half a second: a year not yet planned
+    with st.spinner(t("app.planning", lang), show_time=True):
+        return _page_context(stamp(), name, filters(), lang)  # type: ignore[return-value]
 
 
 @st.cache_data(show_spinner=False, max_entries=8)

@@ -269,6 +269,11 @@ TEXTS: dict[str, dict[Lang, str]] = {
     },
     # --- app shell -----------------------------------------------------------------------------
     "app.language": {"de": "Sprache", "en": "Language"},
+    "app.planning": {
+        "de": "Die Veröffentlichung wird geplant: Die Datenschutzprüfung läuft einmal je "
+        "Datenstand und Jahr …",
+        "en": "Planning the release: the disclosure check runs once per data state and year …",
+    },
     "app.building_demo": {
         "de": "Kein Datenbestand gefunden – der Demo-Datenbestand wird erstellt …",
         "en": "No store found – building the demo store …",
@@ -688,6 +693,12 @@ TEXTS: dict[str, dict[Lang, str]] = {
     "cli.demo_built": {
         "de": "Demo-Datenbestand erstellt: {db} ({seconds:.1f} s; Exporte in {exports}).",
         "en": "Demo store built: {db} ({seconds:.1f} s; exports in {exports}).",
+    },
+    "cli.planned": {
+        "de": "Veröffentlichung geplant für: {years} ({seconds:.1f} s; die übrigen Jahre waren "
+        "schon geplant).",
+        "en": "Release planned for: {years} ({seconds:.1f} s; the other years were planned "
+        "already).",
     },
     "cli.store_error": {"de": "Fehler im Datenbestand: {detail}", "en": "Store error: {detail}"},
     # --- report: PowerPoint deck, Excel workbook, PDF summary, reports page ----------------

@@ -1964,6 +1964,7 @@ def _write_store(
             except BaseException:
                 con.execute("ROLLBACK")
                 raise
+            store.new_revision(con, "target")
             con.execute("COMMIT")
             con.execute("CHECKPOINT target")
             con.execute("DETACH target")

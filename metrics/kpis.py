@@ -34,8 +34,11 @@ Survey KPIs have no carrier view; `sb_quota` follows its own monthly rule (CONTR
 
 from __future__ import annotations
 
+import concurrent.futures
 import functools
 import heapq
+import multiprocessing
+import os
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -62,6 +65,7 @@ from metrics.disclosure import (
     Published,
     Reason,
     count_passes,
+    plans,
     population_passes,
     protect_table,
     publish_count,
@@ -69,7 +73,7 @@ from metrics.disclosure import (
     withheld_sign,
 )
 from metrics.disclosure.attacker import Box, Figure, Group, Knowledge, Pin, build_model
-from metrics.disclosure.planner import PlanResult, audit, plan
+from metrics.disclosure.planner import AuditResult, PlanResult, audit, plan
 from metrics.disclosure.space import (
     atom_box,
     box_of,
@@ -80,7 +84,7 @@ from metrics.disclosure.space import (
 from metrics.i18n import Lang, format_number
 from metrics.sb_quota import SbMonth, SbQuotaResult, compute_sb_quota_all
 from metrics.settings import Settings, load_settings
-from metrics.store import store_stamp
+from metrics.store import open_current, plan_path, store_revision, store_stamp
 
 # ================================================================================================
 # Vocabulary
@@ -3044,6 +3048,7 @@ _ASSIGNED_GENDER_SQL = (
 )
 _RELEASE_CACHE_SIZE = 48
 _release_cache: OrderedDict[tuple[object, ...], _Year] = OrderedDict()
+_release_building: dict[tuple[object, ...], threading.Lock] = {}
 _release_lock = threading.Lock()
 
 
@@ -3083,25 +3088,196 @@ def _store_identity(con: duckdb.DuckDBPyConnection) -> tuple[object, ...] | None
 
 
 def _build_year(con: duckdb.DuckDBPyConnection, year: int, settings: Settings) -> _Year:
-    """The published state of a year, built once per store state, year and settings (a
-    process-wide cache shared by pages, reports and the CLI). Breakdowns join it when first
-    asked for (`_ensure_breakdown`); stage 1 is frozen by then, so a breakdown never changes a
-    figure published before it."""
+    """The planned release of a year (CONTRACT § 3): every KPI, variant and breakdown of the
+    catalogue, protected by the rules and then by the planner until the attacker pins nothing.
+    Built once per store state, year and settings: a process-wide cache shared by pages, reports
+    and the CLI, and the plan kept beside the store (`<store>.plans.json`) for every later
+    process. A second caller of the same year waits for the first."""
     identity = _store_identity(con)
-    key = (identity, year, settings) if identity is not None else None
-    if key is not None:
+    if identity is None:
+        return _planned(con, year, settings)
+    key = (identity, year, settings)
+    with _release_lock:
+        if key in _release_cache:
+            _release_cache.move_to_end(key)
+            return _release_cache[key]
+        building = _release_building.setdefault(key, threading.Lock())
+    with building:
         with _release_lock:
             if key in _release_cache:
-                _release_cache.move_to_end(key)
                 return _release_cache[key]
-    state = _count_year(con, year, settings)
-    _publish_public_facts(state)
-    if key is not None:
+        state = _planned(con, year, settings, Path(str(identity[0][0])))
         with _release_lock:
             _release_cache[key] = state
+            _release_building.pop(key, None)
             while len(_release_cache) > _RELEASE_CACHE_SIZE:
                 _release_cache.popitem(last=False)
     return state
+
+
+def release_cached(con: duckdb.DuckDBPyConnection, year: int, settings: Settings) -> bool:
+    """Whether the year's planned release is at hand in this process (no planning to wait for)."""
+    identity = _store_identity(con)
+    with _release_lock:
+        return identity is not None and (identity, year, settings) in _release_cache
+
+
+def _rules_release(con: duckdb.DuckDBPyConnection, year: int, settings: Settings) -> _Year:
+    """The year by the rules alone: stage 1, every breakdown of the catalogue (in a fixed order:
+    a breakdown never changes a figure frozen before it), the public facts."""
+    state = _count_year(con, year, settings)
+    for dimension in (*DIMENSIONS, "pay_group"):
+        _ensure_breakdown(con, state, dimension)
+    _publish_public_facts(state)
+    return state
+
+
+def _planned(
+    con: duckdb.DuckDBPyConnection, year: int, settings: Settings, db_path: Path | None = None
+) -> _Year:
+    """The rules' release with the plan applied: the stored plan of this store state if there
+    is one, else a fresh plan (then stored)."""
+    state = _rules_release(con, year, settings)
+    if state.personnel is None or state.snapshot is None:
+        return state
+    revision = store_revision(con)
+    if db_path is None or revision is None:
+        _plan_state(con, state)
+        return state
+    key = plans.PlanKey(revision, plans.settings_digest(settings))
+    path = plan_path(db_path)
+    stored = plans.load(path, key, year)
+    if stored is not None and _apply_plan(state, stored.hidden):
+        state.plan = PlanResult(
+            [_owner_of(state.personnel, cell) for cell in stored.hidden],
+            stored.rounds,
+            AuditResult([], 0),
+        )
+        return state
+    if stored is not None:  # it does not fit the release (cannot happen for this code version)
+        state = _rules_release(con, year, settings)
+    result = _plan_state(con, state)
+    plans.save(path, key, year, [_cell_of(owner) for owner in result.hidden], result.rounds)
+    return state
+
+
+def plan_store(db_path: Path, settings: Settings, workers: int | None = None) -> list[int]:
+    """Plans every year of the store's current state that has no stored plan yet, a year per
+    worker process (planning is CPU-bound; one process per core), and stores the plans.
+    Returns the years planned. Used to warm an installation after start and import."""
+    path = plan_path(db_path)
+    with open_current(db_path) as con:
+        revision = store_revision(con)
+        if revision is None:
+            return []
+        key = plans.PlanKey(revision, plans.settings_digest(settings))
+        missing = [
+            year
+            for year in sorted(available_years(con), reverse=True)
+            if reporting_date(con, year) is not None and plans.load(path, key, year) is None
+        ]
+    workers = min(len(missing), workers or os.cpu_count() or 1)
+    planned: list[int] = []
+    if workers <= 1:
+        for year in missing:
+            result = _plan_cells(db_path, year, settings, revision)
+            if result is not None:
+                plans.save(path, key, year, *result)
+                planned.append(year)
+        return planned
+    context = multiprocessing.get_context("spawn")  # no fork of a threaded server process
+    # one BLAS thread per worker: the planner's matrices are small, and OpenBLAS threads only
+    # contend for the cores the workers use (demo store, 10 years on 2 cores: 112 s → 62 s).
+    # Read by the workers when they load numpy; this process's BLAS is loaded already.
+    for variable in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS"):
+        os.environ.setdefault(variable, "1")
+    with concurrent.futures.ProcessPoolExecutor(workers, mp_context=context) as pool:
+        futures = {
+            pool.submit(_plan_cells, db_path, year, settings, revision): year for year in missing
+        }
+        for future in concurrent.futures.as_completed(futures):
+            result = future.result()
+            if result is not None:
+                plans.save(path, key, futures[future], *result)
+                planned.append(futures[future])
+    return sorted(planned)
+
+
+def _plan_cells(
+    db_path: Path, year: int, settings: Settings, revision: str
+) -> tuple[list[list[object]], int] | None:
+    """A worker's part of `plan_store`: the year's plan as stored cells; None if the store
+    changed meanwhile (its new state is planned afresh)."""
+    with open_current(db_path) as con:
+        if store_revision(con) != revision:
+            return None
+        state = plan_release(con, year, settings)
+    if state is None or state.plan is None:
+        return None
+    return [_cell_of(owner) for owner in state.plan.hidden], state.plan.rounds
+
+
+def _plan_state(con: duckdb.DuckDBPyConnection, state: _Year) -> PlanResult:
+    """The attacker-driven planner over the year's personnel release, in place: hides (or
+    publishes as rounded shares) cells until the attacker pins nothing."""
+    section = state.personnel
+    assert section is not None and state.snapshot is not None
+    persons, categories, excused = _attack_inputs(con, state)
+    state.plan = plan(
+        persons,
+        categories,
+        lambda: [*_leader_facts(persons, categories), *personnel_figures(state)],
+        lambda owner: _hide(section, owner),  # type: ignore[arg-type]
+        personnel_groups(categories),
+        section.rules.k_ordinary,
+        section.rules.k_sensitive,
+        excused,
+    )
+    return state.plan
+
+
+def _measure_key(measure: Measure) -> str:
+    return "|".join(
+        (
+            measure.universe,
+            ",".join(sorted(measure.population)),
+            measure.numerator or "",
+            measure.remainder or "",
+        )
+    )
+
+
+def _cell_of(owner: object) -> list[object]:
+    """A hidden cell's owner as JSON: ["base", measure, view] or ["group", measure, dimension,
+    view, category]."""
+    assert isinstance(owner, tuple) and isinstance(owner[1], Measure)
+    return [owner[0], _measure_key(owner[1]), *owner[2:]]
+
+
+def _owner_of(section: _Section, cell: Sequence[object]) -> tuple[object, ...]:
+    measures = {_measure_key(m): m for m, _ in (*section.base, *section.groups)}
+    return (cell[0], measures[str(cell[1])], *cell[2:])
+
+
+def _apply_plan(state: _Year, hidden: Sequence[Sequence[object]]) -> bool:
+    """Hides the stored cells in order; False (state unusable) if one is not in the release."""
+    section = state.personnel
+    assert section is not None
+    measures = {_measure_key(m): m for m, _ in (*section.base, *section.groups)}
+    for cell in hidden:
+        measure = measures.get(str(cell[1]))
+        if measure is None:
+            return False
+        if cell[0] == "base" and len(cell) == 3 and (measure, cell[2]) in section.base:
+            _hide(section, ("base", measure, cell[2]))
+            continue
+        if cell[0] == "group" and len(cell) == 5:
+            group = section.groups.get((measure, str(cell[2])))
+            if group is not None and cell[4] in group.results.get(cell[3], {}):  # type: ignore[arg-type]
+                _hide(section, ("group", measure, cell[2], cell[3], cell[4]))
+                continue
+        return False
+    return True
 
 
 def gender_assigned(
@@ -3115,11 +3291,16 @@ def gender_assigned(
 def build_release(
     con: duckdb.DuckDBPyConnection, year: int, settings: Settings | None = None
 ) -> _Year:
-    """The year with every breakdown of the catalogue: everything it publishes."""
-    state = _build_year(con, year, settings or load_settings())
-    for dimension in (*DIMENSIONS, "pay_group"):
-        _ensure_breakdown(con, state, dimension)
-    return state
+    """The planned year with every breakdown of the catalogue: everything it publishes."""
+    return _build_year(con, year, settings or load_settings())
+
+
+def rules_release(
+    con: duckdb.DuckDBPyConnection, year: int, settings: Settings | None = None
+) -> _Year:
+    """The year as the rules alone would publish it (not cached; for the benchmark and the
+    tests that show what the planner adds)."""
+    return _rules_release(con, year, settings or load_settings())
 
 
 _LEADERS = "women_leadership_share"  # its cells by carrier and level are public facts
@@ -3230,7 +3411,9 @@ def _attack_inputs(
     public_knowledge = Knowledge(build_model(persons, public_figures, categories))
 
     def excused(group: Group) -> bool:
-        return public_knowledge.pinned(group.box) is not None
+        # a term that allows every category says nothing (an org unit the year has only one of)
+        box = Box(tuple((d, c) for d, c in group.box.terms if not set(categories[d]) <= c))
+        return public_knowledge.pinned(box) is not None
 
     return persons, categories, excused
 
@@ -3265,28 +3448,12 @@ def audit_state(con: duckdb.DuckDBPyConnection, state: _Year) -> ReleaseAudit:
 def plan_release(
     con: duckdb.DuckDBPyConnection, year: int, settings: Settings | None = None
 ) -> _Year | None:
-    """The attacker-driven planner over the year's personnel release: hides (or publishes as
-    rounded shares) cells until the attacker pins nothing; returns the planned state (its
-    `plan` says what was hidden). Not yet the road every output takes: about 10 s per year on
-    the demo store (see bench/bench_release.py)."""
-    state = _count_year(con, year, settings or load_settings())
-    for dimension in (*DIMENSIONS, "pay_group"):
-        _ensure_breakdown(con, state, dimension)
-    _publish_public_facts(state)
-    section = state.personnel
-    if section is None or state.snapshot is None:
+    """A fresh plan of the year (not cached, not stored): what `_build_year` does on a store
+    state it has no plan for; the state's `plan` says what was hidden."""
+    state = _rules_release(con, year, settings or load_settings())
+    if state.personnel is None or state.snapshot is None:
         return None
-    persons, categories, excused = _attack_inputs(con, state)
-    state.plan = plan(
-        persons,
-        categories,
-        lambda: [*_leader_facts(persons, categories), *personnel_figures(state)],
-        lambda owner: _hide(section, owner),  # type: ignore[arg-type]
-        personnel_groups(categories),
-        section.rules.k_ordinary,
-        section.rules.k_sensitive,
-        excused,
-    )
+    _plan_state(con, state)
     return state
 
 

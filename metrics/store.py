@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -54,6 +55,23 @@ def resolve_db_path(db: str | os.PathLike[str] | None = None) -> Path:
 
 def secret_path(db_path: Path) -> Path:
     return db_path.with_suffix(".secret")
+
+
+def plan_path(db_path: Path) -> Path:
+    """The planned releases of the store's current state (metrics/disclosure/plans.py)."""
+    return db_path.with_suffix(".plans.json")
+
+
+def store_revision(con: duckdb.DuckDBPyConnection) -> str | None:
+    """The store state's revision (meta 'revision', new with every write); None for a store
+    written before revisions existed."""
+    rows = con.execute("SELECT value FROM meta WHERE key = 'revision'").fetchall()
+    return str(rows[0][0]) if rows else None
+
+
+def new_revision(con: duckdb.DuckDBPyConnection, catalog: str) -> None:
+    """Marks a write: the store gets a revision no other state had (plans of the old one lapse)."""
+    con.execute(f"INSERT OR REPLACE INTO {catalog}.meta VALUES ('revision', ?)", [uuid.uuid4().hex])
 
 
 def refusal_log_path(db_path: Path) -> Path:
