@@ -17,7 +17,6 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from metrics import store
-from metrics.demo import build_demo_store
 from tests.small_groups import build_small_group_store
 
 APP = str(Path(__file__).resolve().parents[1] / "app.py")
@@ -35,10 +34,8 @@ K_ORDINARY = 5
 
 
 @pytest.fixture(scope="module")
-def demo_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    db = tmp_path_factory.mktemp("demo") / "vielfalt.duckdb"
-    build_demo_store(db)
-    return db
+def demo_db(planned_demo_store: Path) -> Path:
+    return planned_demo_store
 
 
 @pytest.fixture(scope="module")

@@ -16,7 +16,6 @@ from pptx import Presentation
 from pypdf import PdfReader
 
 from metrics import kpis, store, views
-from metrics.demo import build_demo_store
 from metrics.i18n import format_number
 from metrics.kpis import KpiValue
 from metrics.report import (
@@ -36,10 +35,8 @@ PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 
 
 @pytest.fixture(scope="module")
-def demo_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    db = tmp_path_factory.mktemp("report_demo") / "v.duckdb"
-    build_demo_store(db)
-    return db
+def demo_db(planned_demo_store: Path) -> Path:
+    return planned_demo_store
 
 
 @pytest.fixture(scope="module")

@@ -14,7 +14,6 @@ from pathlib import Path
 
 import pytest
 
-from metrics.demo import build_demo_store
 from tests.small_groups import build_small_group_store
 
 REPO = Path(__file__).resolve().parents[2]
@@ -100,10 +99,8 @@ def artifacts() -> Path:
 
 
 @pytest.fixture(scope="session")
-def demo_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    db = tmp_path_factory.mktemp("demo") / "vielfalt.duckdb"
-    build_demo_store(db)
-    return db
+def demo_store(planned_demo_store: Path) -> Path:
+    return planned_demo_store
 
 
 @pytest.fixture(scope="session")

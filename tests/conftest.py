@@ -1,0 +1,52 @@
+"""Fixtures shared by every test module.
+
+The demo store is built and planned once per session: planning a year of it takes seconds (the
+attacker runs round after round), and every page, report and CLI figure reads the planned
+release. Modules that only read share it; a module that writes works on `copy_store(...)`.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from metrics import kpis, store
+from metrics.demo import build_demo_store
+
+# The pseudonym key decides which persons of gender d / x count as w or m, and with it how much
+# the planner has to do (4 … 30 s a year on the demo store): a fixed key keeps the work, and the
+# planned release, the same in every run.
+PLANNER_KEY = "b736f5a61d265e3a17beb7c136efe6e76d24dd9af2c9ab9913537282e263f25b"
+
+
+def build_keyed_demo_store(db: Path) -> Path:
+    """The demo store under the fixed pseudonym key."""
+    db.parent.mkdir(parents=True, exist_ok=True)
+    store.secret_path(db).write_text(PLANNER_KEY)
+    build_demo_store(db)
+    return db
+
+
+def copy_store(db: Path, directory: Path) -> Path:
+    """A copy of the store with its pseudonym key and its planned releases (valid for the copy:
+    they are keyed by the store's revision, which the copy carries)."""
+    directory.mkdir(parents=True, exist_ok=True)
+    target = directory / db.name
+    for source, destination in (
+        (db, target),
+        (store.secret_path(db), store.secret_path(target)),
+        (store.plan_path(db), store.plan_path(target)),
+    ):
+        if source.exists():
+            shutil.copy2(source, destination)
+    return target
+
+
+@pytest.fixture(scope="session")
+def planned_demo_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The demo store with every year planned. Read only: copy it to write."""
+    db = build_keyed_demo_store(tmp_path_factory.mktemp("planned-demo") / "vielfalt.duckdb")
+    kpis.plan_store(db, kpis.load_settings())  # a year per core
+    return db
