@@ -11,7 +11,7 @@ import streamlit as st
 from metrics import app_support as ui
 from metrics import store, templates
 from metrics.contract import SOURCES, SOURCES_BY_KIND
-from metrics.disclosure import WITHHELD_SIGN, count_text, yearly_holdings
+from metrics.disclosure import count_text, published_import_log, yearly_holdings
 from metrics.i18n import format_number, t
 from metrics.ingest import ImportRefused, check_upload_size, delete_coverage, prepare_import
 from metrics.ingest import set_invited as save_invited
@@ -179,18 +179,7 @@ def invited_section(lang: str) -> None:
 def log_section(lang: str) -> None:
     st.subheader(t("datapage.log", lang))
     log = store.import_log(ui.db_path())
-    rules = ui.settings().rules
-
-    def rows(kind: str, n: float) -> str:
-        # a monthly personnel file's rows are that month's headcount (see yearly_holdings)
-        return WITHHELD_SIGN if kind == "personnel" else count_text(n, lang, rules)
-
-    log = log.assign(
-        rows=[rows(k, n) for k, n in zip(log["kind"], log["rows"].fillna(0), strict=True)],
-        replaced_rows=[
-            rows(k, n) for k, n in zip(log["kind"], log["replaced_rows"].fillna(0), strict=True)
-        ],
-    )
+    log = published_import_log(log, lang, ui.settings().rules)
     st.dataframe(safe_frame(log), hide_index=True, width="stretch", height=280)
     st.caption(t("datapage.yearly_rows_note", lang))
 

@@ -226,6 +226,24 @@ def yearly_holdings(summary: pd.DataFrame) -> pd.DataFrame:
     return pd.concat(parts, ignore_index=True)
 
 
+def published_import_log(log: pd.DataFrame, lang: Lang, rules: DisclosureRules) -> pd.DataFrame:
+    """The import log as it may be shown to everybody: the rows of a personnel file (a monthly
+    snapshot: that month's headcount, see `yearly_holdings`) read "•"; other files' row counts
+    pass the count rule."""
+
+    def rows(kind: str, n: float) -> str:
+        return WITHHELD_SIGN if kind == "personnel" else count_text(n, lang, rules)
+
+    return log.assign(
+        **{
+            column: [
+                rows(kind, n) for kind, n in zip(log["kind"], log[column].fillna(0), strict=True)
+            ]
+            for column in ("rows", "replaced_rows")
+        }
+    )
+
+
 def publish_share(
     numerator: int,
     denominator: int,
