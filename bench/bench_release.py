@@ -2,18 +2,17 @@
 
 For each year of the store (demo store by default):
 
-* baseline: the year's release by the rules (``build_release``: every KPI, variant and
-  breakdown of the catalogue in three views), in a fresh state (the process cache cleared);
-* the attacker over that whole release (``audit_release``) and its ratio to the baseline;
+* baseline: the year's release by the rules alone (``rules_release``: every KPI, variant and
+  breakdown of the catalogue in three views), not cached;
+* what the attacker pins in it;
 * the share of headline figures (KPIs and variants of the three views) published, of those whose
-  own counts pass k, and the share of all candidate cells (every breakdown cell too) published;
-* what the attacker still pins.
+  own counts pass k, and the share of all candidate cells (every breakdown cell too) published,
+  before and after the planner;
+* the planner (``plan_release``, what every output reads): its time against the baseline,
+  rounds, cells hidden or rounded, the shares after it, and a full audit of the planned
+  release (it must pin nothing).
 
-With ``--plan YEAR`` also the attacker-driven planner (``plan_release``) for that year: its
-time against the baseline, rounds, cells hidden, the shares after it, and a full audit of
-the planned release.
-
-    python -m bench.bench_release [--db PATH] [--years 2016-2025] [--plan 2025]
+    python -m bench.bench_release [--db PATH] [--years 2016-2025] [--no-audit]
 """
 
 from __future__ import annotations
@@ -73,7 +72,10 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--db", type=Path, default=None, help="store (default: a fresh demo)")
     parser.add_argument("--years", default="", help="e.g. 2016-2025 (default: all)")
-    parser.add_argument("--plan", type=int, default=None, metavar="YEAR")
+    parser.add_argument(
+        "--no-audit", action="store_true", help="skip the attacker over the rules' release"
+    )
+    parser.add_argument("--show", type=int, metavar="YEAR", help="list what the planner hid")
     args = parser.parse_args()
     print(machine_report())
     print(f"load average: {load_average()}")
@@ -85,39 +87,44 @@ def main() -> None:
     settings = load_settings()
     con = duckdb.connect(str(db), read_only=True)
     print(f"store: {db}")
-    print("year  rules s  audit s  ratio  headline  cells  pinned")
+    print(
+        "year  rules s  plan s  ratio  rounds  hidden  headline before → after"
+        "   cells before → after  pinned: rules → planned"
+    )
+    totals = [0.0, 0.0]
+    shown: list[object] = []
     for year in _years(args.years, kpis.available_years(con)):
-        kpis._release_cache.clear()
         started = time.perf_counter()
-        state = kpis.build_release(con, year, settings)
+        ruled = kpis.rules_release(con, year, settings)
         rules_seconds = time.perf_counter() - started
-        if state.personnel is None:
+        if ruled.personnel is None:
             continue
         started = time.perf_counter()
-        audit = kpis.audit_release(con, year, settings)
-        audit_seconds = time.perf_counter() - started
-        headline, cells, passing, total = _shares(state)
-        print(
-            f"{year}  {rules_seconds:7.2f}  {audit_seconds:7.2f}"
-            f"  {audit_seconds / rules_seconds:5.1f}  {headline:7.1%} of {passing}"
-            f"  {cells:5.1%} of {total}  {len(audit.pins)}"
-        )
-    if args.plan is not None:
-        kpis._release_cache.clear()
-        started = time.perf_counter()
-        baseline = kpis.build_release(con, args.plan, settings)
-        rules_seconds = time.perf_counter() - started
-        started = time.perf_counter()
-        planned = kpis.plan_release(con, args.plan, settings)
+        planned = kpis.plan_release(con, year, settings)
         plan_seconds = time.perf_counter() - started
         assert planned is not None and planned.plan is not None
-        print(ratio_line("planner vs rules", plan_seconds, rules_seconds))
-        print(f"planner: {planned.plan.rounds} rounds, {len(planned.plan.hidden)} cells hidden")
-        before, after = _shares(baseline), _shares(planned)
-        print(f"before the planner: headline {before[0]:.1%}, cells {before[1]:.1%}")
-        print(f"after the planner:  headline {after[0]:.1%}, cells {after[1]:.1%}")
-        check = kpis.audit_state(con, planned)
-        print(f"the attacker over the planned release (every group): {len(check.pins)} pinned")
+        totals[0] += rules_seconds
+        totals[1] += plan_seconds
+        before, after = _shares(ruled), _shares(planned)
+        pinned_before = "–" if args.no_audit else str(len(kpis.audit_state(con, ruled).pins))
+        pinned_after = len(kpis.audit_state(con, planned).pins)
+        print(
+            f"{year}  {rules_seconds:7.2f}  {plan_seconds:6.2f}"
+            f"  {plan_seconds / rules_seconds:5.1f}"
+            f"  {planned.plan.rounds:6d}  {len(planned.plan.hidden):6d}"
+            f"  {before[0]:7.1%} → {after[0]:6.1%} of {before[2]}"
+            f"  {before[1]:6.1%} → {after[1]:6.1%} of {before[3]}"
+            f"  {pinned_before:>5} → {pinned_after}"
+        )
+        if year == args.show:
+            shown.extend(planned.plan.hidden)
+    print(ratio_line("planner vs rules, all years", totals[1], totals[0]))
+    if shown:
+        print(f"hidden or rounded in {args.show} (measure, breakdown, view, category):")
+        for owner in shown:
+            assert isinstance(owner, tuple)
+            name = kpis._measure_name(owner[1])
+            print("  " + " | ".join(str(part) for part in (name, *owner[2:])))
 
 
 if __name__ == "__main__":
