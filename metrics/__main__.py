@@ -97,7 +97,9 @@ def _plan(args: argparse.Namespace) -> int:
         return 2
     started = time.monotonic()
     try:
-        planned = kpis.plan_store(store.resolve_db_path(args.db), settings, args.workers)
+        planned = kpis.plan_store(
+            store.resolve_db_path(args.db), settings, args.workers, args.years
+        )
     except store.StoreError as error:
         print(t("cli.store_error", lang, detail=error), file=sys.stderr)
         return 2
@@ -383,6 +385,12 @@ def build_parser(commands: dict[str, Command]) -> argparse.ArgumentParser:
     )
     p.add_argument(
         "--workers", type=int, metavar="N", help="processes at once (default: one per core)"
+    )
+    p.add_argument(
+        "--years",
+        type=lambda text: [int(year) for year in text.split(",")],
+        metavar="YYYY,YYYY",
+        help="only these years (default: every year of the store)",
     )
     p.set_defaults(handler=commands["plan"])
 

@@ -34,11 +34,12 @@ Survey KPIs have no carrier view; `sb_quota` follows its own monthly rule (CONTR
 
 from __future__ import annotations
 
-import concurrent.futures
 import functools
 import heapq
-import multiprocessing
+import logging
 import os
+import subprocess
+import sys
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -83,7 +84,7 @@ from metrics.disclosure.space import (
 )
 from metrics.i18n import Lang, format_number
 from metrics.sb_quota import SbMonth, SbQuotaResult, compute_sb_quota_all
-from metrics.settings import Settings, load_settings
+from metrics.settings import Settings, SettingsError, load_settings
 from metrics.store import open_current, plan_path, store_revision, store_stamp
 
 # ================================================================================================
@@ -3046,6 +3047,7 @@ _ASSIGNED_GENDER_SQL = (
     "md5(person_key || ':' || CAST($year AS VARCHAR)) < '8' THEN 'w' ELSE 'm' END "
     "ELSE gender END"
 )
+log = logging.getLogger("vielfaltsmonitor")
 _RELEASE_CACHE_SIZE = 48
 _release_cache: OrderedDict[tuple[object, ...], _Year] = OrderedDict()
 _release_building: dict[tuple[object, ...], threading.Lock] = {}
@@ -3161,10 +3163,18 @@ def _planned(
     return state
 
 
-def plan_store(db_path: Path, settings: Settings, workers: int | None = None) -> list[int]:
-    """Plans every year of the store's current state that has no stored plan yet, a year per
-    worker process (planning is CPU-bound; one process per core), and stores the plans.
-    Returns the years planned. Used to warm an installation after start and import."""
+def plan_store(
+    db_path: Path,
+    settings: Settings,
+    workers: int | None = None,
+    years: Sequence[int] | None = None,
+) -> list[int]:
+    """Plans every year (or the given years) of the store's current state that has no stored
+    plan yet, and stores the plans; returns the years with a stored plan now. Planning is
+    CPU-bound: with settings from the settings file, the years are shared among one process
+    per core (`python -m metrics plan --years …`; a process of its own, so that no worker runs
+    the caller's main module — the app's script, say). Used to warm an installation after start
+    and import."""
     path = plan_path(db_path)
     with open_current(db_path) as con:
         revision = store_revision(con)
@@ -3174,33 +3184,49 @@ def plan_store(db_path: Path, settings: Settings, workers: int | None = None) ->
         missing = [
             year
             for year in sorted(available_years(con), reverse=True)
-            if reporting_date(con, year) is not None and plans.load(path, key, year) is None
+            if (years is None or year in years)
+            and reporting_date(con, year) is not None
+            and plans.load(path, key, year) is None
         ]
     workers = min(len(missing), workers or os.cpu_count() or 1)
-    planned: list[int] = []
-    if workers <= 1:
+    if workers > 1 and _from_settings_file(settings):
+        _plan_in_processes(db_path, missing, workers)
+    else:
         for year in missing:
             result = _plan_cells(db_path, year, settings, revision)
             if result is not None:
                 plans.save(path, key, year, *result)
-                planned.append(year)
-        return planned
-    context = multiprocessing.get_context("spawn")  # no fork of a threaded server process
+    return sorted(year for year in missing if plans.load(path, key, year) is not None)
+
+
+def _from_settings_file(settings: Settings) -> bool:
+    try:
+        return settings == load_settings()
+    except SettingsError:
+        return False
+
+
+def _plan_in_processes(db_path: Path, years: Sequence[int], workers: int) -> None:
     # one BLAS thread per worker: the planner's matrices are small, and OpenBLAS threads only
-    # contend for the cores the workers use (demo store, 10 years on 2 cores: 112 s → 62 s).
-    # Read by the workers when they load numpy; this process's BLAS is loaded already.
-    for variable in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS"):
-        os.environ.setdefault(variable, "1")
-    with concurrent.futures.ProcessPoolExecutor(workers, mp_context=context) as pool:
-        futures = {
-            pool.submit(_plan_cells, db_path, year, settings, revision): year for year in missing
-        }
-        for future in concurrent.futures.as_completed(futures):
-            result = future.result()
-            if result is not None:
-                plans.save(path, key, futures[future], *result)
-                planned.append(futures[future])
-    return sorted(planned)
+    # contend for the cores the workers use (demo store, 10 years on 2 cores: 112 s → 62 s)
+    environment = {**os.environ, "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1"}
+    processes = [
+        subprocess.Popen(
+            [
+                *(sys.executable, "-m", "metrics", "plan", "--db", str(db_path)),
+                *("--workers", "1", "--years", ",".join(str(y) for y in years[share::workers])),
+            ],
+            env=environment,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for share in range(workers)
+    ]
+    for process in processes:
+        _, errors = process.communicate()
+        if process.returncode != 0:  # the caller plans what is missing then, itself
+            log.warning("a planning process failed: %s", errors[-500:])
 
 
 def _plan_cells(

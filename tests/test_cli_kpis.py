@@ -10,7 +10,9 @@ from pathlib import Path
 
 import pytest
 
+from metrics import store
 from metrics.settings import DEFAULT_SETTINGS_PATH, SETTINGS_ENV_VAR
+from tests.conftest import copy_store
 from tests.kpi_stores import build_reference_store
 
 REPO = Path(__file__).resolve().parent.parent
@@ -173,3 +175,26 @@ def test_missing_store_exits_2(tmp_path):
     result = run_kpis("--year", "2024", "--db", str(tmp_path / "none.duckdb"), "--lang", "en")
     assert result.returncode == 2
     assert "no store here yet" in result.stderr
+
+
+def test_plan_plans_each_year_once_and_keeps_it_beside_the_store(
+    reference_db: Path, tmp_path: Path
+) -> None:
+    db = copy_store(reference_db, tmp_path)
+
+    def plan() -> str:
+        result = subprocess.run(
+            [sys.executable, "-m", "metrics", "plan", "--db", str(db)],
+            cwd=REPO,
+            capture_output=True,
+            text=True,
+            encoding="utf-8",
+            timeout=300,
+            check=False,
+        )
+        assert result.returncode == 0, result.stderr
+        return result.stdout
+
+    assert "Veröffentlichung geplant für: 2024 (" in plan()
+    assert store.plan_path(db).stat().st_mode & 0o077 == 0
+    assert "Veröffentlichung geplant für: – (" in plan()  # nothing left to plan

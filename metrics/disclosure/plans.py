@@ -11,13 +11,14 @@ names of published cells; it is written owner-only (0600) and atomically.
 from __future__ import annotations
 
 import contextlib
+import fcntl
 import hashlib
 import json
 import logging
 import os
 import tempfile
 import threading
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -81,12 +82,27 @@ def load(path: Path, key: PlanKey, year: int) -> StoredPlan | None:
         return None
 
 
+@contextlib.contextmanager
+def _file_lock(path: Path) -> Iterator[None]:
+    """One writer at a time across processes (the planning workers add their years)."""
+    try:
+        handle = os.open(path.with_suffix(".lock"), os.O_CREAT | os.O_RDWR, 0o600)
+    except OSError:
+        yield  # a read-only medium: save() finds out and keeps nothing
+        return
+    try:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(handle)
+
+
 def save(
     path: Path, key: PlanKey, year: int, hidden: Sequence[Sequence[object]], rounds: int
 ) -> None:
     """Adds the year's plan; plans of another key are dropped. A store on a read-only medium
     simply keeps no plans (each process then plans for itself)."""
-    with _write_lock:
+    with _write_lock, _file_lock(path):
         years: dict[str, object] = {}
         with contextlib.suppress(OSError, ValueError, AttributeError):
             content = json.loads(path.read_text(encoding="utf-8"))
