@@ -7,10 +7,13 @@ import sys
 import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 from metrics import store
 from metrics.i18n import Lang, t
+
+if TYPE_CHECKING:
+    from metrics.settings import Settings
 
 # files above this size get progress lines on stderr
 PROGRESS_THRESHOLD_BYTES = 20 * 1024 * 1024
@@ -18,17 +21,26 @@ PROGRESS_THRESHOLD_BYTES = 20 * 1024 * 1024
 Command = Callable[[argparse.Namespace], int]
 
 
-def _import(args: argparse.Namespace) -> int:
-    from metrics.ingest import ImportRefused, import_files
+def _settings(lang: Lang) -> Settings | None:
+    """The settings file, or None after printing why it cannot be used (exit code 2)."""
     from metrics.settings import SettingsError, load_settings
 
-    lang: Lang = args.lang
     try:
-        # before anything is written: the summary publishes store figures by its rules
-        rules = load_settings().rules
+        return load_settings()
     except SettingsError as error:
         print(t("cli.settings_error", lang, detail=error), file=sys.stderr)
+        return None
+
+
+def _import(args: argparse.Namespace) -> int:
+    from metrics.ingest import ImportRefused, import_files
+
+    lang: Lang = args.lang
+    # before anything is written: the summary publishes store figures by its rules
+    settings = _settings(lang)
+    if settings is None:
         return 2
+    rules = settings.rules
     paths = [Path(p) for p in args.files]
     missing = [p for p in paths if not p.is_file()]
     if missing:
@@ -87,13 +99,10 @@ def _plan(args: argparse.Namespace) -> int:
     """Plans every year of the store that has no stored plan (CONTRACT § 3), a year per core:
     after an import from the command line, so that nobody waits for it in the app."""
     from metrics import kpis
-    from metrics.settings import SettingsError, load_settings
 
     lang: Lang = args.lang
-    try:
-        settings = load_settings()
-    except SettingsError as error:
-        print(t("cli.settings_error", lang, detail=error), file=sys.stderr)
+    settings = _settings(lang)
+    if settings is None:
         return 2
     started = time.monotonic()
     try:
@@ -115,13 +124,10 @@ def _year_of_store(args: argparse.Namespace, read: Callable[..., T]) -> T | int:
     """Settings, store and year checked as every year command needs them; then
     `read(con, year, settings)`. An int is the exit code of a refusal (already printed)."""
     from metrics import kpis
-    from metrics.settings import SettingsError, load_settings
 
     lang: Lang = args.lang
-    try:
-        settings = load_settings()
-    except SettingsError as error:
-        print(t("cli.settings_error", lang, detail=error), file=sys.stderr)
+    settings = _settings(lang)
+    if settings is None:
         return 2
     db_path = store.resolve_db_path(args.db)
     try:
@@ -281,7 +287,6 @@ def _report(args: argparse.Namespace) -> int:
 
     from metrics import kpis
     from metrics.report import FORMATS, ChartExportError, ReportError
-    from metrics.settings import SettingsError, load_settings
 
     lang: Lang = args.lang
     out = Path(args.out)
@@ -289,10 +294,8 @@ def _report(args: argparse.Namespace) -> int:
     if build is None:
         print(t("report.cli.unknown_suffix", lang, suffix=out.suffix or out.name), file=sys.stderr)
         return 2
-    try:
-        settings = load_settings()
-    except SettingsError as error:
-        print(t("cli.settings_error", lang, detail=error), file=sys.stderr)
+    settings = _settings(lang)
+    if settings is None:
         return 2
     started = time.monotonic()
     try:

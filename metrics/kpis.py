@@ -42,7 +42,7 @@ import subprocess
 import sys
 import threading
 from collections import OrderedDict
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -3117,13 +3117,6 @@ def _build_year(con: duckdb.DuckDBPyConnection, year: int, settings: Settings) -
     return state
 
 
-def release_cached(con: duckdb.DuckDBPyConnection, year: int, settings: Settings) -> bool:
-    """Whether the year's planned release is at hand in this process (no planning to wait for)."""
-    identity = _store_identity(con)
-    with _release_lock:
-        return identity is not None and (identity, year, settings) in _release_cache
-
-
 def _rules_release(con: duckdb.DuckDBPyConnection, year: int, settings: Settings) -> _Year:
     """The year by the rules alone: stage 1, every breakdown of the catalogue (in a fixed order:
     a breakdown never changes a figure frozen before it), the public facts."""
@@ -3149,12 +3142,9 @@ def _planned(
     key = plans.PlanKey(revision, plans.settings_digest(settings))
     path = plan_path(db_path)
     stored = plans.load(path, key, year)
-    if stored is not None and _apply_plan(state, stored.hidden):
-        state.plan = PlanResult(
-            [_owner_of(state.personnel, cell) for cell in stored.hidden],
-            stored.rounds,
-            AuditResult([], 0),
-        )
+    applied = None if stored is None else _apply_plan(state, stored.hidden)
+    if stored is not None and applied is not None:
+        state.plan = PlanResult(applied, stored.rounds, AuditResult([], 0))
         return state
     if stored is not None:  # it does not fit the release (cannot happen for this code version)
         state = _rules_release(con, year, settings)
@@ -3280,30 +3270,30 @@ def _cell_of(owner: object) -> list[object]:
     return [owner[0], _measure_key(owner[1]), *owner[2:]]
 
 
-def _owner_of(section: _Section, cell: Sequence[object]) -> tuple[object, ...]:
-    measures = {_measure_key(m): m for m, _ in (*section.base, *section.groups)}
-    return (cell[0], measures[str(cell[1])], *cell[2:])
-
-
-def _apply_plan(state: _Year, hidden: Sequence[Sequence[object]]) -> bool:
-    """Hides the stored cells in order; False (state unusable) if one is not in the release."""
+def _apply_plan(state: _Year, hidden: Sequence[Sequence[object]]) -> list[Hashable] | None:
+    """Hides the stored cells in order and returns their owners; None (state unusable) if one
+    is not in the release."""
     section = state.personnel
     assert section is not None
     measures = {_measure_key(m): m for m, _ in (*section.base, *section.groups)}
+    owners: list[Hashable] = []
     for cell in hidden:
         measure = measures.get(str(cell[1]))
         if measure is None:
-            return False
-        if cell[0] == "base" and len(cell) == 3 and (measure, cell[2]) in section.base:
-            _hide(section, ("base", measure, cell[2]))
-            continue
-        if cell[0] == "group" and len(cell) == 5:
+            return None
+        owner: tuple[object, ...] = (cell[0], measure, *cell[2:])
+        if cell[0] == "base" and len(cell) == 3:
+            known = (measure, cell[2]) in section.base
+        elif cell[0] == "group" and len(cell) == 5:
             group = section.groups.get((measure, str(cell[2])))
-            if group is not None and cell[4] in group.results.get(cell[3], {}):  # type: ignore[arg-type]
-                _hide(section, ("group", measure, cell[2], cell[3], cell[4]))
-                continue
-        return False
-    return True
+            known = group is not None and cell[4] in group.results.get(cell[3], {})  # type: ignore[arg-type]
+        else:
+            known = False
+        if not known:
+            return None
+        _hide(section, owner)
+        owners.append(owner)
+    return owners
 
 
 def gender_assigned(

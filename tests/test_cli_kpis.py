@@ -35,20 +35,24 @@ def k3_settings(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return path
 
 
-def run_kpis(*args: str, settings: Path | None = None) -> subprocess.CompletedProcess[str]:
+def run_cli(*args: str, settings: Path | None = None) -> subprocess.CompletedProcess[str]:
     env = {key: value for key, value in os.environ.items() if key != SETTINGS_ENV_VAR}
     if settings is not None:
         env[SETTINGS_ENV_VAR] = str(settings)
     return subprocess.run(
-        [sys.executable, "-m", "metrics", "kpis", *args],
+        [sys.executable, "-m", "metrics", *args],
         cwd=REPO,
         env=env,
         capture_output=True,
         text=True,
         encoding="utf-8",
-        timeout=120,
+        timeout=300,
         check=False,
     )
+
+
+def run_kpis(*args: str, settings: Path | None = None) -> subprocess.CompletedProcess[str]:
+    return run_cli("kpis", *args, settings=settings)
 
 
 def test_json_is_one_object_with_the_contract_entries(reference_db, k3_settings):
@@ -183,15 +187,7 @@ def test_plan_plans_each_year_once_and_keeps_it_beside_the_store(
     db = copy_store(reference_db, tmp_path)
 
     def plan() -> str:
-        result = subprocess.run(
-            [sys.executable, "-m", "metrics", "plan", "--db", str(db)],
-            cwd=REPO,
-            capture_output=True,
-            text=True,
-            encoding="utf-8",
-            timeout=300,
-            check=False,
-        )
+        result = run_cli("plan", "--db", str(db))
         assert result.returncode == 0, result.stderr
         return result.stdout
 
