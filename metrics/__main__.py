@@ -250,12 +250,14 @@ def _audit(args: argparse.Namespace) -> int:
     if args.json:
         entries = [
             {
+                "universe": universe,
                 "group": pin.group.box.describe(),
                 "value": pin.value,
                 "reason": pin.reason,
                 "from": [f.where for f in (*pin.figures, *pin.zero_figures)],
             }
-            for pin in result.pins
+            for universe, pins in result.pins_by_universe.items()
+            for pin in pins
         ]
         print(
             json.dumps(
@@ -274,8 +276,9 @@ def _audit(args: argparse.Namespace) -> int:
                 pinned=len(result.pins),
             )
         )
-        for pin in result.pins:
-            print(f"  {pin.describe()}")
+        for universe, pins in result.pins_by_universe.items():
+            for pin in pins:
+                print(f"  [{universe}] {pin.describe()}")
     # 1: something is pinned, as a check in a script would want it
     return 1 if result.pins else 0
 

@@ -65,18 +65,19 @@ from metrics.disclosure import (
     DisclosureRules,
     Published,
     Reason,
+    applicant_space,
     count_passes,
     plans,
     population_passes,
     protect_table,
     publish_count,
     publish_share,
+    survey_space,
     withheld_sign,
 )
 from metrics.disclosure.attacker import Box, Figure, Group, Knowledge, Pin, build_model
 from metrics.disclosure.planner import AuditResult, PlanResult, audit, plan
 from metrics.disclosure.space import (
-    atom_box,
     box_of,
     personnel_categories,
     personnel_groups,
@@ -125,6 +126,7 @@ _CATEGORY_LABELS: dict[tuple[str, str], tuple[str, str]] = {
     ("gender", "m"): ("Männer", "men"),
     ("gender", "d"): ("divers", "diverse"),
     ("gender", "x"): ("ohne Angabe", "not stated"),
+    ("gender", "dx"): ("divers / ohne Angabe", "diverse / not stated"),
     ("leadership", "keine"): ("ohne Führungsfunktion", "no leadership role"),
     ("leadership", "Teamleitung"): ("Teamleitung", "team lead"),
     ("leadership", "Bereichsleitung"): ("Bereichsleitung", "head of division"),
@@ -293,6 +295,9 @@ class Variants:
     dimension: str
     categories: tuple[str, ...]
     all_carrier_view_only: bool = False
+    # `<id>.<name>`: the sum of some categories, published where they are withheld each but
+    # their sum follows from published figures (CONTRACT § 3: d and x together as `dx`)
+    combined: tuple[tuple[str, tuple[str, ...]], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -358,7 +363,7 @@ REGISTRY: tuple[Kpi, ...] = (
         breakdowns=_PERSONNEL_ALL,
         variants=(
             Variants("carrier", CARRIERS, all_carrier_view_only=True),
-            Variants("gender", GENDERS),
+            Variants("gender", GENDERS, combined=(("dx", ("d", "x")),)),
             Variants("employment_type", EMPLOYMENT_TYPES),
         ),
         target_key="headcount",
@@ -815,6 +820,7 @@ def variant_ids(kpi: Kpi, carrier: str | None = None) -> list[str]:
         if variants.all_carrier_view_only and carrier is not None:
             continue
         ids.extend(f"{kpi.id}.{category}" for category in variants.categories)
+        ids.extend(f"{kpi.id}.{name}" for name, _ in variants.combined)
     ids.extend(f"{kpi.id}.{variant.suffix}" for variant in kpi.population_variants)
     return ids
 
@@ -835,7 +841,7 @@ def split_id(full_id: str) -> tuple[Kpi, str | None]:
 
 def _variant_dimension(kpi: Kpi, suffix: str) -> str:
     for variants in kpi.variants:
-        if suffix in variants.categories:
+        if suffix in variants.categories or suffix in dict(variants.combined):
             return variants.dimension
     return "population"
 
@@ -2544,7 +2550,7 @@ def _kpi_values(state: _Year, kpi: Kpi, view: View) -> dict[str, KpiValue]:
     else:
         published = section.base[(kpi.measure, view)]
         if not published.suppressed and kpi.source == "survey":
-            extra.update(_survey_published_extra(state, kpi))
+            extra.update(_survey_published_extra(state, kpi, published))
         values[kpi.id] = _value_from(kpi.id, kpi, published, target(kpi.id), extra)
 
     for variants in kpi.variants:
@@ -2561,6 +2567,14 @@ def _kpi_values(state: _Year, kpi: Kpi, view: View) -> dict[str, KpiValue]:
                 group = section.groups[(kpi.measure, variants.dimension)]
                 published = group.results[view][category]
                 values[full_id] = _value_from(full_id, kpi, published, target(full_id))
+        for name, parts in variants.combined:
+            full_id = f"{kpi.id}.{name}"
+            if section is None:
+                values[full_id] = _no_data(full_id, kpi, target(full_id))
+                continue
+            group = section.groups[(kpi.measure, variants.dimension)]
+            published = _combined(state, section, group, view, parts)
+            values[full_id] = _value_from(full_id, kpi, published, target(full_id))
     for variant in kpi.population_variants:
         full_id = f"{kpi.id}.{variant.suffix}"
         if section is None:
@@ -2571,16 +2585,43 @@ def _kpi_values(state: _Year, kpi: Kpi, view: View) -> dict[str, KpiValue]:
     return values
 
 
+def _combined(
+    state: _Year, section: _Section, group: _Group, view: View, parts: tuple[str, ...]
+) -> Published:
+    """The count of some categories together (d and x), never more than the release tells:
+    their sum where each is published, else (each withheld) the total minus the other
+    published categories; withheld otherwise. Where d / x are assigned to w / m it has no figure."""
+    measure = group.measure
+    k = section.rules.k(measure.sensitive)
+    if state.gender_assigned and group.dimension == "gender":
+        return _withheld(Reason.ASSIGNED, k)
+    row = group.results[view]
+    cells = [row[c] for c in parts if c in row]
+    if all(not c.suppressed and c.numerator is not None for c in cells):
+        total = sum(int(c.numerator) for c in cells)  # type: ignore[arg-type]
+        return Published(total, total, None, False, None, k)
+    if any(not c.suppressed for c in cells):
+        return _withheld(Reason.SECONDARY, k)  # with one part published the sum tells the other
+    whole = section.published_base(measure, view)
+    others = [row[c] for c in group.categories if c not in parts]
+    known = [whole, *others]
+    if any(c.suppressed or c.numerator is None for c in known):
+        return _withheld(Reason.SECONDARY, k)
+    rest = int(whole.numerator) - sum(int(c.numerator) for c in others)  # type: ignore[arg-type]
+    return Published(rest, rest, None, False, None, k)
+
+
 def _survey_extra(state: _Year, kpi: Kpi) -> dict[str, object]:
     return {"wave": state.survey_wave}
 
 
-def _survey_published_extra(state: _Year, kpi: Kpi) -> dict[str, object]:
-    """Interval and response rate of a published survey share (percent)."""
+def _survey_published_extra(state: _Year, kpi: Kpi, published: Published) -> dict[str, object]:
+    """Interval and response rate of a published survey share (percent). A share shown only
+    as its rounded percentage has no interval: its width would give the count back."""
     extra: dict[str, object] = {}
     if kpi.survey_definition is not None:
         share = state.survey_shares[kpi.survey_definition]
-        if share.ci_low is not None and share.ci_high is not None:
+        if share.ci_low is not None and share.ci_high is not None and not published.counts_withheld:
             extra["ci_low"] = share.ci_low * 100
             extra["ci_high"] = share.ci_high * 100
         response = state.survey.base.get((_SURVEY_RESPONSE, None)) if state.survey else None
@@ -3133,7 +3174,7 @@ def _planned(
     """The rules' release with the plan applied: the stored plan of this store state if there
     is one, else a fresh plan (then stored)."""
     state = _rules_release(con, year, settings)
-    if state.personnel is None or state.snapshot is None:
+    if not _sections(state):
         return state
     revision = store_revision(con)
     if db_path is None or revision is None:
@@ -3234,21 +3275,31 @@ def _plan_cells(
 
 
 def _plan_state(con: duckdb.DuckDBPyConnection, state: _Year) -> PlanResult:
-    """The attacker-driven planner over the year's personnel release, in place: hides (or
-    publishes as rounded shares) cells until the attacker pins nothing."""
-    section = state.personnel
-    assert section is not None and state.snapshot is not None
-    persons, categories, excused = _attack_inputs(con, state)
-    state.plan = plan(
-        persons,
-        categories,
-        lambda: [*_leader_facts(persons, categories), *personnel_figures(state)],
-        lambda owner: _hide(section, owner),  # type: ignore[arg-type]
-        personnel_groups(categories),
-        section.rules.k_ordinary,
-        section.rules.k_sensitive,
-        excused,
-    )
+    """The attacker-driven planner over each universe of the year's release, in place: hides
+    (or publishes as rounded shares) cells until the attacker pins nothing."""
+    hidden: list[Hashable] = []
+    rounds = 0
+    last = AuditResult([], 0)
+    for attack in _attacks(con, state):
+        rules = attack.section.rules
+        result = plan(
+            attack.persons,
+            attack.categories,
+            attack.figures,
+            functools.partial(_hide, attack.section),  # type: ignore[arg-type]
+            attack.groups,
+            rules.k_ordinary,
+            rules.k_sensitive,
+            attack.excused,
+        )
+        hidden.extend(result.hidden)
+        rounds += result.rounds
+        last.pins.extend(result.last_audit.pins)
+        last.figures += result.last_audit.figures
+        last.models.extend(
+            (f"{attack.universe}:{n}", *rest) for n, *rest in result.last_audit.models
+        )
+    state.plan = PlanResult(hidden, rounds, last)
     return state.plan
 
 
@@ -3273,14 +3324,18 @@ def _cell_of(owner: object) -> list[object]:
 def _apply_plan(state: _Year, hidden: Sequence[Sequence[object]]) -> list[Hashable] | None:
     """Hides the stored cells in order and returns their owners; None (state unusable) if one
     is not in the release."""
-    section = state.personnel
-    assert section is not None
-    measures = {_measure_key(m): m for m, _ in (*section.base, *section.groups)}
+    sections = _sections(state)
+    measures = {
+        _measure_key(m): m
+        for section in sections.values()
+        for m, _ in (*section.base, *section.groups)
+    }
     owners: list[Hashable] = []
     for cell in hidden:
         measure = measures.get(str(cell[1]))
         if measure is None:
             return None
+        section = sections[measure.universe]
         owner: tuple[object, ...] = (cell[0], measure, *cell[2:])
         if cell[0] == "base" and len(cell) == 3:
             known = (measure, cell[2]) in section.base
@@ -3403,62 +3458,148 @@ def _mark_assigned(state: _Year) -> None:
 
 @dataclass(frozen=True)
 class ReleaseAudit:
-    """What the attacker of CONTRACT § 3 can pin in a year's personnel release."""
+    """What the attacker of CONTRACT § 3 can pin in a year's release (personnel, applicants,
+    survey: universes that share no person)."""
 
     year: int
     figures: int
-    pins: list[Pin]
+    pins_by_universe: dict[str, list[Pin]]
     models: list[tuple[str, int, int]]
 
+    @property
+    def pins(self) -> list[Pin]:
+        return [pin for pins in self.pins_by_universe.values() for pin in pins]
 
-def _attack_inputs(
-    con: duckdb.DuckDBPyConnection, state: _Year
-) -> tuple[pd.DataFrame, dict[str, tuple[str, ...]], Callable[[Group], bool]]:
-    assert state.snapshot is not None
-    persons = personnel_persons(con, state.snapshot, state.gender_sql)
-    categories = personnel_categories(persons)
-    if state.gender_assigned:
-        categories["gender"] = ("w", "m")  # the published world has no d / x
-    public_figures = [
-        *_leader_facts(persons, categories),
-        *(f for f in personnel_figures(state) if f.public),
-    ]
+
+def _sections(state: _Year) -> dict[str, _Section]:
+    """The year's published universes."""
+    sections = {"applicants": state.applicants, "survey": state.survey}
+    if state.snapshot is not None:
+        sections = {"personnel": state.personnel, **sections}
+    return {name: section for name, section in sections.items() if section is not None}
+
+
+@dataclass(frozen=True)
+class _Attack:
+    """One universe of a year's release as the attacker sees it."""
+
+    universe: str
+    section: _Section
+    persons: pd.DataFrame
+    categories: dict[str, tuple[str, ...]]
+    figures: Callable[[], list[Figure]]  # everything published now, public facts included
+    groups: list[Group]
+    excused: Callable[[Group], bool]
+
+
+def _attack_of(
+    universe: str,
+    section: _Section,
+    persons: pd.DataFrame,
+    categories: dict[str, tuple[str, ...]],
+    figures: Callable[[], list[Figure]],
+    groups: list[Group],
+) -> _Attack:
     # a group the public facts pin by themselves is no leak of the release
-    public_knowledge = Knowledge(build_model(persons, public_figures, categories))
+    public_knowledge = Knowledge(
+        build_model(persons, [f for f in figures() if f.public], categories)
+    )
 
     def excused(group: Group) -> bool:
         # a term that allows every category says nothing (an org unit the year has only one of)
         box = Box(tuple((d, c) for d, c in group.box.terms if not set(categories[d]) <= c))
         return public_knowledge.pinned(box) is not None
 
-    return persons, categories, excused
+    return _Attack(universe, section, persons, categories, figures, groups, excused)
+
+
+def _attacks(con: duckdb.DuckDBPyConnection, state: _Year) -> list[_Attack]:
+    sections = _sections(state)
+    attacks = []
+    if "personnel" in sections:
+        attacks.append(_personnel_attack(con, state, sections["personnel"]))
+    if "applicants" in sections:
+        persons = applicant_space.applicant_persons(con, state.year)
+        if len(persons):
+            attacks.append(_applicant_attack(sections["applicants"], persons))
+    if "survey" in sections and state.survey_wave is not None:
+        attacks.append(_survey_attack(con, sections["survey"], state.survey_wave))
+    return attacks
+
+
+def _personnel_attack(con: duckdb.DuckDBPyConnection, state: _Year, section: _Section) -> _Attack:
+    assert state.snapshot is not None
+    persons = personnel_persons(con, state.snapshot, state.gender_sql)
+    categories = personnel_categories(persons)
+    if state.gender_assigned:
+        categories["gender"] = ("w", "m")  # the published world has no d / x
+    facts = _leader_facts(persons, categories)
+    return _attack_of(
+        "personnel",
+        section,
+        persons,
+        categories,
+        lambda: [*facts, *personnel_figures(state)],
+        personnel_groups(categories),
+    )
+
+
+def _applicant_attack(section: _Section, persons: pd.DataFrame) -> _Attack:
+    structure = applicant_space.structure_figures(persons)
+    return _attack_of(
+        "applicants",
+        section,
+        persons,
+        applicant_space.applicant_categories(),
+        lambda: [*structure, *section_figures(section, applicant_space.applicant_box)],
+        applicant_space.applicant_groups(),
+    )
+
+
+def _survey_attack(con: duckdb.DuckDBPyConnection, section: _Section, wave: int) -> _Attack:
+    structure = survey_space.structure_figures()
+    return _attack_of(
+        "survey",
+        section,
+        survey_space.survey_persons(con, wave),
+        survey_space.survey_categories(),
+        lambda: [
+            *structure,
+            *section_figures(section, lambda atoms, view: survey_space.survey_box(atoms)),
+        ],
+        survey_space.survey_groups(),
+    )
 
 
 def audit_release(
     con: duckdb.DuckDBPyConnection, year: int, settings: Settings | None = None
 ) -> ReleaseAudit:
-    """The attacker over everything the year's release publishes about personnel, plus the
-    public facts: every person group it pins to a disclosive value."""
+    """The attacker over everything the year's release publishes (personnel, applicants,
+    survey), plus the public facts: every group of persons it pins to a disclosive value."""
     return audit_state(con, build_release(con, year, settings))
 
 
 def audit_state(con: duckdb.DuckDBPyConnection, state: _Year) -> ReleaseAudit:
     """`audit_release` of a given state of the year (e.g. one the planner worked on)."""
-    if state.personnel is None or state.snapshot is None:
-        return ReleaseAudit(state.year, 0, [], [])
-    persons, categories, excused = _attack_inputs(con, state)
-    rules = state.personnel.rules
-    figures = [*_leader_facts(persons, categories), *personnel_figures(state)]
-    result = audit(
-        persons,
-        categories,
-        figures,
-        personnel_groups(categories),
-        rules.k_ordinary,
-        rules.k_sensitive,
-        excused,
-    )
-    return ReleaseAudit(state.year, len(figures), result.pins, result.models)
+    figures = 0
+    pins: dict[str, list[Pin]] = {}
+    models: list[tuple[str, int, int]] = []
+    for attack in _attacks(con, state):
+        rules = attack.section.rules
+        published = attack.figures()
+        result = audit(
+            attack.persons,
+            attack.categories,
+            published,
+            attack.groups,
+            rules.k_ordinary,
+            rules.k_sensitive,
+            attack.excused,
+        )
+        figures += len(published)
+        pins[attack.universe] = result.pins
+        models.extend((f"{attack.universe}:{n}", *rest) for n, *rest in result.models)
+    return ReleaseAudit(state.year, figures, pins, models)
 
 
 def plan_release(
@@ -3467,7 +3608,7 @@ def plan_release(
     """A fresh plan of the year (not cached, not stored): what `_build_year` does on a store
     state it has no plan for; the state's `plan` says what was hidden."""
     state = _rules_release(con, year, settings or load_settings())
-    if state.personnel is None or state.snapshot is None:
+    if not _sections(state):
         return None
     _plan_state(con, state)
     return state
@@ -3504,14 +3645,27 @@ def _leader_facts(persons: pd.DataFrame, categories: Mapping[str, Sequence[str]]
 _TIER_COST = {"headline": 1000.0, "carrier": 100.0, "variant": 10.0, "breakdown": 1.0}
 
 
+def _personnel_scope(atoms: Iterable[str], view: View) -> Box:
+    scope = box_of(atoms)
+    return scope if view is None else scope & Box.of({"carrier": {view}})
+
+
 def personnel_figures(state: _Year) -> list[Figure]:
     """Every published personnel count of the year (populations and numerators) as a box."""
-    section = state.personnel
-    if section is None:
+    if state.personnel is None:
         return []
+    return section_figures(state.personnel, _personnel_scope, state.public_cells)
+
+
+def section_figures(
+    section: _Section,
+    scope_of: Callable[[Iterable[str], View], Box],
+    public: set[tuple[object, ...]] | frozenset[tuple[object, ...]] = frozenset(),
+) -> list[Figure]:
+    """Every published count of a universe's section (populations and numerators) as a box of
+    its micro-cells; scope_of: the box of the persons with some atoms in a view."""
     figures: list[Figure] = []
-    public = state.public_cells
-    variant_keys = {(m, d) for m, d, _ in _variant_groups("personnel")}
+    variant_keys = _variant_keys(section.universe)
 
     def add(
         owner: tuple[object, ...],
@@ -3524,13 +3678,11 @@ def personnel_figures(state: _Year) -> list[Figure]:
     ) -> None:
         if published.suppressed:
             return
-        scope = box_of((*measure.population, *extra))
-        if view is not None:
-            scope = scope & Box.of({"carrier": {view}})
+        scope = scope_of((*measure.population, *extra), view)
         if published.counts_withheld and published.value is not None:
             # the attacker knows the share to its rounding: low ≤ numerator / population ≤ high
             assert measure.numerator is not None
-            part = scope & atom_box(measure.numerator)
+            part = scope_of((*measure.population, *extra, measure.numerator), view)
             low = float(published.value) - _WITHHELD_HALF_BAND
             high = float(published.value) + _WITHHELD_HALF_BAND
             cost = _TIER_COST[tier]
@@ -3546,7 +3698,7 @@ def personnel_figures(state: _Year) -> list[Figure]:
             assert measure.numerator is not None
             figures.append(
                 Figure(
-                    scope & atom_box(measure.numerator),
+                    scope_of((*measure.population, *extra, measure.numerator), view),
                     int(published.numerator),
                     f"{where} (numerator)",
                     owner,
@@ -3572,7 +3724,7 @@ def personnel_figures(state: _Year) -> list[Figure]:
         tier = "variant" if (measure, dimension) in variant_keys else "breakdown"
         for view, row in group.results.items():
             for category, published in row.items():
-                atom = _category_atom("personnel", dimension, category)
+                atom = _category_atom(section.universe, dimension, category)
                 add(
                     ("group", measure, dimension, view, category),
                     measure,

@@ -187,11 +187,11 @@ def _share(
         """,
         parameters,
     ).fetchall()
-    invited = None if group is not None else _invited(con, wave)
+    invited = None if group is not None else invited_count(con, wave)
     return _make_share(wave, yes, no, undetermined, respondents, invited=invited)
 
 
-def _invited(con: duckdb.DuckDBPyConnection, wave: int) -> int | None:
+def invited_count(con: duckdb.DuckDBPyConnection, wave: int) -> int | None:
     rows = con.execute(
         f"SELECT invited FROM {SURVEY_INVITED.table} WHERE wave = ?", [wave]
     ).fetchall()

@@ -128,8 +128,10 @@ def test_validate_registry_reports_a_missing_contract_target():
 def test_variant_ids_and_labels():
     assert kpis.variant_ids(kpis.KPIS["headcount"]) == [
         "headcount.BA", "headcount.Kommune", "headcount.w", "headcount.m", "headcount.d",
-        "headcount.x", "headcount.Tarif", "headcount.Beamte", "headcount.Ausbildung",
+        "headcount.x", "headcount.dx", "headcount.Tarif", "headcount.Beamte",
+        "headcount.Ausbildung",
     ]  # fmt: skip
+    assert kpis.kpi_label("headcount.dx") == "Beschäftigte (Köpfe) – divers / ohne Angabe"
     assert kpis.variant_ids(kpis.KPIS["sb_quota"], carrier="BA") == []
     assert kpis.kpi_label("women_leadership_share_by_level.Teamleitung") == (
         "Frauenanteil je Führungsebene – Teamleitung"
@@ -153,6 +155,7 @@ def test_every_kpi_of_the_all_carrier_view(reference_db):
         "headcount.m": (13, 13, None, False),  # c3 + e3 + h4 + i3
         "headcount.d": (0, 0, None, False),
         "headcount.x": (0, 0, None, False),
+        "headcount.dx": (0, 0, None, False),
         "headcount.Tarif": (24, 24, None, False),  # a6 + b4 + c3 + e3 + g5 + i3
         "headcount.Beamte": (7, 7, None, False),  # d3 + h4
         "headcount.Ausbildung": (3, 3, None, False),  # f3
@@ -280,7 +283,10 @@ def test_carrier_view_restricts_personnel_and_applications(reference_db):
     # U's gender in the BA view is that of their BA application (m): women P3 + R6 = 9
     assert shown(ba["women_share_applicants"]) == (56.25, 9, 16, False)
     # Kommune view = Q3 + U3; U counts in both views, T (no carrier) in neither
-    assert shown(kommune["women_share_applicants"]) == (50.0, 3, 6, False)  # U3 (June: w)
+    # U3 (June: w) of 6; shown only rounded (planned release): Q3 all disclosed, so with the
+    # count of women the attacker would know that the 3 women of the Kommune view all did
+    assert shown(kommune["women_share_applicants"]) == (50.0, None, None, False)
+    assert kommune["women_share_applicants"].counts_withheld
     # BA others: R6 S4 U3 = 13 not disclosing in BA, invited R6 -> 6 / 13
     assert shown(ba["sb_invite_rate.others"]) == (46.15, 6, 13, False)
 
@@ -296,11 +302,14 @@ def test_carrier_view_leaves_out_survey_kpis_and_carrier_variants(reference_db):
 
 def test_empty_population_is_null_and_not_suppressed(reference_db):
     kommune = compute(reference_db, carrier="Kommune")
-    for kpi_id in ("women_share_hires", "sb_invite_rate.others", "parental_leave_men_share",
-                   "women_leadership_share_by_level.Teamleitung"):  # fmt: skip
+    for kpi_id in ("parental_leave_men_share", "women_leadership_share_by_level.Teamleitung"):
         value = kommune[kpi_id]
         assert value.value is None and not value.suppressed and value.label is None, kpi_id
         assert value.to_json()["value"] is None
+    # "nobody hired", "no other applicant": on this tiny store (k = 3) part of what would prove
+    # that every Kommune applicant of a gender disclosed, so the planner withholds them ("•")
+    for kpi_id in ("women_share_hires", "sb_invite_rate.others"):
+        assert kommune[kpi_id].reason == "secondary" and kommune[kpi_id].label == "•", kpi_id
 
 
 def test_year_without_a_snapshot_has_no_personnel_figures(tmp_path):
@@ -357,9 +366,46 @@ def test_diverse_and_not_stated_count_in_headcount_not_in_shares(tmp_path):
     values = compute(db, settings=DEFAULT)
     assert shown(values["headcount"]) == (30, 30, None, False)
     assert [shown(values[f"headcount.{g}"])[0] for g in "wmdx"] == [10, 10, 5, 5]
+    assert shown(values["headcount.dx"]) == (10, 10, None, False)  # d and x each published
     assert shown(values["women_share"]) == (50.0, 10, 20, False)  # 10 / (10 + 10)
     # part time is over all active staff, any gender: 0 of 30
     assert shown(values["part_time_share"]) == (0.0, 0, 30, False)
+
+
+def test_d_and_x_withheld_each_are_published_together_as_dx(tmp_path):
+    """CONTRACT § 3: 3 persons of gender d and 3 of gender x, all at the BA: 6 in every view that
+    has any, so they are not assigned to w / m; each alone is withheld (< 5), together they are
+    `headcount.dx` = 6 — what headcount − w − m tells anyway. The Kommune has none: 0 + 0."""
+    db = build_store(
+        tmp_path,
+        personnel=persons("w", 40, gender="w", carrier="BA")
+        + persons("m", 30, gender="m", carrier="BA")
+        + persons("d", 3, gender="d", carrier="BA")
+        + persons("x", 3, gender="x", carrier="BA")
+        + persons("v", 20, gender="w", carrier="Kommune")
+        + persons("u", 20, gender="m", carrier="Kommune"),
+    )
+    for carrier, expected in ((None, 6), ("BA", 6), ("Kommune", 0)):
+        values = compute(db, carrier=carrier, settings=DEFAULT)
+        assert shown(values["headcount.dx"]) == (expected, expected, None, False), carrier
+        if expected:
+            assert values["headcount.d"].suppressed and values["headcount.x"].suppressed
+            assert values["headcount.d"].reason == "small_count"
+    with open_store(db) as con:
+        assert not kpis.gender_assigned(con, 2024, DEFAULT)
+
+
+def test_dx_is_assigned_like_d_and_x(tmp_path):
+    """2 persons of gender d: assigned to w / m, so `headcount.dx` has no figure either."""
+    db = build_store(
+        tmp_path,
+        personnel=persons("w", 40, gender="w")
+        + persons("m", 30, gender="m")
+        + persons("d", 2, gender="d"),
+    )
+    values = compute(db, settings=DEFAULT)
+    assert values["headcount.dx"].reason == "assigned"
+    assert shown(values["headcount"])[0] == 72
 
 
 # --- BGleiG § 3 Nr. 9 -------------------------------------------------------------------------

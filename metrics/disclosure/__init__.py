@@ -1,7 +1,9 @@
 """Disclosure control (CONTRACT § 3): the only road from counts to anything published.
 
 - `rules`: the count and share rules, table protection (primary and complementary suppression).
-- `space`: the persons of a year as micro-cells, and every published figure as a box of them.
+- `space`: the persons of a year as micro-cells, and every published figure as a box of them;
+  `applicant_space` and `survey_space` the same for the applicants (a view per carrier) and the
+  respondents of a survey wave.
 - `attacker`: the linear attacker over a whole release (HiGHS through scipy), also usable on its
   own: ``python -m metrics audit --year Y``.
 """

@@ -123,8 +123,10 @@ class Pin:
     zero_figures: tuple[Figure, ...] = ()
 
     def describe(self) -> str:
-        sources = "; ".join(f.where for f in self.figures[:4])
-        more = f" and {len(self.figures) - 4} more" if len(self.figures) > 4 else ""
+        # a group inside cells proven empty needs no combination, only the proof
+        shown = self.figures or self.zero_figures
+        sources = "; ".join(f.where for f in shown[:4])
+        more = f" and {len(shown) - 4} more" if len(shown) > 4 else ""
         return f"{self.group.box.describe()} = {self.value} ({self.reason}), from {sources}{more}"
 
 
