@@ -242,6 +242,20 @@ APPLICATIONS = Source(
     ),
 )
 
+# CONTRACT § 2's per-applicant rules start from these facts of each application of a year
+# (bound: $start, $end); an applicant has disclosed / been invited / been hired if any of their
+# applications says so, and has the gender of their latest application (LATEST_GENDER_SQL). The
+# KPI engine and the disclosure attacker both read applicants through them.
+APPLICATIONS_OF_YEAR_SQL = f"""
+    SELECT applicant_key, carrier, gender, application_date, posting_id,
+        disability <> 'nein' AS disclosed,
+        stage IN ('eingeladen', 'eingestellt') AS invited,
+        stage = 'eingestellt' AS hired
+    FROM {APPLICATIONS.table}
+    WHERE application_date >= $start AND application_date < $end"""
+# ties broken deterministically
+LATEST_GENDER_SQL = "arg_max(gender, (application_date, posting_id, gender))"
+
 SURVEY = Source(
     kind="survey",
     table="survey_responses",

@@ -54,9 +54,11 @@ import pandas as pd
 from metrics import survey as survey_data
 from metrics.contract import (
     APPLICATIONS,
+    APPLICATIONS_OF_YEAR_SQL,
     CARRIERS,
     EMPLOYMENT_TYPES,
     GENDERS,
+    LATEST_GENDER_SQL,
     LEADERSHIP_LEVELS,
     PERSONNEL,
     SURVEY,
@@ -1207,21 +1209,13 @@ def _applicant_counts(
     sets = "(view), (view, gender)" if by_gender else "(view)"
     gender_columns = "gender, GROUPING(gender) AS g_gender," if by_gender else ""
     sql = f"""
-        WITH applications_of_year AS (
-            SELECT applicant_key, carrier, gender, application_date, posting_id,
-                disability <> 'nein' AS disclosed,
-                stage IN ('eingeladen', 'eingestellt') AS invited,
-                stage = 'eingestellt' AS hired
-            FROM {APPLICATIONS.table}
-            WHERE application_date >= $start AND application_date < $end
-        ),
+        WITH applications_of_year AS ({APPLICATIONS_OF_YEAR_SQL}),
         applicants AS (
             SELECT CASE WHEN GROUPING(carrier) = 1 THEN '*' ELSE carrier END AS view,
                 bool_or(disclosed) AS disclosed,
                 bool_or(invited) AS invited,
                 bool_or(hired) AS hired,
-                -- gender of the latest application; ties broken deterministically
-                arg_max(gender, (application_date, posting_id, gender)) AS gender
+                {LATEST_GENDER_SQL} AS gender
             FROM applications_of_year
             GROUP BY GROUPING SETS ((applicant_key), (applicant_key, carrier))
         )

@@ -19,12 +19,13 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Iterable, Mapping
+from datetime import date
 
 import duckdb
 import numpy as np
 import pandas as pd
 
-from metrics.contract import APPLICATIONS, CARRIERS, GENDERS
+from metrics.contract import APPLICATIONS_OF_YEAR_SQL, CARRIERS, GENDERS, LATEST_GENDER_SQL
 from metrics.disclosure.attacker import Box, Figure, Group
 
 ABSENT = "–"
@@ -84,14 +85,14 @@ def applicant_box(atoms: Iterable[str], view: str | None) -> Box:
 
 def applicant_persons(con: duckdb.DuckDBPyConnection, year: int) -> pd.DataFrame:
     """One row per combination of the applicants of the year, per view, with its count `n`."""
-    rank = "CASE stage WHEN 'eingestellt' THEN 2 WHEN 'eingeladen' THEN 1 ELSE 0 END"
-    latest = "arg_max(gender, (application_date, posting_id, gender))"
     per_view = []
     for view, name in _VIEW_NAMES.items():
         where = "" if view is None else f" FILTER (WHERE carrier = '{view}')"
         per_view.append(
-            f"bool_or(disclosed){where} AS d_{name}, max(stage_rank){where} AS s_{name}, "
-            f"{latest}{where} AS g_{name}"
+            # the highest stage as 0 / 1 / 2 (hired implies invited)
+            f"bool_or(disclosed){where} AS d_{name}, "
+            f"max(invited::INT + hired::INT){where} AS s_{name}, "
+            f"{LATEST_GENDER_SQL}{where} AS g_{name}"
         )
     stages = ", ".join(f"'{s}'" for s in STAGES)
     outer = ", ".join(
@@ -103,18 +104,13 @@ def applicant_persons(con: duckdb.DuckDBPyConnection, year: int) -> pd.DataFrame
     )
     return con.execute(
         f"""
-        WITH applications_of_year AS (
-            SELECT applicant_key, carrier, gender, application_date, posting_id,
-                disability <> 'nein' AS disclosed, {rank} AS stage_rank
-            FROM {APPLICATIONS.table}
-            WHERE application_date >= $start AND application_date < $end
-        ),
+        WITH applications_of_year AS ({APPLICATIONS_OF_YEAR_SQL}),
         applicants AS (
             SELECT {", ".join(per_view)} FROM applications_of_year GROUP BY applicant_key
         )
         SELECT {outer}, count(*) AS n FROM applicants GROUP BY ALL
         """,
-        {"start": f"{year}-01-01", "end": f"{year + 1}-01-01"},
+        {"start": date(year, 1, 1), "end": date(year + 1, 1, 1)},
     ).df()
 
 
