@@ -1646,6 +1646,8 @@ class _Section:
     mirrors: dict[Measure, tuple[Measure, str, str]] = field(default_factory=dict)
     # public facts (audit owners): never hidden, and their differences are public too
     public: set[tuple] = field(default_factory=set)
+    # what the planner hid, as the rules had published it (audit owner → published)
+    before_plan: dict[tuple, Published] = field(default_factory=dict)
 
     def published_base(self, measure: Measure, view: View) -> Published:
         if measure in self.mirrors:
@@ -3285,6 +3287,7 @@ def _plan_state(con: duckdb.DuckDBPyConnection, state: _Year) -> PlanResult:
             rules.k_ordinary,
             rules.k_sensitive,
             attack.excused,
+            restore=functools.partial(_restore, attack.section),  # type: ignore[arg-type]
         )
         hidden.extend(result.hidden)
         rounds += result.rounds
@@ -3410,6 +3413,7 @@ def _hide(section: _Section, owner: tuple[object, ...]) -> None:
         _, measure, dimension, view, category = owner
         current = section.groups[(measure, dimension)].results[view][category]  # type: ignore[index]
     assert isinstance(measure, Measure)
+    section.before_plan.setdefault(owner, current)
     k = section.rules.k(measure.sensitive)
     if measure.is_share and not current.counts_withheld and current.value is not None:
         replacement = Published(
@@ -3423,10 +3427,22 @@ def _hide(section: _Section, owner: tuple[object, ...]) -> None:
         )
     else:
         replacement = _withheld(Reason.SECONDARY, k)
+    _set_cell(section, owner, replacement)
+
+
+def _restore(section: _Section, owner: tuple[object, ...]) -> None:
+    """Publish a hidden cell again as the rules had it: the planner found that the rest of the
+    release gives its counts away anyway, so withholding it protects nobody."""
+    _set_cell(section, owner, section.before_plan.pop(owner))
+
+
+def _set_cell(section: _Section, owner: tuple[object, ...], published: Published) -> None:
     if owner[0] == "base":
-        section.base[(measure, view)] = replacement  # type: ignore[index]
+        _, measure, view = owner
+        section.base[(measure, view)] = published  # type: ignore[index]
     else:
-        section.groups[(measure, dimension)].results[view][category] = replacement  # type: ignore[index]
+        _, measure, dimension, view, category = owner
+        section.groups[(measure, dimension)].results[view][category] = published  # type: ignore[index]
 
 
 def _publish_public_facts(state: _Year) -> None:
@@ -3640,6 +3656,11 @@ _TIER_COST = {"headline": 1000.0, "carrier": 100.0, "variant": 10.0, "breakdown"
 
 
 def _personnel_scope(atoms: Iterable[str], view: View) -> Box:
+    return _personnel_scope_of(tuple(atoms), view)
+
+
+@functools.lru_cache(maxsize=65536)  # asked for every figure in every round of the planner
+def _personnel_scope_of(atoms: tuple[str, ...], view: View) -> Box:
     scope = box_of(atoms)
     return scope if view is None else scope & Box.of({"carrier": {view}})
 

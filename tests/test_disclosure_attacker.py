@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 import pytest
+import scipy.optimize
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from metrics.disclosure.attacker import Box, Figure, Group, Knowledge, attack, build_model
 from metrics.disclosure.planner import audit, plan
@@ -201,3 +205,116 @@ def test_the_planner_hides_the_cheapest_cell_that_breaks_the_combination() -> No
     )
     assert result.hidden == ["Kommune m"]
     assert set(published) == {"Kommune", "Kommune w"}
+
+
+def _forced_one_by_one(model_figures: list[Figure], frame: pd.DataFrame) -> set[int]:
+    """The classes forced to 0, decided the slow way: one LP per class, max y_c."""
+    model = build_model(frame, model_figures, CATEGORIES)
+    assert model.incidence is not None
+    values = np.array([f.value for f in model.figures])
+    forced = set()
+    for c in range(model.classes):
+        objective = np.zeros(model.classes)
+        objective[c] = -1.0
+        result = scipy.optimize.linprog(
+            objective,
+            A_eq=model.incidence,
+            b_eq=values,
+            bounds=(0, values.max() if values.size else 0),
+            method="highs",
+        )
+        assert result.status == 0
+        if -result.fun < 1e-7:
+            forced.add(c)
+    return forced
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.data())
+def test_the_forced_empty_classes_are_exactly_those_no_solution_fills(data: st.DataObject) -> None:
+    """The one LP over the directions from the true table finds the classes that are 0 in every
+    solution, as one LP per class does; its proof holds with its equations alone; and knowing
+    the forced cells of a release that said more gives the same answer."""
+    cells = [
+        (c, g, leave, "nein")
+        for c in CATEGORIES["carrier"]
+        for g in CATEGORIES["gender"]
+        for leave in CATEGORIES["leave"]
+    ]
+    counts = data.draw(st.lists(st.integers(0, 3), min_size=len(cells), max_size=len(cells)))
+    frame = persons(*((*cell, n) for cell, n in zip(cells, counts, strict=True) if n))
+    if frame.empty:
+        frame = persons(("BA", "w", "keine", "nein", 1))
+    choices = (
+        [{"carrier": {c}} for c in CATEGORIES["carrier"]]
+        + [{"gender": {g}} for g in CATEGORIES["gender"]]
+        + [{"carrier": {c}, "gender": {g}} for c in CATEGORIES["carrier"] for g in ("w", "m")]
+        + [{"leave": {"Elternzeit"}}, {"carrier": {"BA"}, "leave": {"keine"}}, {}]
+    )
+    chosen = data.draw(st.lists(st.sampled_from(range(len(choices))), min_size=1, unique=True))
+    figures = [count(frame, f"f{i}", **choices[i]) for i in chosen]
+    model = build_model(frame, figures, CATEGORIES)
+    assert set(np.flatnonzero(model.forced_zero)) == _forced_one_by_one(figures, frame)
+    # the proof: its figures alone force at least the same cells
+    if model.forced_zero.any():
+        proof = build_model(frame, list(model.zero_sources), CATEGORIES)
+        if proof.dimensions == model.dimensions:
+            assert not (model.forced_cells[1] & ~proof.forced_cells[1]).any()
+    # a release that said as much or more (the same figures; and the total too) may seed the LP
+    for more in (model, build_model(frame, [*figures, count(frame, "all")], CATEGORIES)):
+        if more.dimensions == model.dimensions:
+            seeded = build_model(frame, figures, CATEGORIES, more.forced_cells)
+            assert (seeded.forced_zero == model.forced_zero).all()
+
+
+def test_the_proof_of_empty_cells_runs_through_the_cheapest_figures() -> None:
+    """Nobody in the Kommune is on leave: its staff and its active staff are both 4. Each of the
+    two is published twice, as a headline figure (dear) and as a breakdown cell (cheap); the
+    proof the planner is offered to break is the cheap one."""
+    frame = persons(("Kommune", "w", "keine", "nein", 4), ("BA", "w", "Elternzeit", "nein", 3))
+    kommune = Box.of({"carrier": {"Kommune"}})
+    active = Box.of({"carrier": {"Kommune"}, "leave": {"keine"}})
+    figures = [
+        Figure(kommune, 4, "Kommune", "K", cost=1000.0),
+        Figure(active, 4, "Kommune active", "KA", cost=900.0),
+        Figure(kommune, 4, "by carrier: Kommune", "KB", cost=1.0),
+        Figure(active, 4, "active by carrier: Kommune", "KAB", cost=2.0),
+    ]
+    model = build_model(frame, figures, CATEGORIES)
+    assert {f.where for f in model.zero_sources} == {
+        "by carrier: Kommune",
+        "active by carrier: Kommune",
+    }
+
+
+def test_the_planner_publishes_again_what_the_release_gives_away_anyway() -> None:
+    """Kommune − Kommune w − Kommune m pins the Kommune's one person of gender d. The planner
+    hides the cheapest, Kommune w; all w − BA w gives it back, so it hides Kommune m next. Then
+    nothing is pinned, and Kommune w, which all w − BA w gives away anyway, is published again:
+    withholding it protects nobody."""
+    published = {
+        "Kommune": (count(STAFF, "Kommune", carrier="Kommune"), 1000.0),
+        "Kommune w": (count(STAFF, "Kommune w", carrier="Kommune", gender="w"), 1.0),
+        "Kommune m": (count(STAFF, "Kommune m", carrier="Kommune", gender="m"), 2.0),
+        "BA w": (count(STAFF, "BA w", carrier="BA", gender="w"), 5.0),
+        "all w": (count(STAFF, "all w", gender="w"), 3.0),
+    }
+    hidden: dict[object, tuple[Figure, float]] = {}
+
+    def figures() -> list[Figure]:
+        return [
+            Figure(f.box, f.value, f.where, owner=name, cost=cost)
+            for name, (f, cost) in published.items()
+        ]
+
+    def hide(owner: object) -> None:
+        hidden[owner] = published.pop(owner)  # type: ignore[call-overload]
+
+    def restore(owner: object) -> None:
+        published[owner] = hidden.pop(owner)  # type: ignore[index]
+
+    suspects = [group(carrier="Kommune", gender="d")]
+    result = plan(STAFF, CATEGORIES, figures, hide, suspects, 5, 10, restore=restore)
+    assert result.hidden == ["Kommune m"]
+    assert set(published) == {"Kommune", "Kommune w", "BA w", "all w"}
+    assert audit(STAFF, CATEGORIES, figures(), suspects, 5, 10).pins == []

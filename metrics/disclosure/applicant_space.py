@@ -17,6 +17,7 @@ applicant the same gender everywhere): a stronger attacker than the true one, ne
 
 from __future__ import annotations
 
+import functools
 import itertools
 from collections.abc import Iterable, Mapping
 from datetime import date
@@ -74,6 +75,11 @@ _ATOMS: dict[str, tuple[str, frozenset[str]]] = {
 def applicant_box(atoms: Iterable[str], view: str | None) -> Box:
     """The applicants of a view with every atom (the universe atom `U=applicants` is the
     view itself)."""
+    return _applicant_box(tuple(atoms), view)
+
+
+@functools.lru_cache(maxsize=4096)  # asked for every figure in every round of the planner
+def _applicant_box(atoms: tuple[str, ...], view: str | None) -> Box:
     box = presence(view)
     for atom in atoms:
         if atom == "U=applicants":
@@ -236,7 +242,8 @@ def _combinations(
                 yield box, any(n.startswith("disclosed") for n in names), base
 
 
-def applicant_groups(depth: int = 3) -> list[Group]:
+@functools.cache
+def applicant_groups(depth: int = 3) -> tuple[Group, ...]:
     """CONTRACT § 3's groups among applicants: up to three attribute values (disclosure,
     invitation, hire, gender), each of one view (disclosed in BA and in Kommune, say), and up to
     two of the all-carrier view within each overlap of the carrier views (applied to both, to BA
@@ -254,4 +261,4 @@ def applicant_groups(depth: int = 3) -> list[Group]:
         groups.append(Group(reach))
         for box, sensitive, base in _combinations(all_view, depth - 1):
             groups.append(Group(box & reach, sensitive, (base & reach) if sensitive else None))
-    return list(dict.fromkeys(groups))
+    return tuple(dict.fromkeys(groups))

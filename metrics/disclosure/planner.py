@@ -19,9 +19,18 @@ from __future__ import annotations
 from collections.abc import Callable, Hashable, Mapping, Sequence
 from dataclasses import dataclass, field
 
+import numpy as np
 import pandas as pd
 
-from metrics.disclosure.attacker import Figure, Group, Model, Pin, attack, build_model
+from metrics.disclosure.attacker import (
+    Figure,
+    Group,
+    Knowledge,
+    Model,
+    Pin,
+    attack,
+    build_model,
+)
 
 WIDE_DIMENSIONS = ("age_band", "org_unit", "pay_group")
 
@@ -31,6 +40,10 @@ class AuditResult:
     pins: list[Pin]
     figures: int
     models: list[tuple[str, int, int]] = field(default_factory=list)  # name, cells, classes
+    # per model: the groups it pinned (a group may be pinned in several)
+    pinned_in: dict[str, list[Group]] = field(default_factory=dict)
+    # the models built, by name
+    built: dict[str, Model] = field(default_factory=dict, repr=False)
 
 
 def _models(figures: Sequence[Figure]) -> dict[str, list[Figure]]:
@@ -58,18 +71,29 @@ def audit(
     k_ordinary: int,
     k_sensitive: int,
     excused: Callable[[Group], bool] = lambda group: False,
+    groups_of_model: Mapping[str, Sequence[Group]] | None = None,
+    forced_before: Mapping[str, tuple[tuple[str, ...], np.ndarray]] | None = None,
 ) -> AuditResult:
-    """Every group the figures pin to a disclosive value (public facts aside)."""
+    """Every group the figures pin to a disclosive value (public facts aside); with
+    groups_of_model, only those groups in each model (the others are not asked);
+    forced_before: per model, its forced cells under figures that said at least as much."""
     result = AuditResult([], len(figures))
     seen: set[object] = set()
     for name, own in _models(figures).items():
-        suspects = _groups_for(name, groups)
+        if groups_of_model is None:
+            suspects = _groups_for(name, groups)
+        else:
+            suspects = list(groups_of_model.get(name, ()))
         if not own or not suspects:
             continue  # nothing to ask this model: do not build it
-        model: Model = build_model(persons, own, categories)
+        model: Model = build_model(persons, own, categories, (forced_before or {}).get(name))
+        result.built[name] = model
         result.models.append((name, int(model.cell_class.shape[0]), model.classes))
         for pin in attack(model, suspects, k_ordinary, k_sensitive):
-            if pin.group.box in seen or excused(pin.group):
+            if excused(pin.group):
+                continue
+            result.pinned_in.setdefault(name, []).append(pin.group)
+            if pin.group.box in seen:
                 continue
             seen.add(pin.group.box)
             result.pins.append(pin)
@@ -93,12 +117,16 @@ def plan(
     k_sensitive: int,
     excused: Callable[[Group], bool] = lambda group: False,
     max_rounds: int = 200,
+    restore: Callable[[Hashable], None] | None = None,
 ) -> PlanResult:
     """Hide cells (through `hide`) until `audit` finds nothing; returns what was hidden.
 
     First over the narrow figures and groups alone (no age band, org unit or pay group: a model
     of a few hundred classes, so a round costs milliseconds), where most pins are; then over
-    everything, where only what involves a wide dimension is left to find."""
+    everything, where only what involves a wide dimension is left to find. Last, a hidden cell
+    that the final release gives away anyway (its counts pinned) is published again through
+    `restore`: that changes nothing the attacker can know."""
+    proposed = _figures_by_owner(current_figures())
     hidden: list[Hashable] = []
     rounds = 0
     narrow_groups = [g for g in groups if not g.box.dimensions & set(WIDE_DIMENSIONS)]
@@ -106,15 +134,32 @@ def plan(
     def narrow_figures() -> list[Figure]:
         return [f for f in current_figures() if not f.box.dimensions & set(WIDE_DIMENSIONS)]
 
-    for figures_of, phase_groups in ((narrow_figures, narrow_groups), (current_figures, groups)):
-        suspects: Sequence[Group] = phase_groups
+    phases = [(narrow_figures, narrow_groups), (current_figures, groups)]
+    if len(narrow_groups) == len(groups) and len(narrow_figures()) == len(current_figures()):
+        phases = phases[:1]  # nothing wide (applicants, the survey): one phase sees it all
+    for figures_of, phase_groups in phases:
+        # after the first round, each model is asked only about the groups it pinned: hiding
+        # takes information away, so nothing else can become pinned
+        pinned_in: Mapping[str, Sequence[Group]] | None = None
+        built: dict[str, Model] = {}  # the latest model of each name
         pinned_before: set[object] = set()
         while True:
             rounds += 1
             if rounds > max_rounds:
                 raise RuntimeError(f"release planner did not converge in {max_rounds} rounds")
             figures = figures_of()
-            result = audit(persons, categories, figures, suspects, k_ordinary, k_sensitive, excused)
+            result = audit(
+                persons,
+                categories,
+                figures,
+                phase_groups,
+                k_ordinary,
+                k_sensitive,
+                excused,
+                pinned_in,
+                {name: model.forced_cells for name, model in built.items()},
+            )
+            built.update(result.built)
             if not result.pins:
                 break
             chosen = _cover(result.pins)
@@ -122,9 +167,55 @@ def plan(
             for owner in chosen | _linked_cells(repeated, chosen, figures):
                 hide(owner)
                 hidden.append(owner)
-            suspects = [pin.group for pin in result.pins]
+            pinned_in = result.pinned_in
             pinned_before = {pin.group.box for pin in result.pins}
+    if restore is not None and hidden:
+        given_away = _given_away(
+            persons, categories, current_figures(), {o: proposed[o] for o in hidden}, built
+        )
+        for owner in given_away:
+            restore(owner)
+        hidden = [owner for owner in hidden if owner not in given_away]
     return PlanResult(hidden, rounds, result)
+
+
+def _figures_by_owner(figures: Sequence[Figure]) -> dict[Hashable, list[Figure]]:
+    by_owner: dict[Hashable, list[Figure]] = {}
+    for figure in figures:
+        by_owner.setdefault(figure.owner, []).append(figure)  # type: ignore[arg-type]
+    return by_owner
+
+
+def _given_away(
+    persons: pd.DataFrame,
+    categories: Mapping[str, Sequence[str]],
+    figures: Sequence[Figure],
+    hidden: Mapping[Hashable, Sequence[Figure]],
+    built: Mapping[str, Model],
+) -> set[Hashable]:
+    """The hidden cells whose every count the published figures pin (the sum of two published
+    carrier figures, say): publishing them adds no equation the attacker does not have.
+    Decided in the model of the cell's dimensions: a model holds a subset of the release, so
+    what it pins, the release pins. built: the planner's latest models (reused where they hold
+    exactly these figures; else their forced cells spare the LP)."""
+    models: dict[str, Model] = {}
+    for name, own in _models(figures).items():
+        before = built.get(name)
+        if before is not None and before.figures_given == own:
+            models[name] = before
+        elif own:
+            forced = before.forced_cells if before is not None else None
+            models[name] = build_model(persons, own, categories, forced)
+    knowledge = {name: Knowledge(model) for name, model in models.items()}
+    given: set[Hashable] = set()
+    for owner, own in hidden.items():
+        boxes = {box for figure in own for box in figure.boxes}
+        for name, model in models.items():
+            if all(box.dimensions <= set(model.dimensions) for box in boxes):
+                if all(knowledge[name].pinned(box) is not None for box in boxes):
+                    given.add(owner)
+                break
+    return given
 
 
 def _linked_cells(

@@ -4,6 +4,7 @@ micro-cells."""
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import date
 
@@ -139,5 +140,15 @@ def personnel_categories(persons: pd.DataFrame) -> dict[str, tuple[str, ...]]:
 
 def personnel_groups(
     categories: Mapping[str, Sequence[str]], attributes: Sequence[str] = GROUP_ATTRIBUTES
-) -> list[Group]:
-    return groups_of(categories, attributes, SENSITIVE, PERSONNEL_POPULATIONS)
+) -> tuple[Group, ...]:
+    # the same for every year with the same org units and pay groups: built once per process
+    return _personnel_groups(
+        tuple((d, tuple(c)) for d, c in sorted(categories.items())), tuple(attributes)
+    )
+
+
+@functools.lru_cache(maxsize=8)
+def _personnel_groups(
+    categories: tuple[tuple[str, tuple[str, ...]], ...], attributes: tuple[str, ...]
+) -> tuple[Group, ...]:
+    return tuple(groups_of(dict(categories), attributes, SENSITIVE, PERSONNEL_POPULATIONS))

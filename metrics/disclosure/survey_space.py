@@ -10,6 +10,7 @@ survey is a universe of its own.
 
 from __future__ import annotations
 
+import functools
 import itertools
 from collections.abc import Iterable
 
@@ -76,6 +77,11 @@ _ATOMS: dict[str, Box] = {
 def survey_box(atoms: Iterable[str]) -> Box:
     """The invited with every atom of the KPI engine (breakdown categories are written
     `survey.<answer>=<category>`; the universe atom `U=survey:<wave>` is everyone)."""
+    return _survey_box(tuple(atoms))
+
+
+@functools.lru_cache(maxsize=4096)  # asked for every figure in every round of the planner
+def _survey_box(atoms: tuple[str, ...]) -> Box:
     box = Box()
     for atom in atoms:
         if atom.startswith("U=survey"):
