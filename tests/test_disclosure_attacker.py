@@ -220,7 +220,7 @@ def _forced_one_by_one(model_figures: list[Figure], frame: pd.DataFrame) -> set[
             objective,
             A_eq=model.incidence,
             b_eq=values,
-            bounds=(0, values.max() if values.size else 0),
+            bounds=(0, frame["n"].sum()),  # no cell holds more than everybody
             method="highs",
         )
         assert result.status == 0

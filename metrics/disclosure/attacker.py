@@ -164,8 +164,8 @@ class Model:
     open_cells: np.ndarray = field(repr=False, default_factory=lambda: np.zeros(0, np.int64))
     # persons per cell (flattened product)
     truth_cells: np.ndarray = field(repr=False, default_factory=lambda: np.zeros(0))
-    # per zero source (row): the classes its boxes hold
-    zero_source_classes: scipy.sparse.csr_matrix | None = field(repr=False, default=None)
+    # per zero source (row): the classes its boxes hold (by column: asked per class)
+    zero_source_classes: scipy.sparse.csc_matrix | None = field(repr=False, default=None)
 
     @property
     def forced_cells(self) -> tuple[tuple[str, ...], np.ndarray]:
@@ -308,7 +308,7 @@ def build_model(
             np.cumsum([0, *(h.size for h in held)]),
         ),
         shape=(len(held), classes),
-    )
+    ).tocsc()
     model.open_classes = np.flatnonzero(~model.forced_zero)
     number = np.full(classes, -1)
     number[model.open_classes] = np.arange(model.open_classes.shape[0])
@@ -711,7 +711,15 @@ def attack(
     space, probe = knowledge.space, knowledge.probe
     pins: list[Pin] = []
     unique = list(dict.fromkeys(groups))
-    for group, evaluated in zip(unique, probe.evaluate_many([g.box for g in unique]), strict=True):
+    evaluations = probe.evaluate_many([g.box for g in unique])
+    # the populations of the pinned sensitive groups, in one pass too
+    asked = [
+        group.population
+        for group, evaluated in zip(unique, evaluations, strict=True)
+        if evaluated is not None and evaluated[1] and group.population is not None
+    ]
+    populations = dict(zip(asked, probe.evaluate_many(asked), strict=True))
+    for group, evaluated in zip(unique, evaluations, strict=True):
         if evaluated is None or not evaluated[1]:
             continue
         value = evaluated[0]
@@ -720,7 +728,7 @@ def attack(
         if 0 < value < k:
             reason = "small"
         elif group.sensitive and group.population is not None:
-            population = probe.evaluate(group.population)
+            population = populations[group.population]
             if population is not None:
                 size, population_pinned = population
                 if value == 0 and size > 0:
@@ -752,14 +760,36 @@ def _zero_figures(model: Model, witness: Sequence[Figure], box: Box) -> tuple[Fi
     rows = [index[id(f)] for f in witness]
     support = np.asarray(model.incidence[rows].sum(axis=0)).ravel() != 0
     support |= _class_coverage(model, box) & model.forced_zero
-    touched = model.zero_source_classes @ support.astype(float) > 0
-    return tuple(figure for figure, hit in zip(model.zero_sources, touched, strict=True) if hit)
+    # the sources holding any class of the support (a column slice: the support is small)
+    touched = np.unique(model.zero_source_classes[:, np.flatnonzero(support)].indices)
+    return tuple(model.zero_sources[i] for i in touched)
 
 
 def _class_coverage(model: Model, box: Box) -> np.ndarray:
     """Per class (all classes), whether any of its cells is in the box."""
-    inside = _grid_membership(box, model.dimensions, model.categories)
-    return np.bincount(model.cell_class, weights=inside, minlength=model.classes) > 0
+    covered = np.zeros(model.classes, dtype=bool)
+    covered[model.cell_class[_box_cells(box, model.dimensions, model.categories)]] = True
+    return covered
+
+
+def _box_cells(
+    box: Box, dimensions: Sequence[str], categories: Mapping[str, Sequence[str]]
+) -> np.ndarray:
+    """The flat indices (C order) of the cells in the box: the sub-grid of its allowed
+    categories, without a pass over every cell."""
+    if not dimensions:
+        return np.zeros(1, dtype=np.int64)
+    axes = []
+    for dimension in dimensions:
+        allowed = box.allowed(dimension)
+        names = categories[dimension]
+        axes.append(
+            np.arange(len(names))
+            if allowed is None
+            else np.flatnonzero([c in allowed for c in names])
+        )
+    sizes = tuple(len(categories[d]) for d in dimensions)
+    return np.ravel_multi_index(np.ix_(*axes), sizes).ravel()
 
 
 def _witness(model: Model, space: _RowSpace, box: Box) -> tuple[Figure, ...]:
