@@ -183,6 +183,11 @@ def _year_values(
         return kpis.compute_kpis_by_view(con, year, settings())
 
 
+def release_values(year: int) -> Mapping[str, KpiValue]:
+    """The planned release of a year, all-carrier view (cached per store state)."""
+    return _year_values(stamp(), year)[None]
+
+
 def _history(con: duckdb.DuckDBPyConnection) -> KpiHistory:
     current = stamp()
     return KpiHistory(con, settings(), compute=lambda year: _year_values(current, year))

@@ -16,7 +16,7 @@ import plotly.graph_objects as go
 
 from metrics import charts, kpis, store
 from metrics.contract import CARRIERS, LEADERSHIP_LEVELS
-from metrics.disclosure import change_publishable
+from metrics.disclosure import WITHHELD_SIGN, change_publishable
 from metrics.i18n import Lang, format_number, t
 from metrics.kpis import KpiValue
 from metrics.settings import Settings, load_settings
@@ -138,6 +138,18 @@ def build_status(con: duckdb.DuckDBPyConnection) -> StatusContext:
         years=tuple(kpis.available_years(con)),
         has_personnel=status.personnel_rows > 0,
     )
+
+
+def respondents_text(release: Mapping[str, KpiValue], wave: int, lang: Lang) -> str:
+    """A survey wave's respondents as the planned release of the wave's year publishes them: the
+    numerator of its response rate. "•" where the release does not (no invited count yet, or
+    withheld to protect others); "< k" where it says so itself."""
+    value = release.get("survey_response_rate")
+    if value is None or value.extra.get("wave") != wave:
+        return WITHHELD_SIGN
+    if value.numerator is not None:
+        return format_number(value.numerator, lang)
+    return value.label or WITHHELD_SIGN
 
 
 def _value_text(value: KpiValue | None, lang: Lang) -> str:

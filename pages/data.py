@@ -16,6 +16,7 @@ from metrics.i18n import format_number, t
 from metrics.ingest import ImportRefused, check_upload_size, delete_coverage, prepare_import
 from metrics.ingest import set_invited as save_invited
 from metrics.safe_export import safe_frame
+from metrics.views import respondents_text
 
 
 def kind_label(kind: str, lang: str) -> str:
@@ -103,8 +104,10 @@ def holdings_section(lang: str) -> None:
         rows=[
             format_number(r, lang)
             if k == "survey_invited"
+            else respondents_text(ui.release_values(int(c)), int(c), lang)
+            if k == "survey"
             else count_text(r, lang, ui.settings().rules)
-            for k, r in zip(shown["kind"], shown["rows"], strict=True)
+            for k, c, r in zip(shown["kind"], shown["coverage"], shown["rows"], strict=True)
         ],
     ).rename(
         columns={
@@ -142,8 +145,12 @@ def invited_section(lang: str) -> None:
     st.subheader(t("datapage.invited", lang))
     waves = store.survey_waves(ui.db_path())
     if not waves.empty:
-        rules = ui.settings().rules
-        waves = waves.assign(respondents=[count_text(n, lang, rules) for n in waves["respondents"]])
+        # the respondents as the wave's release publishes them (the response rate's numerator)
+        waves = waves.assign(
+            respondents=[
+                respondents_text(ui.release_values(int(w)), int(w), lang) for w in waves["wave"]
+            ]
+        )
         st.dataframe(
             waves.rename(
                 columns={

@@ -798,16 +798,18 @@ def test_holdings_show_personnel_rows_per_year_not_per_reporting_date() -> None:
 
 def test_the_import_log_withholds_the_rows_of_personnel_files() -> None:
     """A personnel file's rows are one month's headcount: two of them side by side tell who
-    joined or left in that month. They read "•"; other files' row counts pass the count rule."""
+    joined or left in that month. They read "•", and so do a survey file's (its wave's
+    respondents: published only as the wave's release has them); other files' row counts pass
+    the count rule."""
     from metrics.disclosure import published_import_log
 
     log = pd.DataFrame(
         {
-            "kind": ["personnel", "applications", "survey_invited", "applications"],
-            "rows": [1061, 300, 3, None],
-            "replaced_rows": [1060, 0, 2, 0],
+            "kind": ["personnel", "applications", "survey_invited", "applications", "survey"],
+            "rows": [1061, 300, 3, None, 527],
+            "replaced_rows": [1060, 0, 2, 0, 0],
         }
     )
     shown = published_import_log(log, "de", DisclosureRules(5, 10))
-    assert shown["rows"].tolist() == ["•", "300", "< 5", "0"]
-    assert shown["replaced_rows"].tolist() == ["•", "0", "< 5", "0"]
+    assert shown["rows"].tolist() == ["•", "300", "< 5", "0", "•"]
+    assert shown["replaced_rows"].tolist() == ["•", "0", "< 5", "0", "•"]

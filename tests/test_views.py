@@ -8,6 +8,7 @@ import pytest
 
 from metrics import kpis, store, views
 from metrics.disclosure import DisclosureRules, count_text
+from metrics.i18n import format_number
 from metrics.settings import load_settings
 from tests.small_groups import build_small_group_store
 
@@ -50,3 +51,21 @@ def test_counts_in_operational_tables_pass_the_count_rule() -> None:
     assert count_text(0, "de", rules) == "0"
     assert count_text(1050, "de", rules) == "1.050"
     assert count_text(1050, "en", rules) == "1,050"
+
+
+def test_the_data_page_shows_a_waves_respondents_as_its_release_has_them(
+    planned_demo_store: Path,
+) -> None:
+    """The Daten page's respondents per wave are the numerator of the wave's published response
+    rate, not a count of its own; a year without a wave of its own has none to show."""
+    with store.open_store(planned_demo_store) as con:
+        wave = kpis.compute_kpis(con, 2025)
+        between = kpis.compute_kpis(con, 2024)  # reads the wave of 2022
+    respondents = wave["survey_response_rate"].numerator
+    assert respondents is not None and respondents > 0
+    assert views.respondents_text(wave, 2025, "de") == format_number(respondents, "de")
+    assert views.respondents_text(between, 2024, "de") == "•"
+    withheld = kpis.KpiValue(
+        "survey_response_rate", 52.7, None, None, None, False, None, 5, "%", {"wave": 2025}
+    )
+    assert views.respondents_text({"survey_response_rate": withheld}, 2025, "en") == "•"

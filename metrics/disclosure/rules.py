@@ -228,11 +228,12 @@ def yearly_holdings(summary: pd.DataFrame) -> pd.DataFrame:
 
 def published_import_log(log: pd.DataFrame, lang: Lang, rules: DisclosureRules) -> pd.DataFrame:
     """The import log as it may be shown to everybody: the rows of a personnel file (a monthly
-    snapshot: that month's headcount, see `yearly_holdings`) read "•"; other files' row counts
-    pass the count rule."""
+    snapshot: that month's headcount, see `yearly_holdings`) and of a survey file (a wave's
+    respondents, published only as the release has them: see the Daten page's waves) read "•";
+    other files' row counts pass the count rule."""
 
     def rows(kind: str, n: float) -> str:
-        return WITHHELD_SIGN if kind == "personnel" else count_text(n, lang, rules)
+        return WITHHELD_SIGN if kind in ("personnel", "survey") else count_text(n, lang, rules)
 
     return log.assign(
         **{
