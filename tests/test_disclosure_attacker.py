@@ -318,3 +318,43 @@ def test_the_planner_publishes_again_what_the_release_gives_away_anyway() -> Non
     assert result.hidden == ["Kommune m"]
     assert set(published) == {"Kommune", "Kommune w", "BA w", "all w"}
     assert audit(STAFF, CATEGORIES, figures(), suspects, 5, 10).pins == []
+
+
+WIDE = {"gender": ("w", "m"), "age_band": ("a1", "a2"), "org_unit": ("u1", "u2")}
+WIDE_STAFF = pd.DataFrame(
+    [
+        ("w", "a1", "u1", 8), ("w", "a2", "u1", 2), ("w", "a1", "u2", 7), ("w", "a2", "u2", 5),
+        ("m", "a1", "u1", 5), ("m", "a2", "u1", 3), ("m", "a1", "u2", 1), ("m", "a2", "u2", 1),
+    ],
+    columns=["gender", "age_band", "org_unit", "n"],
+)  # fmt: skip
+
+
+def test_what_one_breakdown_derives_the_attacker_uses_in_another() -> None:
+    """The women by age band add up to the women (22), a figure nobody published. The org units
+    (18, 14) and the men of u1 (8) then pin the men of u2: 14 − (22 − (18 − 8)) = 2. Each wide
+    dimension has a model of its own; the age-band model's fact goes to the org-unit model."""
+    figures = [
+        count(WIDE_STAFF, "all"),
+        count(WIDE_STAFF, "w a1", gender="w", age_band="a1"),
+        count(WIDE_STAFF, "w a2", gender="w", age_band="a2"),
+        count(WIDE_STAFF, "u1", org_unit="u1"),
+        count(WIDE_STAFF, "u2", org_unit="u2"),
+        count(WIDE_STAFF, "m u1", gender="m", org_unit="u1"),
+    ]
+    men_u2 = group(gender="m", org_unit="u2")
+    result = audit(WIDE_STAFF, WIDE, figures, [men_u2, group(gender="w")], 5, 10)
+    (pin,) = result.pins
+    assert (pin.group, pin.value, pin.reason) == (men_u2, 2, "small")
+    derived = [f for f in pin.figures if f.sources]
+    assert [f.value for f in derived] == [22]
+    assert {s.where for s in derived[0].sources} == {"w a1", "w a2"}
+    # the planner breaks it by hiding one of the release's figures, the derived one has no owner
+    published = {f.where: Figure(f.box, f.value, f.where, owner=f.where, cost=1.0) for f in figures}
+
+    def current() -> list[Figure]:
+        return list(published.values())
+
+    outcome = plan(WIDE_STAFF, WIDE, current, published.pop, [men_u2, group(gender="w")], 5, 10)  # type: ignore[arg-type]
+    assert outcome.hidden and all(owner in {f.where for f in figures} for owner in outcome.hidden)
+    assert audit(WIDE_STAFF, WIDE, current(), [men_u2, group(gender="w")], 5, 10).pins == []

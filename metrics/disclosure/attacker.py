@@ -101,6 +101,8 @@ class Figure:
     # instead of a count, a bound: Σ weight · |box| ≥ value (a share shown only as its rounded
     # percentage gives two: numerator − low · population ≥ 0 and high · population − numerator ≥ 0)
     terms: tuple[tuple[Box, float], ...] = ()
+    # a fact the attacker derived from other figures (in another model): what it rests on
+    sources: tuple[Figure, ...] = field(default=(), compare=False)
 
     @property
     def is_bound(self) -> bool:
@@ -147,6 +149,8 @@ class Model:
     categories: dict[str, tuple[str, ...]]
     figures: list[Figure]  # the equations (counts, and bounds that hold with equality)
     figures_given: list[Figure] = field(repr=False, default_factory=list)  # to build_model
+    # of those, the ones the release publishes (the others: facts derived in other models)
+    release_figures: list[Figure] = field(repr=False, default_factory=list)
     # per cell (flattened product of the dimensions' categories): its class
     cell_class: np.ndarray = field(repr=False, default_factory=lambda: np.zeros(0, np.int64))
     # per class: its true number of persons
@@ -166,6 +170,10 @@ class Model:
     truth_cells: np.ndarray = field(repr=False, default_factory=lambda: np.zeros(0))
     # per zero source (row): the classes its boxes hold (by column: asked per class)
     zero_source_classes: scipy.sparse.csc_matrix | None = field(repr=False, default=None)
+
+    @functools.cached_property
+    def knowledge(self) -> Knowledge:
+        return Knowledge(self)
 
     @property
     def forced_cells(self) -> tuple[tuple[str, ...], np.ndarray]:
@@ -707,7 +715,7 @@ def attack(
     k_sensitive: int,
 ) -> list[Pin]:
     """Every group the release pins to a disclosive value."""
-    knowledge = Knowledge(model)
+    knowledge = model.knowledge
     space, probe = knowledge.space, knowledge.probe
     pins: list[Pin] = []
     unique = list(dict.fromkeys(groups))
@@ -746,6 +754,13 @@ def attack(
                     continue  # public facts alone pin the group: no leak of the release
             pins.append(Pin(group, value, witness, reason, zeros))
     return pins
+
+
+def derivation(model: Model, box: Box) -> tuple[Figure, ...]:
+    """The figures by which a pinned box is known: one combination, and what proves the empty
+    cells it relies on."""
+    witness = _witness(model, model.knowledge.space, box)
+    return (*witness, *_zero_figures(model, witness, box))
 
 
 def _zero_figures(model: Model, witness: Sequence[Figure], box: Box) -> tuple[Figure, ...]:

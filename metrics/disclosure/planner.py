@@ -9,9 +9,14 @@ only take information away. It stops when nothing is pinned.
 
 Figures of a universe are split into models by their "wide" dimension (age band, org unit, pay
 group): no published figure crosses two of them, and each model holds every figure without one.
-Two wide dimensions are linked only through their common totals, where (Fréchet) a cell of one
-can be pinned through the other only if a category of that other holds its whole population —
-which the model of that other dimension sees.
+The models are linked only through the persons' other ("narrow") attributes: the joint tables
+over all dimensions are exactly those whose narrow table every model allows (tables over
+different wide dimensions with the same narrow margins always have a common non-negative
+refinement). So what one model's breakdowns pin about the narrow attributes (the women, as the
+sum of the women by age band; a 0 they prove), the attacker also knows when it looks at the org
+units: such a fact goes to the other models as a derived figure that rests on the figures it
+came from, and the planner breaks it by hiding one of those. The facts exchanged are the boxes
+of the narrow figures and groups, one exchange deep.
 """
 
 from __future__ import annotations
@@ -19,17 +24,17 @@ from __future__ import annotations
 from collections.abc import Callable, Hashable, Mapping, Sequence
 from dataclasses import dataclass, field
 
-import numpy as np
 import pandas as pd
 
 from metrics.disclosure.attacker import (
+    Box,
     Figure,
     Group,
-    Knowledge,
     Model,
     Pin,
     attack,
     build_model,
+    derivation,
 )
 
 WIDE_DIMENSIONS = ("age_band", "org_unit", "pay_group")
@@ -72,22 +77,30 @@ def audit(
     k_sensitive: int,
     excused: Callable[[Group], bool] = lambda group: False,
     groups_of_model: Mapping[str, Sequence[Group]] | None = None,
-    forced_before: Mapping[str, tuple[tuple[str, ...], np.ndarray]] | None = None,
+    built: Mapping[str, Model] | None = None,
 ) -> AuditResult:
     """Every group the figures pin to a disclosive value (public facts aside); with
-    groups_of_model, only those groups in each model (the others are not asked);
-    forced_before: per model, its forced cells under figures that said at least as much."""
+    groups_of_model, only those groups in each model (the others are not asked); built: the
+    models of an audit of figures that said at least as much (reused where their figures are
+    these, else their forced cells spare the LP)."""
     result = AuditResult([], len(figures))
+    own_of = {name: own for name, own in _models(figures).items() if own}
+    suspects_of = {
+        name: _groups_for(name, groups)
+        if groups_of_model is None
+        else list(groups_of_model.get(name, ()))
+        for name in own_of
+    }
+    if not any(suspects_of.values()):
+        return result  # nothing to ask: build nothing
+    facts = [g.box for g in groups if not g.box.dimensions & set(WIDE_DIMENSIONS)]
+    models = _release_models(persons, categories, own_of, built or {}, facts)
+    result.built = models
     seen: set[object] = set()
-    for name, own in _models(figures).items():
-        if groups_of_model is None:
-            suspects = _groups_for(name, groups)
-        else:
-            suspects = list(groups_of_model.get(name, ()))
-        if not own or not suspects:
-            continue  # nothing to ask this model: do not build it
-        model: Model = build_model(persons, own, categories, (forced_before or {}).get(name))
-        result.built[name] = model
+    for name, model in models.items():
+        suspects = suspects_of.get(name, [])
+        if not suspects:
+            continue
         result.models.append((name, int(model.cell_class.shape[0]), model.classes))
         for pin in attack(model, suspects, k_ordinary, k_sensitive):
             if excused(pin.group):
@@ -98,6 +111,89 @@ def audit(
             seen.add(pin.group.box)
             result.pins.append(pin)
     return result
+
+
+def _release_models(
+    persons: pd.DataFrame,
+    categories: Mapping[str, Sequence[str]],
+    own_of: Mapping[str, list[Figure]],
+    built: Mapping[str, Model],
+    facts: Sequence[Box],
+) -> dict[str, Model]:
+    """The models of a release, each knowing what the others derive about the narrow
+    dimensions. Each wide model sees the narrow figures and its own breakdowns; what its
+    breakdowns pin about the persons without a wide dimension (the sum of a breakdown, a 0 it
+    proves) the attacker also knows when it looks at another wide dimension, so such a fact
+    (among the narrow figures' and groups' boxes) goes to the other models as a figure that
+    rests on the first model's figures. (One exchange: a chain through three models is not
+    followed.)"""
+    base = {
+        name: _model_of(persons, categories, own, built.get(name)) for name, own in own_of.items()
+    }
+    if len(base) < 2:
+        return base
+    narrow = {b for own in own_of.values() for f in own for b in f.boxes if _is_narrow(b)}
+    candidates = sorted(narrow | set(facts))
+    pinned = {name: model.knowledge.probe.evaluate_many(candidates) for name, model in base.items()}
+    models: dict[str, Model] = {}
+    for name, model in base.items():
+        derived: dict[Box, Figure] = {}
+        for other, evaluated in pinned.items():
+            if other == name:
+                continue
+            for box, there, here in zip(candidates, evaluated, pinned[name], strict=True):
+                if there is None or not there[1] or box in derived or (here and here[1]):
+                    continue
+                derived[box] = _derived_fact(base[other], other, box, there[0])
+        if not derived:
+            models[name] = model
+            continue
+        before = built.get(name)
+        figures = [*own_of[name], *derived.values()]
+        if before is not None and _same(before.figures_given, figures):
+            models[name] = before
+        else:
+            models[name] = build_model(persons, figures, categories, model.forced_cells)
+        models[name].release_figures = own_of[name]
+    return models
+
+
+def _same(these: Sequence[Figure], those: Sequence[Figure]) -> bool:
+    """The same figures, resting on the same sources."""
+    return len(these) == len(those) and all(
+        a == b and a.sources == b.sources for a, b in zip(these, those, strict=True)
+    )
+
+
+def _is_narrow(box: Box) -> bool:
+    return not box.dimensions & set(WIDE_DIMENSIONS)
+
+
+def _model_of(
+    persons: pd.DataFrame,
+    categories: Mapping[str, Sequence[str]],
+    own: list[Figure],
+    before: Model | None,
+) -> Model:
+    """The model of these figures alone: the one of an earlier audit if it had exactly them."""
+    if before is not None and before.release_figures == own and before.figures_given == own:
+        return before
+    forced = before.forced_cells if before is not None else None
+    model = build_model(persons, own, categories, forced)
+    model.release_figures = own
+    return model
+
+
+def _derived_fact(model: Model, name: str, box: Box, value: int) -> Figure:
+    sources = derivation(model, box)
+    return Figure(
+        box,
+        value,
+        f"{box.describe()} = {value} (derived with the {name} breakdowns)",
+        cost=0.0,
+        public=all(f.public for f in sources),
+        sources=sources,
+    )
 
 
 @dataclass
@@ -157,7 +253,7 @@ def plan(
                 k_sensitive,
                 excused,
                 pinned_in,
-                {name: model.forced_cells for name, model in built.items()},
+                built,
             )
             built.update(result.built)
             if not result.pins:
@@ -171,7 +267,7 @@ def plan(
             pinned_before = {pin.group.box for pin in result.pins}
     if restore is not None and hidden:
         given_away = _given_away(
-            persons, categories, current_figures(), {o: proposed[o] for o in hidden}, built
+            persons, categories, current_figures(), groups, {o: proposed[o] for o in hidden}, built
         )
         for owner in given_away:
             restore(owner)
@@ -190,29 +286,24 @@ def _given_away(
     persons: pd.DataFrame,
     categories: Mapping[str, Sequence[str]],
     figures: Sequence[Figure],
+    groups: Sequence[Group],
     hidden: Mapping[Hashable, Sequence[Figure]],
     built: Mapping[str, Model],
 ) -> set[Hashable]:
     """The hidden cells whose every count the published figures pin (the sum of two published
     carrier figures, say): publishing them adds no equation the attacker does not have.
-    Decided in the model of the cell's dimensions: a model holds a subset of the release, so
-    what it pins, the release pins. built: the planner's latest models (reused where they hold
-    exactly these figures; else their forced cells spare the LP)."""
-    models: dict[str, Model] = {}
-    for name, own in _models(figures).items():
-        before = built.get(name)
-        if before is not None and before.figures_given == own:
-            models[name] = before
-        elif own:
-            forced = before.forced_cells if before is not None else None
-            models[name] = build_model(persons, own, categories, forced)
-    knowledge = {name: Knowledge(model) for name, model in models.items()}
+    Decided in the model of the cell's dimensions (with what the other models derive): a model
+    holds a subset of what the release tells, so what it pins, the release pins. built: the
+    planner's latest models."""
+    own_of = {name: own for name, own in _models(figures).items() if own}
+    facts = [g.box for g in groups if _is_narrow(g.box)]
+    models = _release_models(persons, categories, own_of, built, facts)
     given: set[Hashable] = set()
     for owner, own in hidden.items():
         boxes = {box for figure in own for box in figure.boxes}
-        for name, model in models.items():
+        for model in models.values():
             if all(box.dimensions <= set(model.dimensions) for box in boxes):
-                if all(knowledge[name].pinned(box) is not None for box in boxes):
+                if all(model.knowledge.pinned(box) is not None for box in boxes):
                     given.add(owner)
                 break
     return given
@@ -243,13 +334,20 @@ def _linked_cells(
     }
 
 
+def _hideable(figure: Figure) -> list[Figure]:
+    """The release's figures a combination rests on: a derived fact stands for its sources."""
+    if figure.sources:
+        return [f for source in figure.sources for f in _hideable(source)]
+    return [] if figure.public else [figure]
+
+
 def _cover(pins: Sequence[Pin]) -> set[Hashable]:
     """Cells to hide so that every pin loses a figure of its combination: greedy weighted set
     cover (the cell in most open pins per cost first), as complementary suppression does."""
     candidates: dict[Hashable, tuple[float, str]] = {}
     covers: dict[Hashable, set[int]] = {}
     for number, pin in enumerate(pins):
-        involved = [f for f in (*pin.figures, *pin.zero_figures) if not f.public]
+        involved = [f for g in (*pin.figures, *pin.zero_figures) for f in _hideable(g)]
         if not involved:
             raise RuntimeError(f"only public facts pin {pin.describe()}")
         for figure in involved:
