@@ -24,7 +24,9 @@ from __future__ import annotations
 from collections.abc import Callable, Hashable, Mapping, Sequence
 from dataclasses import dataclass, field
 
+import numpy as np
 import pandas as pd
+import scipy.linalg
 
 from metrics.disclosure.attacker import (
     Box,
@@ -35,6 +37,7 @@ from metrics.disclosure.attacker import (
     attack,
     build_model,
     derivation,
+    group_coverage,
 )
 
 WIDE_DIMENSIONS = ("age_band", "org_unit", "pay_group")
@@ -78,11 +81,14 @@ def audit(
     excused: Callable[[Group], bool] = lambda group: False,
     groups_of_model: Mapping[str, Sequence[Group]] | None = None,
     built: Mapping[str, Model] | None = None,
+    facts: Sequence[Box] | None = None,
 ) -> AuditResult:
     """Every group the figures pin to a disclosive value (public facts aside); with
     groups_of_model, only those groups in each model (the others are not asked); built: the
     models of an audit of figures that said at least as much (reused where their figures are
-    these, else their forced cells spare the LP)."""
+    these, else their forced cells spare the LP); facts: the narrow boxes the wide models tell
+    each other about, besides those of the figures (default: those of the groups; none: the
+    models do not exchange what they know)."""
     result = AuditResult([], len(figures))
     own_of = {name: own for name, own in _models(figures).items() if own}
     suspects_of = {
@@ -93,7 +99,8 @@ def audit(
     }
     if not any(suspects_of.values()):
         return result  # nothing to ask: build nothing
-    facts = [g.box for g in groups if not g.box.dimensions & set(WIDE_DIMENSIONS)]
+    if facts is None:
+        facts = [g.box for g in groups if _is_narrow(g.box)]
     models = _release_models(persons, categories, own_of, built or {}, facts)
     result.built = models
     seen: set[object] = set()
@@ -130,32 +137,63 @@ def _release_models(
     base = {
         name: _model_of(persons, categories, own, built.get(name)) for name, own in own_of.items()
     }
-    if len(base) < 2:
+    if len(base) < 2 or facts == ():
         return base
     narrow = {b for own in own_of.values() for f in own for b in f.boxes if _is_narrow(b)}
     candidates = sorted(narrow | set(facts))
     pinned = {name: model.knowledge.probe.evaluate_many(candidates) for name, model in base.items()}
     models: dict[str, Model] = {}
     for name, model in base.items():
-        derived: dict[Box, Figure] = {}
+        known_elsewhere: dict[Box, tuple[str, int]] = {}
         for other, evaluated in pinned.items():
             if other == name:
                 continue
             for box, there, here in zip(candidates, evaluated, pinned[name], strict=True):
-                if there is None or not there[1] or box in derived or (here and here[1]):
+                if there is None or not there[1] or box in known_elsewhere or (here and here[1]):
                     continue
-                derived[box] = _derived_fact(base[other], other, box, there[0])
-        if not derived:
+                known_elsewhere[box] = (other, there[0])
+        if not known_elsewhere:
             models[name] = model
             continue
+        derived = [
+            _derived_fact(base[other], other, box, value)
+            for box in _independent(model, list(known_elsewhere))
+            for other, value in (known_elsewhere[box],)
+        ]
         before = built.get(name)
-        figures = [*own_of[name], *derived.values()]
+        figures = [*own_of[name], *derived]
         if before is not None and _same(before.figures_given, figures):
             models[name] = before
         else:
             models[name] = build_model(persons, figures, categories, model.forced_cells)
         models[name].release_figures = own_of[name]
     return models
+
+
+def _independent(model: Model, boxes: Sequence[Box]) -> list[Box]:
+    """Of these boxes, enough to tell the model everything they tell: each one that cuts
+    through its classes (a new distinction), and of the others a basis of what they add to its
+    equations (the rest are combinations: as figures they would only make the model bigger)."""
+    space = model.knowledge.space
+    kept: list[Box] = []
+    whole_boxes: list[Box] = []
+    vectors: list[np.ndarray] = []
+    for box in boxes:
+        coverage = group_coverage(model, box)
+        if coverage is None or coverage[1].any():
+            kept.append(box)
+        else:
+            whole_boxes.append(box)
+            vectors.append(coverage[0].astype(float))
+    if vectors:
+        rest = np.stack(vectors, axis=1)
+        if space.basis.shape[1]:
+            rest -= space.basis @ (space.basis.T @ rest)
+        _, triangle, pivots = scipy.linalg.qr(rest, mode="economic", pivoting=True)
+        diagonal = np.abs(np.diag(triangle))
+        rank = int((diagonal > 1e-7).sum())
+        kept.extend(whole_boxes[i] for i in sorted(pivots[:rank]))
+    return kept
 
 
 def _same(these: Sequence[Figure], those: Sequence[Figure]) -> bool:
@@ -223,6 +261,12 @@ def plan(
     that the final release gives away anyway (its counts pinned) is published again through
     `restore`: that changes nothing the attacker can know."""
     proposed = _figures_by_owner(current_figures())
+    # the wide models tell each other about the boxes of every cell of the release, hidden
+    # ones too (what one derives of a hidden cell, another may combine)
+    proposed_facts = sorted(
+        {b for own in proposed.values() for f in own for b in f.boxes if _is_narrow(b)}
+    )
+    check_facts = sorted(set(proposed_facts) | {g.box for g in groups if _is_narrow(g.box)})
     hidden: list[Hashable] = []
     rounds = 0
     narrow_groups = [g for g in groups if not g.box.dimensions & set(WIDE_DIMENSIONS)]
@@ -239,6 +283,9 @@ def plan(
         pinned_in: Mapping[str, Sequence[Group]] | None = None
         built: dict[str, Model] = {}  # the latest model of each name
         pinned_before: set[object] = set()
+        # the rounds ask each model alone (cheap), a last check lets the wide models tell each
+        # other about every cell and group (dear): if that finds more, the rounds go on with it
+        facts: Sequence[Box] | None = ()
         while True:
             rounds += 1
             if rounds > max_rounds:
@@ -254,8 +301,23 @@ def plan(
                 excused,
                 pinned_in,
                 built,
+                facts,
             )
             built.update(result.built)
+            if not result.pins and facts == () and len(_models(figures)) > 1:
+                facts, pinned_in = check_facts, None
+                result = audit(
+                    persons,
+                    categories,
+                    figures,
+                    phase_groups,
+                    k_ordinary,
+                    k_sensitive,
+                    excused,
+                    built=built,
+                    facts=facts,
+                )
+                built.update(result.built)
             if not result.pins:
                 break
             chosen = _cover(result.pins)
@@ -267,11 +329,36 @@ def plan(
             pinned_before = {pin.group.box for pin in result.pins}
     if restore is not None and hidden:
         given_away = _given_away(
-            persons, categories, current_figures(), groups, {o: proposed[o] for o in hidden}, built
+            persons,
+            categories,
+            current_figures(),
+            proposed_facts,
+            {o: proposed[o] for o in hidden},
+            built,
         )
         for owner in given_away:
             restore(owner)
-        hidden = [owner for owner in hidden if owner not in given_away]
+        if (
+            given_away
+            and audit(
+                persons,
+                categories,
+                current_figures(),
+                groups,
+                k_ordinary,
+                k_sensitive,
+                excused,
+                built=built,
+                facts=check_facts,
+            ).pins
+        ):
+            # what a model derives only with a restored figure's help is found by the
+            # decomposed attacker now, not before: keep them hidden
+            for owner in hidden:
+                if owner in given_away:
+                    hide(owner)
+        else:
+            hidden = [owner for owner in hidden if owner not in given_away]
     return PlanResult(hidden, rounds, result)
 
 
@@ -286,7 +373,7 @@ def _given_away(
     persons: pd.DataFrame,
     categories: Mapping[str, Sequence[str]],
     figures: Sequence[Figure],
-    groups: Sequence[Group],
+    facts: Sequence[Box],
     hidden: Mapping[Hashable, Sequence[Figure]],
     built: Mapping[str, Model],
 ) -> set[Hashable]:
@@ -296,7 +383,6 @@ def _given_away(
     holds a subset of what the release tells, so what it pins, the release pins. built: the
     planner's latest models."""
     own_of = {name: own for name, own in _models(figures).items() if own}
-    facts = [g.box for g in groups if _is_narrow(g.box)]
     models = _release_models(persons, categories, own_of, built, facts)
     given: set[Hashable] = set()
     for owner, own in hidden.items():
