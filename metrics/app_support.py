@@ -183,8 +183,11 @@ def _year_values(
         return kpis.compute_kpis_by_view(con, year, settings())
 
 
-def release_values(year: int) -> Mapping[str, KpiValue]:
-    """The planned release of a year, all-carrier view (cached per store state)."""
+def planned_release_values(year: int) -> Mapping[str, KpiValue] | None:
+    """The planned release of a year, all-carrier view (cached per store state); None while its
+    plan is not made yet (for tables that must not wait for the planner)."""
+    if not kpis.is_planned(db_path(), year, settings()):
+        return None
     return _year_values(stamp(), year)[None]
 
 

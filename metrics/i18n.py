@@ -626,6 +626,12 @@ TEXTS: dict[str, dict[Lang, str]] = {
     },
     "datapage.wave": {"de": "Befragungsjahr", "en": "Survey year"},
     "datapage.respondents": {"de": "Antworten", "en": "Responses"},
+    "datapage.respondents_note": {
+        "de": "Antworten: wie die geplante Veröffentlichung des Jahres der Welle sie ausweist "
+        "(Rücklaufquote); „…“, solange sie geplant wird, „•“, wo sie sie nicht ausweist.",
+        "en": "Responses: as the planned release of the wave's year shows them (response rate); "
+        "“…” while it is being planned, “•” where it does not show them.",
+    },
     "datapage.invited_count": {"de": "Eingeladene", "en": "Invited"},
     "datapage.save": {"de": "Speichern", "en": "Save"},
     "datapage.log": {"de": "Importprotokoll", "en": "Import log"},

@@ -140,10 +140,16 @@ def build_status(con: duckdb.DuckDBPyConnection) -> StatusContext:
     )
 
 
-def respondents_text(release: Mapping[str, KpiValue], wave: int, lang: Lang) -> str:
+PENDING_SIGN = "…"
+
+
+def respondents_text(release: Mapping[str, KpiValue] | None, wave: int, lang: Lang) -> str:
     """A survey wave's respondents as the planned release of the wave's year publishes them: the
     numerator of its response rate. "•" where the release does not (no invited count yet, or
-    withheld to protect others); "< k" where it says so itself."""
+    withheld to protect others); "< k" where it says so itself; "…" while the year is not
+    planned yet (release None: the Daten page does not wait for the planner)."""
+    if release is None:
+        return PENDING_SIGN
     value = release.get("survey_response_rate")
     if value is None or value.extra.get("wave") != wave:
         return WITHHELD_SIGN

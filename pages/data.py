@@ -104,7 +104,7 @@ def holdings_section(lang: str) -> None:
         rows=[
             format_number(r, lang)
             if k == "survey_invited"
-            else respondents_text(ui.release_values(int(c)), int(c), lang)
+            else respondents_text(ui.planned_release_values(int(c)), int(c), lang)
             if k == "survey"
             else count_text(r, lang, ui.settings().rules)
             for k, c, r in zip(shown["kind"], shown["coverage"], shown["rows"], strict=True)
@@ -148,7 +148,8 @@ def invited_section(lang: str) -> None:
         # the respondents as the wave's release publishes them (the response rate's numerator)
         waves = waves.assign(
             respondents=[
-                respondents_text(ui.release_values(int(w)), int(w), lang) for w in waves["wave"]
+                respondents_text(ui.planned_release_values(int(w)), int(w), lang)
+                for w in waves["wave"]
             ]
         )
         st.dataframe(
@@ -161,6 +162,7 @@ def invited_section(lang: str) -> None:
             ),
             hide_index=True,
         )
+        st.caption(t("datapage.respondents_note", lang))
     with st.form("invited"):
         left, right = st.columns(2)
         wave = left.number_input(

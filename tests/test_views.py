@@ -10,6 +10,7 @@ from metrics import kpis, store, views
 from metrics.disclosure import DisclosureRules, count_text
 from metrics.i18n import format_number
 from metrics.settings import load_settings
+from tests.conftest import copy_store
 from tests.small_groups import build_small_group_store
 
 
@@ -54,7 +55,7 @@ def test_counts_in_operational_tables_pass_the_count_rule() -> None:
 
 
 def test_the_data_page_shows_a_waves_respondents_as_its_release_has_them(
-    planned_demo_store: Path,
+    planned_demo_store: Path, tmp_path: Path
 ) -> None:
     """The Daten page's respondents per wave are the numerator of the wave's published response
     rate, not a count of its own; a year without a wave of its own has none to show."""
@@ -69,3 +70,10 @@ def test_the_data_page_shows_a_waves_respondents_as_its_release_has_them(
         "survey_response_rate", 52.7, None, None, None, False, None, 5, "%", {"wave": 2025}
     )
     assert views.respondents_text({"survey_response_rate": withheld}, 2025, "en") == "•"
+    # the Daten page does not wait for the planner: a year not planned yet reads "…"
+    assert views.respondents_text(None, 2025, "de") == "…"
+    settings = load_settings()
+    assert kpis.is_planned(planned_demo_store, 2025, settings)
+    unplanned = copy_store(planned_demo_store, tmp_path / "copy")
+    store.plan_path(unplanned).unlink()
+    assert not kpis.is_planned(unplanned, 2025, settings)
