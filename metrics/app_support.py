@@ -26,6 +26,7 @@ import streamlit as st
 
 from metrics import kpis, safe_export, store
 from metrics.contract import CARRIERS
+from metrics.disclosure import plans
 from metrics.i18n import LANGUAGES, Lang, t
 from metrics.kpis import KpiValue
 from metrics.settings import Settings, load_settings
@@ -186,7 +187,7 @@ def _year_values(
 def planned_release_values(year: int) -> Mapping[str, KpiValue] | None:
     """The planned release of a year, all-carrier view (cached per store state); None while its
     plan is not made yet (for tables that must not wait for the planner)."""
-    if not kpis.is_planned(db_path(), year, settings()):
+    if not plans.is_planned(db_path(), year, settings()):
         return None
     return _year_values(stamp(), year)[None]
 

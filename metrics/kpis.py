@@ -3226,18 +3226,6 @@ def plan_store(
     return sorted(year for year in missing if plans.load(path, key, year) is not None)
 
 
-def is_planned(db_path: Path, year: int, settings: Settings) -> bool:
-    """Whether the year's plan of the store's current state is made (kept beside the store)."""
-    if not db_path.exists():
-        return False
-    with open_current(db_path) as con:
-        revision = store_revision(con)
-    if revision is None:
-        return False
-    key = plans.PlanKey(revision, plans.settings_digest(settings))
-    return plans.load(plan_path(db_path), key, year) is not None
-
-
 def _from_settings_file(settings: Settings) -> bool:
     try:
         return settings == load_settings()

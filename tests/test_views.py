@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from metrics import kpis, store, views
-from metrics.disclosure import DisclosureRules, count_text
+from metrics.disclosure import DisclosureRules, count_text, plans
 from metrics.i18n import format_number
 from metrics.settings import load_settings
 from tests.conftest import copy_store
@@ -73,7 +73,7 @@ def test_the_data_page_shows_a_waves_respondents_as_its_release_has_them(
     # the Daten page does not wait for the planner: a year not planned yet reads "…"
     assert views.respondents_text(None, 2025, "de") == "…"
     settings = load_settings()
-    assert kpis.is_planned(planned_demo_store, 2025, settings)
+    assert plans.is_planned(planned_demo_store, 2025, settings)
     unplanned = copy_store(planned_demo_store, tmp_path / "copy")
     store.plan_path(unplanned).unlink()
-    assert not kpis.is_planned(unplanned, 2025, settings)
+    assert not plans.is_planned(unplanned, 2025, settings)

@@ -305,19 +305,8 @@ def plan(
             )
             built.update(result.built)
             if not result.pins and facts == () and len(_models(figures)) > 1:
-                facts, pinned_in = check_facts, None
-                result = audit(
-                    persons,
-                    categories,
-                    figures,
-                    phase_groups,
-                    k_ordinary,
-                    k_sensitive,
-                    excused,
-                    built=built,
-                    facts=facts,
-                )
-                built.update(result.built)
+                facts, pinned_in = check_facts, None  # the check: every group, with exchange
+                continue
             if not result.pins:
                 break
             chosen = _cover(result.pins)

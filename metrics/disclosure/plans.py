@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import metrics
+from metrics.store import open_current, plan_path, store_revision
 
 log = logging.getLogger("vielfaltsmonitor")
 _write_lock = threading.Lock()
@@ -124,3 +125,14 @@ def save(
         finally:
             with contextlib.suppress(FileNotFoundError):
                 os.unlink(tmp_name)
+
+
+def is_planned(db_path: Path, year: int, settings: object) -> bool:
+    """Whether the year's plan of the store's current state is made (kept beside the store)."""
+    if not db_path.exists():
+        return False
+    with open_current(db_path) as con:
+        revision = store_revision(con)
+    if revision is None:
+        return False
+    return load(plan_path(db_path), PlanKey(revision, settings_digest(settings)), year) is not None
