@@ -28,7 +28,7 @@ from __future__ import annotations
 import functools
 import itertools
 import math
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -157,8 +157,11 @@ class Model:
     truth: np.ndarray = field(repr=False, default_factory=lambda: np.zeros(0))
     incidence: scipy.sparse.csr_matrix | None = field(repr=False, default=None)
     forced_zero: np.ndarray = field(repr=False, default_factory=lambda: np.zeros(0, bool))
-    # figures whose equations prove some class empty (non-zero dual of the forced-zero LP)
-    zero_sources: list[Figure] = field(repr=False, default_factory=list)
+    # computes the figures whose equations prove the forced classes empty (an LP of its own,
+    # asked only when a pin or a derivation needs the proof) and, per figure, its classes
+    zero_proof: Callable[[], tuple[list[Figure], scipy.sparse.csc_matrix]] = field(
+        repr=False, default=lambda: ([], scipy.sparse.csc_matrix((0, 0)))
+    )
     # the cells of classes that can hold persons, by their category codes, and their class
     # numbered among the open classes
     open_classes: np.ndarray = field(repr=False, default_factory=lambda: np.zeros(0, np.int64))
@@ -168,12 +171,24 @@ class Model:
     open_cells: np.ndarray = field(repr=False, default_factory=lambda: np.zeros(0, np.int64))
     # persons per cell (flattened product)
     truth_cells: np.ndarray = field(repr=False, default_factory=lambda: np.zeros(0))
-    # per zero source (row): the classes its boxes hold (by column: asked per class)
-    zero_source_classes: scipy.sparse.csc_matrix | None = field(repr=False, default=None)
 
     @functools.cached_property
     def knowledge(self) -> Knowledge:
         return Knowledge(self)
+
+    @functools.cached_property
+    def _proof(self) -> tuple[list[Figure], scipy.sparse.csc_matrix]:
+        return self.zero_proof()
+
+    @property
+    def zero_sources(self) -> list[Figure]:
+        """The figures of the cheapest proof that the forced classes are empty."""
+        return self._proof[0]
+
+    @property
+    def zero_source_classes(self) -> scipy.sparse.csc_matrix:
+        """Per zero source (row): the classes its boxes hold (by column: asked per class)."""
+        return self._proof[1]
 
     @property
     def forced_cells(self) -> tuple[tuple[str, ...], np.ndarray]:
@@ -299,24 +314,27 @@ def build_model(
     reachable = np.zeros(classes, dtype=bool)
     if forced_before is not None and forced_before[0] == dimensions:
         reachable = np.bincount(cell_class, weights=~forced_before[1], minlength=classes) > 0
-    model.forced_zero, tight, sources = _forced_zero(
+    model.forced_zero, tight, proof = _forced_zero(
         incidence, values, bound_rows, lowers, truth, costs, reachable
     )
     # bounds that hold with equality in every solution are equations like the counts
     model.figures = [*counts, *(b for b, t in zip(bounds, tight, strict=True) if t)]
     model.incidence = scipy.sparse.vstack([incidence, bound_rows[np.flatnonzero(tight)]]).tocsr()
-    model.zero_sources = [f for f, used in zip([*counts, *bounds], sources, strict=True) if used]
-    held = [
-        np.unique(np.concatenate([class_members[b] for b in f.boxes])) for f in model.zero_sources
-    ]
-    model.zero_source_classes = scipy.sparse.csr_matrix(
-        (
-            np.ones(sum(h.size for h in held)),
-            np.concatenate([np.zeros(0, np.int64), *held]),
-            np.cumsum([0, *(h.size for h in held)]),
-        ),
-        shape=(len(held), classes),
-    ).tocsc()
+
+    def zero_proof() -> tuple[list[Figure], scipy.sparse.csc_matrix]:
+        sources = [f for f, used in zip([*counts, *bounds], proof(), strict=True) if used]
+        held = [np.unique(np.concatenate([class_members[b] for b in f.boxes])) for f in sources]
+        classes_held = scipy.sparse.csr_matrix(
+            (
+                np.ones(sum(h.size for h in held)),
+                np.concatenate([np.zeros(0, np.int64), *held]),
+                np.cumsum([0, *(h.size for h in held)]),
+            ),
+            shape=(len(held), classes),
+        ).tocsc()
+        return sources, classes_held
+
+    model.zero_proof = zero_proof
     model.open_classes = np.flatnonzero(~model.forced_zero)
     number = np.full(classes, -1)
     number[model.open_classes] = np.arange(model.open_classes.shape[0])
@@ -339,9 +357,10 @@ def _forced_zero(
     truth: np.ndarray,
     costs: np.ndarray,
     reachable: np.ndarray,
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+) -> tuple[np.ndarray, np.ndarray, Callable[[], np.ndarray]]:
     """Classes that are 0 in every non-negative solution of the counts and bounds, bounds that
-    hold with equality in every solution, and the counts and bounds that prove either (costs:
+    hold with equality in every solution, and how to find the counts and bounds that prove
+    either (costs:
     per count, then per bound, what hiding it loses; the proof is the cheapest to break;
     reachable: classes known to hold persons in some solution).
 
@@ -354,7 +373,7 @@ def _forced_zero(
     inside_zero[incidence[zero_rows].indices] = True
     rest = np.flatnonzero(~inside_zero)
     nonzero_rows = np.flatnonzero(values != 0)
-    forced_rest, tight, sources_rest = _forced_zero_lp(
+    forced_rest, tight, proof_rest = _forced_zero_lp(
         incidence[nonzero_rows][:, rest],
         values[nonzero_rows],
         bound_rows[:, rest],
@@ -365,11 +384,16 @@ def _forced_zero(
     )
     forced = inside_zero
     forced[rest[forced_rest]] = True
-    sources = np.zeros(count_rows + bound_rows.shape[0], dtype=bool)
-    sources[zero_rows] = np.diff(incidence.indptr)[zero_rows] > 0
-    sources[nonzero_rows] = sources_rest[: nonzero_rows.size]
-    sources[count_rows:] = sources_rest[nonzero_rows.size :]
-    return forced, tight, sources
+
+    def proof() -> np.ndarray:
+        sources_rest = proof_rest()
+        sources = np.zeros(count_rows + bound_rows.shape[0], dtype=bool)
+        sources[zero_rows] = np.diff(incidence.indptr)[zero_rows] > 0
+        sources[nonzero_rows] = sources_rest[: nonzero_rows.size]
+        sources[count_rows:] = sources_rest[nonzero_rows.size :]
+        return sources
+
+    return forced, tight, proof
 
 
 def _forced_zero_lp(
@@ -380,7 +404,7 @@ def _forced_zero_lp(
     truth: np.ndarray,
     costs: np.ndarray,
     reachable: np.ndarray,
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+) -> tuple[np.ndarray, np.ndarray, Callable[[], np.ndarray]]:
     """`_forced_zero` by one LP over the directions in which the true table can move.
 
     The solutions are a convex polyhedron and the true table is one of them, so a class that is
@@ -400,10 +424,13 @@ def _forced_zero_lp(
     slack_truth = bound_rows @ truth - lowers
     class_candidates = np.flatnonzero((truth == 0) & ~reachable)
     slack_candidates = np.flatnonzero(np.abs(slack_truth) < 1e-9)
-    sources = np.zeros(count_rows + bounds, dtype=bool)
     candidates = class_candidates.size + slack_candidates.size
+
+    def nothing() -> np.ndarray:
+        return np.zeros(count_rows + bounds, dtype=bool)
+
     if candidates == 0:
-        return forced, tight, sources
+        return forced, tight, nothing
     slacks = slack_candidates.size
     variables = classes + slacks  # v, then s; then t (candidates)
     equality = scipy.sparse.vstack(
@@ -463,7 +490,7 @@ def _forced_zero_lp(
     forced[class_candidates[~reached[: class_candidates.size]]] = True
     tight[slack_candidates[~reached[class_candidates.size :]]] = True
     if not forced.any() and not tight.any():
-        return forced, tight, sources
+        return forced, tight, nothing
     # columns of the equations: the classes (free where the true table has persons), then the
     # tight slacks
     kind = np.full(variables, _NONNEGATIVE)
@@ -471,9 +498,13 @@ def _forced_zero_lp(
     kind[np.flatnonzero(forced)] = _FORCED
     kind[classes + np.flatnonzero(tight[slack_candidates])] = _FORCED
     rows = np.concatenate([np.arange(count_rows), count_rows + slack_candidates])
-    used = _cheapest_certificate(equality[:, :variables], kind, costs[rows])
-    sources[rows[used]] = True
-    return forced, tight, sources
+
+    def proof() -> np.ndarray:
+        sources = nothing()
+        sources[rows[_cheapest_certificate(equality[:, :variables], kind, costs[rows])]] = True
+        return sources
+
+    return forced, tight, proof
 
 
 _FREE, _NONNEGATIVE, _FORCED = 0, 1, 2
@@ -583,8 +614,9 @@ class _Probe:
         self.directions = directions
         self._marginals: dict[tuple[int, ...], np.ndarray] = {}
 
-    def _marginal(self, axes: tuple[int, ...]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """(persons, directions, squares) summed over every axis but these."""
+    def _marginal(self, axes: tuple[int, ...]) -> np.ndarray:
+        """(persons, directions…, squares…) summed over every axis but these: shape
+        (1 + 2 · directions, *sizes of these axes)."""
         if axes not in self._marginals:
             # from the smallest marginal at hand that keeps these axes, or from the open cells
             source_axes: tuple[int, ...] | None = None
@@ -610,77 +642,82 @@ class _Probe:
             else:
                 other = tuple(1 + i for i, a in enumerate(source_axes) if a not in axes)
                 self._marginals[axes] = self._marginals[source_axes].sum(axis=other)
-        stacked = self._marginals[axes]
-        d = self.directions
-        return stacked[0], stacked[1 : 1 + d], stacked[1 + d :]
+        return self._marginals[axes]
 
     def evaluate(self, box: Box) -> tuple[int, bool] | None:
         """(true size, pinned?) of the group; None if the model does not know its dimensions."""
-        dimensions = self.model.dimensions
-        if not box.dimensions <= set(dimensions):
-            return None
-        terms = sorted((dimensions.index(d), c) for d, c in box.terms)
-        axes = tuple(a for a, _ in terms)
-        truth, directions, squares = self._marginal(axes)
-        masks = [
-            np.array([c in allowed for c in self.model.categories[dimensions[a]]])
-            for a, allowed in terms
-        ]
-        if masks:
-            selector = np.ix_(*masks)
-            value = float(truth[selector].sum())
-            sums = np.array([d[selector].sum() for d in directions])
-            scale = np.sqrt(np.array([q[selector].sum() for q in squares]))
-        else:
-            value = float(truth.sum())
-            sums = directions.reshape(directions.shape[0], -1).sum(axis=1)
-            scale = np.sqrt(squares.reshape(squares.shape[0], -1).sum(axis=1))
-        pinned = bool(np.all(np.abs(sums) <= _TOLERANCE * (scale + 1.0)))
-        return round(value), pinned
+        return self._evaluate(_queries(self.model.dimensions, self._categories, (box,)), 1)[0]
 
     def evaluate_many(self, boxes: Sequence[Box]) -> list[tuple[int, bool] | None]:
         """`evaluate` of many groups at once: groups over the same dimensions share one
-        contraction of the marginal with their category masks (a full audit asks ~30,000)."""
-        dimensions = self.model.dimensions
-        known = set(dimensions)
-        results: list[tuple[int, bool] | None] = [None] * len(boxes)
-        by_axes: dict[tuple[int, ...], list[int]] = {}
-        for number, box in enumerate(boxes):
-            if box.dimensions <= known:
-                axes = tuple(sorted(dimensions.index(d) for d in box.dimensions))
-                by_axes.setdefault(axes, []).append(number)
-        masks_of: dict[tuple[str, frozenset[str]], np.ndarray] = {}
-        for axes, numbers in sorted(by_axes.items(), key=lambda item: -len(item[0])):
-            truth, directions, squares = self._marginal(axes)
-            if not axes:
-                value = float(truth.sum())
-                sums = directions.reshape(directions.shape[0], -1).sum(axis=1)
-                scale = np.sqrt(squares.reshape(squares.shape[0], -1).sum(axis=1))
-                pinned = bool(np.all(np.abs(sums) <= _TOLERANCE * (scale + 1.0)))
-                for number in numbers:
-                    results[number] = (round(value), pinned)
-                continue
-            per_axis = []
-            for axis in axes:
-                name = dimensions[axis]
-                rows = []
-                for number in numbers:
-                    allowed = boxes[number].allowed(name)
-                    assert allowed is not None
-                    key = (name, allowed)
-                    if key not in masks_of:
-                        masks_of[key] = np.array(
-                            [c in allowed for c in self.model.categories[name]], dtype=float
-                        )
-                    rows.append(masks_of[key])
-                per_axis.append(np.stack(rows))
-            values = _contract(per_axis, truth[None])[:, 0]
-            sums = _contract(per_axis, directions)
-            scale = np.sqrt(_contract(per_axis, squares))
+        contraction of the marginal with their category masks (a full audit asks ~30,000; the
+        planner asks the same ones of model after model, so their masks are kept)."""
+        ask = _cached_queries if len(boxes) >= _CACHED_FROM else _queries
+        queries = ask(self.model.dimensions, self._categories, tuple(boxes))
+        return self._evaluate(queries, len(boxes))
+
+    @functools.cached_property
+    def _categories(self) -> tuple[tuple[str, ...], ...]:
+        return tuple(self.model.categories[d] for d in self.model.dimensions)
+
+    def _evaluate(self, queries: _Queries, count: int) -> list[tuple[int, bool] | None]:
+        results: list[tuple[int, bool] | None] = [None] * count
+        d = self.directions
+        for axes, numbers, masks in queries:
+            stacked = self._marginal(axes)
+            if masks:
+                contracted = _contract(masks, stacked)  # (groups, persons + directions + squares)
+            else:
+                contracted = stacked.reshape(1, stacked.shape[0], -1).sum(axis=2)
+            sums = contracted[:, 1 : 1 + d]
+            scale = np.sqrt(contracted[:, 1 + d :])
             pinned = np.all(np.abs(sums) <= _TOLERANCE * (scale + 1.0), axis=1)
+            values = np.rint(contracted[:, 0]).astype(np.int64)
             for row, number in enumerate(numbers):
-                results[number] = (round(float(values[row])), bool(pinned[row]))
+                at = row if masks else 0
+                results[number] = (int(values[at]), bool(pinned[at]))
         return results
+
+
+# per set of axes a model's boxes constrain: the axes, which boxes (by position), and per axis
+# one row of category weights (1 allowed, 0 not) per box
+_Queries = list[tuple[tuple[int, ...], list[int], list[np.ndarray]]]
+
+
+def _queries(
+    dimensions: tuple[str, ...],
+    categories: tuple[tuple[str, ...], ...],
+    boxes: tuple[Box, ...],
+) -> _Queries:
+    known = set(dimensions)
+    by_axes: dict[tuple[int, ...], list[int]] = {}
+    for number, box in enumerate(boxes):
+        if box.dimensions <= known:
+            axes = tuple(sorted(dimensions.index(d) for d in box.dimensions))
+            by_axes.setdefault(axes, []).append(number)
+    masks_of: dict[tuple[str, frozenset[str]], np.ndarray] = {}
+    queries: _Queries = []
+    # the most axes first: their marginals serve the fewer axes' by a sum
+    for axes, numbers in sorted(by_axes.items(), key=lambda item: -len(item[0])):
+        per_axis = []
+        for axis in axes:
+            name = dimensions[axis]
+            rows = []
+            for number in numbers:
+                allowed = boxes[number].allowed(name)
+                assert allowed is not None
+                key = (name, allowed)
+                if key not in masks_of:
+                    masks_of[key] = np.array([c in allowed for c in categories[axis]], float)
+                rows.append(masks_of[key])
+            per_axis.append(np.stack(rows))
+        queries.append((axes, numbers, per_axis))
+    return queries
+
+
+# the planner asks the same groups (~30,000) and facts of each model, round after round
+_cached_queries = functools.lru_cache(maxsize=12)(_queries)
+_CACHED_FROM = 1000
 
 
 def _contract(masks: Sequence[np.ndarray], array: np.ndarray) -> np.ndarray:
