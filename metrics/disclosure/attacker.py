@@ -218,20 +218,36 @@ def _membership(
     return inside
 
 
-def _grid_membership(
-    box: Box, dimensions: Sequence[str], categories: Mapping[str, Sequence[str]]
+def _signature(
+    boxes: Sequence[Box], dimensions: Sequence[str], categories: Mapping[str, Sequence[str]]
 ) -> np.ndarray:
-    """`_membership` over every cell of the product (C order), as an outer product of the
-    allowed categories per dimension: no gather through the cells' codes."""
+    """Per cell of the product (C order), the sum of a random 64-bit weight per box that holds
+    it: cells with equal signatures are in the same boxes. A box constrains a few dimensions,
+    so its weights go onto the small grid of those (one per set of dimensions), and each such
+    grid onto the cells once: a store of many org units has millions of cells."""
     sizes = [len(categories[d]) for d in dimensions]
-    inside = np.ones([1] * len(sizes), dtype=bool)
-    for dimension, allowed in box.terms:
-        position = dimensions.index(dimension)
+    generator = np.random.default_rng(20261202)
+    grids: dict[tuple[int, ...], np.ndarray] = {}
+    for box in boxes:
+        weight = generator.integers(1, 2**63, dtype=np.uint64)
+        axes = tuple(dimensions.index(d) for d, _ in box.terms)
+        order = np.argsort(axes)
+        key = tuple(axes[i] for i in order)
+        inside = np.ones((), dtype=np.uint64)
+        for i in order:
+            dimension, allowed = box.terms[i]
+            mask = np.array([c in allowed for c in categories[dimension]], dtype=np.uint64)
+            inside = np.multiply.outer(inside, mask)
+        if key not in grids:
+            grids[key] = np.zeros(inside.shape, dtype=np.uint64)
+        grids[key] += inside * weight  # wraps modulo 2**64, as intended
+    signature = np.zeros(sizes, dtype=np.uint64)
+    for axes, grid in grids.items():
         shape = [1] * len(sizes)
-        shape[position] = sizes[position]
-        mask = np.array([c in allowed for c in categories[dimension]], dtype=bool)
-        inside = inside & mask.reshape(shape)
-    return np.broadcast_to(inside, sizes).ravel()
+        for axis in axes:
+            shape[axis] = sizes[axis]
+        signature += grid.reshape(shape)
+    return signature.ravel()
 
 
 def build_model(
@@ -251,24 +267,17 @@ def build_model(
     dimensions = tuple(sorted({d for f in figures for b in f.boxes for d in b.dimensions}))
     sizes = [len(categories[d]) for d in dimensions]
     cells = int(np.prod(sizes)) if dimensions else 1
-    # a random 64-bit signature per cell: cells with equal signatures are in the same boxes
-    generator = np.random.default_rng(20261202)
-    signature = np.zeros(cells, dtype=np.uint64)
-    memberships: dict[Box, np.ndarray] = {}
-    for figure in figures:
-        for box in figure.boxes:
-            if box not in memberships:
-                inside = _grid_membership(box, dimensions, categories)
-                memberships[box] = inside
-                weight = generator.integers(1, 2**63, dtype=np.uint64)
-                signature += inside.astype(np.uint64) * weight
+    boxes = list(dict.fromkeys(box for figure in figures for box in figure.boxes))
+    signature = _signature(boxes, dimensions, categories)
     _, cell_class = np.unique(signature, return_inverse=True)
+    del signature
     classes = int(cell_class.max()) + 1
     # each class's boxes, from one of its cells
     representative = np.zeros(classes, dtype=np.int64)
     representative[cell_class] = np.arange(cells)
+    codes = list(np.unravel_index(representative, sizes)) if dimensions else []
     class_members = {
-        box: np.flatnonzero(inside[representative]) for box, inside in memberships.items()
+        box: np.flatnonzero(_membership(box, dimensions, categories, codes)) for box in boxes
     }
 
     def rows_of(chosen: Sequence[Figure]) -> scipy.sparse.csr_matrix:
