@@ -3,11 +3,17 @@
 The demo store is built and planned once per session: planning a year of it takes seconds (the
 attacker runs round after round), and every page, report and CLI figure reads the planned
 release. Modules that only read share it; a module that writes works on `copy_store(...)`.
+
+The suite runs on every core (pytest-xdist, whole files per worker): the workers share one
+planned demo store, built by the first that needs it while the others wait on a file lock.
 """
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
 import shutil
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -44,9 +50,33 @@ def copy_store(db: Path, directory: Path) -> Path:
     return target
 
 
+@contextlib.contextmanager
+def _exclusive(lock: Path) -> Iterator[None]:
+    with lock.open("w") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def _shared_directory(tmp_path_factory: pytest.TempPathFactory, worker_id: str) -> Path:
+    """The session's temporary directory that every xdist worker sees (each has its own below)."""
+    base = tmp_path_factory.getbasetemp()
+    return base if worker_id == "master" else base.parent
+
+
 @pytest.fixture(scope="session")
-def planned_demo_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The demo store with every year planned. Read only: copy it to write."""
-    db = build_keyed_demo_store(tmp_path_factory.mktemp("planned-demo") / "vielfalt.duckdb")
-    kpis.plan_store(db, kpis.load_settings())  # a year per core
+def planned_demo_store(tmp_path_factory: pytest.TempPathFactory, worker_id: str) -> Path:
+    """The demo store with every year planned, one for all workers. Read only: copy it to
+    write."""
+    shared = _shared_directory(tmp_path_factory, worker_id)
+    db = shared / "planned-demo" / "vielfalt.duckdb"
+    done = db.parent / "planned"
+    with _exclusive(shared / "planned-demo.lock"):
+        if not done.exists():
+            shutil.rmtree(db.parent, ignore_errors=True)  # a worker that failed half-way
+            build_keyed_demo_store(db)
+            kpis.plan_store(db, kpis.load_settings())  # a year per core
+            done.touch()
     return db
