@@ -6,9 +6,11 @@ language switch re-render the page, and a screenshot of each page is kept in tes
 
 from __future__ import annotations
 
+import contextlib
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 from tests.e2e.conftest import AppServer
 
@@ -24,6 +26,8 @@ PAGES = {
     "data": ("Daten", "Data"),
 }
 IDLE = "[data-testid='stApp'][data-test-script-state='notRunning']"
+RUNNING = "[data-testid='stApp'][data-test-script-state='running']"
+RUN_START_MS = 5_000
 TIMEOUT_MS = 60_000
 
 
@@ -32,6 +36,15 @@ def wait_idle(page) -> None:
     # a rerun that starts right after the first one settles: wait for that one too
     page.wait_for_timeout(300)
     page.wait_for_selector(IDLE, timeout=TIMEOUT_MS)
+
+
+def wait_rerun(page) -> None:
+    """After a click: the page reads idle until the server has started the rerun, which on a
+    loaded machine can take longer than `wait_idle`'s pause. Wait to see it run (a rerun too
+    quick to be seen has finished anyway), then for it to settle."""
+    with contextlib.suppress(PlaywrightTimeoutError):
+        page.wait_for_selector(RUNNING, timeout=RUN_START_MS)
+    wait_idle(page)
 
 
 def assert_no_error(page) -> None:
@@ -61,7 +74,7 @@ def test_sidebar_navigation_shows_no_page_not_found_dialog(page, demo_server: Ap
     wait_idle(page)
     for path, (german, _) in list(PAGES.items())[1:]:
         page.locator("[data-testid='stSidebarNav']").get_by_text(german, exact=True).click()
-        wait_idle(page)
+        wait_rerun(page)
         assert_no_error(page)
         assert german in heading(page)
         assert page.url.rstrip("/").endswith(path)
@@ -71,7 +84,7 @@ def choose(page, label: str, option: str) -> None:
     """Selects `option` in the sidebar selectbox labelled `label`."""
     page.get_by_role("combobox", name=label, exact=True).click()
     page.get_by_role("option", name=option, exact=True).click()
-    wait_idle(page)
+    wait_rerun(page)
 
 
 def test_filter_change_rerenders_the_page(page, demo_server: AppServer, artifacts: Path) -> None:
@@ -95,13 +108,13 @@ def test_language_switch(page, demo_server: AppServer, artifacts: Path) -> None:
     page.goto(f"{demo_server.url}/inclusion")
     wait_idle(page)
     page.locator("[data-testid='stSidebar']").get_by_text("English", exact=True).click()
-    wait_idle(page)
+    wait_rerun(page)
     assert_no_error(page)
     assert heading(page) == "Inclusion"
     assert page.get_by_text("Demo data").count() >= 1
     for path, (_, english) in PAGES.items():
         page.locator("[data-testid='stSidebarNav']").get_by_text(english, exact=True).click()
-        wait_idle(page)
+        wait_rerun(page)
         assert_no_error(page)
         assert english in heading(page)
         page.screenshot(path=artifacts / f"page-{path or 'overview'}-en.png", full_page=True)

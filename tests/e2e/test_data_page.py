@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from tests.e2e.conftest import AppServer
-from tests.e2e.test_browser import assert_no_error, choose, wait_idle
+from tests.e2e.test_browser import assert_no_error, choose, wait_idle, wait_rerun
 from tests.exports import PERSONNEL_HEADER, personnel_population, write_csv
 from tests.small_groups import build_small_group_store
 
@@ -25,7 +25,7 @@ def data_server(tmp_path_factory: pytest.TempPathFactory, artifacts: Path) -> It
 
 def upload(page, path: Path) -> None:
     page.locator("input[type='file']").set_input_files(str(path))
-    wait_idle(page)
+    wait_rerun(page)
 
 
 def test_deep_link_on_a_fresh_server_gets_the_apps_navigation(page, data_server: AppServer) -> None:
@@ -78,7 +78,7 @@ def test_good_file_is_previewed_confirmed_and_seen_by_other_tabs(
     assert "31.10.2026" in preview
     page.screenshot(path=artifacts / "data-page-preview.png", full_page=True)
     page.get_by_role("button", name="Jetzt importieren").click()
-    wait_idle(page)
+    wait_rerun(page)
     assert_no_error(page)
     assert page.get_by_text("30 Zeilen Personalbestand importiert").count() == 1
     assert page.get_by_text("31.10.2026").count() >= 1
