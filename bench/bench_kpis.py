@@ -3,8 +3,8 @@
 Store: 100,000 persons × 120 monthly snapshots (built by ``python -m bench.bench_import --big``).
 Measured on a read-only connection:
 
-* ours: ``metrics.kpis.compute_kpis(con, 2025)`` (one view) and
-  ``metrics.kpis.compute_kpis_by_view(con, 2025)`` (all three views from one build of the year,
+* ours: ``metrics.kpis.api.compute_kpis(con, 2025)`` (one view) and
+  ``metrics.kpis.api.compute_kpis_by_view(con, 2025)`` (all three views from one build of the year,
   what the app's cache and the reports call); also ``compute_kpis`` once per view, for reference.
   Warm = median of 5 after 1 warm-up on one connection; cold = a fresh process that opens the
   store and computes the year (median of 3), once with the store's pages in the OS page cache and
@@ -320,14 +320,14 @@ def _pair(numerator: Any, denominator: Any) -> tuple[float, float]:
 
 
 def ours_view(con: duckdb.DuckDBPyConnection, year: int, carrier: str | None) -> dict[str, Any]:
-    from metrics.kpis import compute_kpis
+    from metrics.kpis.api import compute_kpis
 
     return compute_kpis(con, year, carrier=carrier)
 
 
 def ours_year(con: duckdb.DuckDBPyConnection, year: int) -> dict[str, dict[str, Any]]:
     """Every view of the year from one build, as the app and the reports get it."""
-    from metrics.kpis import compute_kpis_by_view
+    from metrics.kpis.api import compute_kpis_by_view
 
     views = compute_kpis_by_view(con, year)
     return {"all" if view is None else view: values for view, values in views.items()}
@@ -441,7 +441,7 @@ class _Replay:
 def profile_ours(con: duckdb.DuckDBPyConnection, year: int) -> None:
     """Which statement dominates compute_kpis(con, year); the slowest two statements with their
     EXPLAIN ANALYZE operator times."""
-    from metrics.kpis import compute_kpis
+    from metrics.kpis.api import compute_kpis
 
     log = QueryLog(con)
     compute_kpis(log, year)  # type: ignore[arg-type]  # warm-up: settings, caches
@@ -611,7 +611,7 @@ TREND_KPIS = ("women_leadership_share", "sb_quota")
 
 def bench_trends(con: duckdb.DuckDBPyConnection, runs: int) -> None:
     """A trend chart: one KPI over every year of the store (kpi_trend builds each year)."""
-    from metrics.kpis import available_years, kpi_trend
+    from metrics.kpis.api import available_years, kpi_trend
 
     years = available_years(con)
     print(f"\n== trend over all {len(years)} years (kpi_trend), warm, median of {runs} ==")
@@ -637,7 +637,7 @@ def main(argv: list[str] | None = None) -> None:
         child_cold(args.db, args.year, args.evict)
         return
     print(machine_report())
-    print(f"KPI engine measured: {source_identity('metrics/kpis.py')}")
+    print(f"KPI engine measured: {source_identity('metrics/kpis')}")
     if not args.db.exists():
         sys.exit(f"{args.db}: no store; build it with python -m bench.bench_import --big")
     con = duckdb.connect(str(args.db), read_only=True)

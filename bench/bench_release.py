@@ -24,12 +24,15 @@ from pathlib import Path
 import duckdb
 
 from bench.common import load_average, machine_report, ratio_line
-from metrics import demo, kpis
+from metrics import demo
 from metrics.disclosure.rules import _passes
+from metrics.kpis import api as kpis
+from metrics.kpis import release
+from metrics.kpis import year as year_state
 from metrics.settings import load_settings
 
 
-def _shares(state: kpis._Year) -> tuple[float, float, int, int]:
+def _shares(state: year_state._Year) -> tuple[float, float, int, int]:
     """(headline published / headline passing on its own, all cells published / all cells,
     headline passing, all cells)."""
     section = state.personnel
@@ -123,7 +126,7 @@ def main() -> None:
         print(f"hidden or rounded in {args.show} (measure, breakdown, view, category):")
         for owner in shown:
             assert isinstance(owner, tuple)
-            name = kpis._measure_name(owner[1])
+            name = release._measure_name(owner[1])
             print("  " + " | ".join(str(part) for part in (name, *owner[2:])))
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import importlib.util
 import os
 import platform
@@ -59,10 +60,10 @@ def machine_report() -> str:
 
 
 def source_identity(path: str) -> str:
-    """Which version of a module is measured: the working tree is shared with other engineers,
-    so a benchmark may run in a ``git archive`` snapshot (see bench/README.md). The file actually
-    imported is named too: an editable install can resolve a module missing from a snapshot to
-    the working tree."""
+    """Which version of a module or package is measured: the working tree is shared with other
+    engineers, so a benchmark may run in a ``git archive`` snapshot (see bench/README.md). The
+    file actually imported is named too: an editable install can resolve a module missing from a
+    snapshot to the working tree."""
     module = path.removesuffix(".py").replace("/", ".")
     try:
         spec = importlib.util.find_spec(module)
@@ -75,21 +76,46 @@ def source_identity(path: str) -> str:
     return f"{_source_version(path)}; imported from {origin}{warning}"
 
 
-def _source_version(path: str) -> str:
-    def git(*args: str) -> str:
-        result = subprocess.run(["git", *args], capture_output=True, text=True, check=False)
-        return result.stdout.strip() if result.returncode == 0 else ""
+def _git(*args: str) -> str:
+    result = subprocess.run(["git", *args], capture_output=True, text=True, check=False)
+    return result.stdout.strip() if result.returncode == 0 else ""
 
-    blob = git("hash-object", path)[:10] or "?"
+
+def _working_blob(path: str) -> str:
+    """The blob of a file, or for a package one digest over its modules' blobs (compared with
+    the same digest of HEAD's tree, so a package reads "= HEAD" exactly when no module differs)."""
+    if not Path(path).is_dir():
+        return _git("hash-object", path)[:10] or "?"
+    modules = sorted(Path(path).glob("*.py"))
+    lines = [f"{module.name} {_git('hash-object', str(module))}" for module in modules]
+    return hashlib.sha1("\n".join(lines).encode()).hexdigest()[:10]
+
+
+def _head_blob(path: str) -> str:
+    if not Path(path).is_dir():
+        return _git("rev-parse", f"HEAD:{path}")[:10]
+    listing = _git("ls-tree", "HEAD", f"{path.rstrip('/')}/")
+    entries = sorted(
+        (Path(line.split("\t")[1]).name, line.split()[2])
+        for line in listing.splitlines()
+        if line.endswith(".py")
+    )
+    lines = [f"{name} {blob}" for name, blob in entries]
+    return hashlib.sha1("\n".join(lines).encode()).hexdigest()[:10] if lines else ""
+
+
+def _source_version(path: str) -> str:
+    blob = _working_blob(path)
+    kind = "package" if Path(path).is_dir() else "blob"
     snapshot = Path("SNAPSHOT_OF")
     if snapshot.exists():
-        return f"{path} blob {blob} (git archive snapshot of {snapshot.read_text().strip()})"
-    head_blob = git("rev-parse", f"HEAD:{path}")[:10]
-    head = git("rev-parse", "--short", "HEAD")
+        return f"{path} {kind} {blob} (git archive snapshot of {snapshot.read_text().strip()})"
+    head = _git("rev-parse", "--short", "HEAD")
     if not head:
-        return f"{path} blob {blob} (not a git checkout)"
+        return f"{path} {kind} {blob} (not a git checkout)"
+    head_blob = _head_blob(path)
     state = "= HEAD" if blob == head_blob else f"working tree, differs from HEAD's {head_blob}"
-    return f"{path} blob {blob} ({state}; HEAD {head})"
+    return f"{path} {kind} {blob} ({state}; HEAD {head})"
 
 
 def load_average() -> str:

@@ -98,7 +98,7 @@ def _demo(args: argparse.Namespace) -> int:
 def _plan(args: argparse.Namespace) -> int:
     """Plans every year of the store that has no stored plan (CONTRACT § 3), a year per core:
     after an import from the command line, so that nobody waits for it in the app."""
-    from metrics import kpis
+    from metrics.kpis import api as kpis
 
     lang: Lang = args.lang
     settings = _settings(lang)
@@ -123,7 +123,7 @@ T = TypeVar("T")
 def _year_of_store(args: argparse.Namespace, read: Callable[..., T]) -> T | int:
     """Settings, store and year checked as every year command needs them; then
     `read(con, year, settings)`. An int is the exit code of a refusal (already printed)."""
-    from metrics import kpis
+    from metrics.kpis import api as kpis
 
     lang: Lang = args.lang
     settings = _settings(lang)
@@ -149,7 +149,7 @@ def _year_of_store(args: argparse.Namespace, read: Callable[..., T]) -> T | int:
 def _kpis(args: argparse.Namespace) -> int:
     import json
 
-    from metrics import kpis
+    from metrics.kpis import api as kpis
 
     lang: Lang = args.lang
     read = _year_of_store(
@@ -171,7 +171,7 @@ def _kpis(args: argparse.Namespace) -> int:
 
 
 def _kpi_table(values, year, carrier, snapshot, settings, lang: Lang) -> str:
-    from metrics import kpis
+    from metrics.kpis import api as kpis
 
     view = (
         t("cli.kpis.carrier", lang, carrier=carrier)
@@ -241,7 +241,7 @@ def _audit(args: argparse.Namespace) -> int:
     """The attacker of CONTRACT § 3 over a year's whole release: what could it pin?"""
     import json
 
-    from metrics import kpis
+    from metrics.kpis import api as kpis
 
     lang: Lang = args.lang
     result = _year_of_store(args, kpis.audit_release)
@@ -288,7 +288,7 @@ def _report(args: argparse.Namespace) -> int:
     import os
     import tempfile
 
-    from metrics import kpis
+    from metrics.kpis import api as kpis
     from metrics.report import FORMATS, ChartExportError, ReportError
 
     lang: Lang = args.lang

@@ -24,11 +24,12 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from metrics import kpis, safe_export, store
+from metrics import safe_export, store
 from metrics.contract import CARRIERS
 from metrics.disclosure import plans
 from metrics.i18n import LANGUAGES, Lang, t
-from metrics.kpis import KpiValue
+from metrics.kpis import api as kpis
+from metrics.kpis.values import KpiValue
 from metrics.settings import Settings, load_settings
 from metrics.views import (
     BREAKDOWNS,

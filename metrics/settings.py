@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from metrics.disclosure import MIN_K, DisclosureRules
+from metrics.kpis.registry import KPIS, target_key_error
 from metrics.sb_quota import LevyRates
 
 SETTINGS_ENV_VAR = "VIELFALT_SETTINGS"
@@ -169,8 +170,6 @@ def _k(table: Mapping[str, object], name: str, fail) -> int:
 
 
 def _targets(table: Mapping[str, object], fail) -> tuple[tuple[str, float], ...]:
-    from metrics.kpis import target_key_error  # the registry imports this module
-
     targets = []
     for key, raw in table.items():
         full_key = f"targets.{key}"
@@ -217,8 +216,6 @@ def _benchmarks(entries: object, fail) -> tuple[Benchmark, ...]:
         raise fail("benchmarks", "missing (write [[benchmarks]] entries)")
     if not isinstance(entries, list):
         raise fail("benchmarks", "must be a list of [[benchmarks]] tables")
-    from metrics.kpis import KPIS
-
     benchmarks = []
     known = set(_BENCHMARK_TEXT_KEYS) | {"value", "year"}
     for position, entry in enumerate(entries, start=1):

@@ -14,11 +14,12 @@ import duckdb
 import pandas as pd
 import plotly.graph_objects as go
 
-from metrics import charts, kpis, store
+from metrics import charts, store
 from metrics.contract import CARRIERS, LEADERSHIP_LEVELS
 from metrics.disclosure import WITHHELD_SIGN, change_publishable
 from metrics.i18n import Lang, format_number, t
-from metrics.kpis import KpiValue
+from metrics.kpis import api as kpis
+from metrics.kpis.values import KpiValue
 from metrics.settings import Settings, load_settings
 
 BREAKDOWNS = kpis.DIMENSIONS

@@ -18,8 +18,10 @@ from pathlib import Path
 
 import pytest
 
-from metrics import kpis, store
+from metrics import store
 from metrics.demo import build_demo_store
+from metrics.kpis import api as kpis
+from metrics.settings import load_settings
 
 # The pseudonym key decides which persons of gender d / x count as w or m, and with it how much
 # the planner has to do (4 … 30 s a year on the demo store): a fixed key keeps the work, and the
@@ -77,6 +79,6 @@ def planned_demo_store(tmp_path_factory: pytest.TempPathFactory, worker_id: str)
         if not done.exists():
             shutil.rmtree(db.parent, ignore_errors=True)  # a worker that failed half-way
             build_keyed_demo_store(db)
-            kpis.plan_store(db, kpis.load_settings())  # a year per core
+            kpis.plan_store(db, load_settings())  # a year per core
             done.touch()
     return db

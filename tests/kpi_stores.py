@@ -229,7 +229,7 @@ def check_applicants_of_both_carriers(by_view, rules, where: object) -> int:
     """An applicant may be in both carrier views, so BA + Kommune − all is the group of those
     in both: for every applicant figure published in all three views, that group must pass
     like a figure of its own (CONTRACT § 3). Returns how many figures were checked."""
-    from metrics import kpis
+    from metrics.kpis import api as kpis
 
     checked = 0
     for full_id, everyone in by_view[None].items():

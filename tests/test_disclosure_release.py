@@ -11,10 +11,12 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from metrics import kpis, store, views
+from metrics import store, views
 from metrics.i18n import t
+from metrics.kpis import api as kpis
 from metrics.report import content as report_content
 from metrics.report.workbook import render_workbook
+from metrics.settings import load_settings
 from tests.conftest import copy_store
 from tests.kpi_stores import check_applicants_of_both_carriers
 
@@ -69,7 +71,7 @@ def test_the_assignment_of_d_and_x_is_footnoted_on_pages_and_in_reports(demo_db:
     for lang in ("de", "en"):
         note = t("app.gender_assigned_note", lang)
         with store.open_store(demo_db) as con:
-            history = views.KpiHistory(con, kpis.load_settings())
+            history = views.KpiHistory(con, load_settings())
             page = views.build_women_leadership(con, history, views.Filters(YEAR), lang)
             content = report_content.gather(con, YEAR, None, lang, None)
             workbook = render_workbook(con, content)
@@ -84,7 +86,7 @@ def test_applicants_in_both_carriers_cannot_be_isolated(demo_db: Path) -> None:
     """An applicant may apply to both carriers, so BA + Kommune − all is the group of those in
     both: once 1 disclosing applicant. Every year of the demo store, for every applicant figure
     published in all three views, that group passes like a figure of its own."""
-    settings = kpis.load_settings()
+    settings = load_settings()
     checked = 0
     with store.open_store(demo_db) as con:
         years = kpis.available_years(con)

@@ -7,11 +7,12 @@ from pathlib import Path
 
 import pandas as pd
 
-from metrics import kpis, store
+from metrics import store
 from metrics.disclosure import applicant_space as space
 from metrics.disclosure import survey_space
 from metrics.disclosure.attacker import Box, Figure
 from metrics.disclosure.planner import audit
+from metrics.kpis import api as kpis
 from tests.exports import survey_answer
 from tests.kpi_stores import applicants, build_store, persons
 

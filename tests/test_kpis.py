@@ -14,7 +14,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from metrics import kpis
+from metrics.kpis import api as kpis
+from metrics.kpis import atoms, protection
+from metrics.settings import load_settings
 from metrics.store import open_store
 from metrics.survey import wilson_interval
 from tests.exports import person, survey_answer
@@ -76,7 +78,7 @@ def shown(value: kpis.KpiValue) -> tuple:
 
 
 def test_registry_is_consistent():
-    kpis.validate_registry()
+    kpis.validate_registry(load_settings().target_table)
 
 
 # KPIs beyond the contract's list: rows of the equality statistics tables in the workbook
@@ -122,7 +124,7 @@ def test_validate_registry_reports_a_missing_contract_target():
         benchmarks=settings.benchmarks,
     )
     with pytest.raises(ValueError, match=r"sb_quota\.BA"):
-        kpis.validate_registry(without)
+        kpis.validate_registry(without.target_table)
 
 
 def test_variant_ids_and_labels():
@@ -842,7 +844,7 @@ def _reference_covering_victims(pairs: list, cost) -> list:
             for cell in (child, parent):
                 degree[cell.owner] = degree.get(cell.owner, 0) + 1
             as_child[child.owner] = as_child.get(child.owner, 0) + 1
-        candidates = sorted(degree, key=kpis._owner_sort_key)
+        candidates = sorted(degree, key=protection._owner_sort_key)
         best = max(
             candidates, key=lambda owner: (degree[owner] / cost(owner), as_child.get(owner, 0))
         )
@@ -852,9 +854,9 @@ def _reference_covering_victims(pairs: list, cost) -> list:
 
 
 _AUDIT_MEASURES = [
-    kpis._measure("personnel", "active"),
-    kpis._measure("personnel", "active", numerator="w", rest="not_w"),
-    kpis._measure("personnel", "leader", numerator="w", rest="not_w"),
+    atoms._measure("personnel", "active"),
+    atoms._measure("personnel", "active", numerator="w", rest="not_w"),
+    atoms._measure("personnel", "leader", numerator="w", rest="not_w"),
 ]
 
 
@@ -871,8 +873,10 @@ def test_the_audits_greedy_cover_chooses_as_its_plain_definition(edges: list) ->
 
     immutable = {owner(i) for i in range(0, 30, 7)}
 
-    def cell(i: int) -> kpis._AuditCell:
-        return kpis._AuditCell(frozenset(), 0, frozenset(), 0, owner(i), owner(i) not in immutable)
+    def cell(i: int) -> protection._AuditCell:
+        return protection._AuditCell(
+            frozenset(), 0, frozenset(), 0, owner(i), owner(i) not in immutable
+        )
 
     pairs = [
         (cell(a), cell(b))
@@ -885,7 +889,7 @@ def test_the_audits_greedy_cover_chooses_as_its_plain_definition(edges: list) ->
             return 1000.0 if owner[2] is None else 100.0
         return 10.0 if owner[3] == "Kommune" else 1.0
 
-    assert kpis._covering_victims(pairs, cost) == _reference_covering_victims(pairs, cost)
+    assert protection._covering_victims(pairs, cost) == _reference_covering_victims(pairs, cost)
 
 
 # --- regressions found by the property test ------------------------------------------------------

@@ -23,7 +23,7 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from metrics import kpis
+from metrics.kpis import api as kpis
 from metrics.settings import Settings
 from metrics.store import open_store
 from tests.exports import application, person, survey_answer

@@ -15,9 +15,10 @@ from openpyxl import load_workbook
 from pptx import Presentation
 from pypdf import PdfReader
 
-from metrics import kpis, store, views
+from metrics import store, views
 from metrics.i18n import format_number
-from metrics.kpis import KpiValue
+from metrics.kpis import api as kpis
+from metrics.kpis.values import KpiValue
 from metrics.report import (
     ReportError,
     build_deck,

@@ -23,9 +23,10 @@ from pptx import Presentation
 from pypdf import PdfReader
 from streamlit.testing.v1 import AppTest
 
-from metrics import kpis, store
+from metrics import store
 from metrics.disclosure import assert_no_small_counts
 from metrics.ingest import import_files
+from metrics.kpis import api as kpis
 from metrics.report import (
     ChartExportError,
     build_deck,

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from metrics import kpis
 from metrics.disclosure import DisclosureRules
+from metrics.kpis import api as kpis
 from metrics.sb_quota import DEFAULT_LEVY_RATES, LevyRates
 from metrics.settings import (
     DEFAULT_SETTINGS_PATH,

@@ -6,9 +6,10 @@ from pathlib import Path
 
 import pytest
 
-from metrics import kpis, store, views
+from metrics import store, views
 from metrics.disclosure import DisclosureRules, count_text, plans
 from metrics.i18n import format_number
+from metrics.kpis import api as kpis
 from metrics.settings import load_settings
 from tests.conftest import copy_store
 from tests.small_groups import build_small_group_store

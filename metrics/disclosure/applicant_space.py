@@ -60,7 +60,7 @@ def presence(view: str | None) -> Box:
     return Box.of({dimension("disclosed", view): YES_NO})
 
 
-# the KPI engine's applicant atoms (metrics.kpis.APPLICANT_ATOMS): attribute and categories
+# the KPI engine's applicant atoms (metrics.kpis.atoms.APPLICANT_ATOMS): attribute and categories
 _ATOMS: dict[str, tuple[str, frozenset[str]]] = {
     "disclosed": ("disclosed", frozenset({"ja"})),
     "not_disclosed": ("disclosed", frozenset({"nein"})),

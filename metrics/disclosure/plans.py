@@ -29,7 +29,7 @@ log = logging.getLogger("vielfaltsmonitor")
 _write_lock = threading.Lock()
 
 # the code whose behaviour decides a plan: a change of any of these files plans afresh
-_PLANNING_SOURCES = ("kpis.py", "contract.py", "disclosure/*.py")
+_PLANNING_SOURCES = ("kpis/*.py", "contract.py", "disclosure/*.py")
 
 
 def _code_version() -> str:
@@ -37,7 +37,7 @@ def _code_version() -> str:
     package = Path(metrics.__file__).parent
     for pattern in _PLANNING_SOURCES:
         for path in sorted(package.glob(pattern)):
-            digest.update(path.name.encode())
+            digest.update(path.relative_to(package).as_posix().encode())
             digest.update(path.read_bytes())
     return digest.hexdigest()[:16]
 

@@ -42,7 +42,7 @@ OBSERVED_DIMENSIONS = ("org_unit", "pay_group")
 SENSITIVE = {"disabled": frozenset({"ja"})}
 
 _STAFF = ("Tarif", "Beamte")
-# the KPI engine's personnel atoms (metrics.kpis.PERSONNEL_ATOMS) as boxes
+# the KPI engine's personnel atoms (metrics.kpis.atoms.PERSONNEL_ATOMS) as boxes
 PERSONNEL_ATOM_BOXES: dict[str, Box] = {
     "staff": Box.of({"employment_type": _STAFF}),
     "trainee": Box.of({"employment_type": {"Ausbildung"}}),

@@ -14,11 +14,12 @@ from datetime import date
 
 import duckdb
 
-from metrics import charts, kpis, store, views
+from metrics import charts, store, views
 from metrics.contract import CARRIERS
 from metrics.disclosure import change_publishable, withheld_sign
 from metrics.i18n import TEXTS, Lang, format_number, t
-from metrics.kpis import KpiValue
+from metrics.kpis import api as kpis
+from metrics.kpis.values import KpiValue
 from metrics.settings import Settings, load_settings
 from metrics.views import ChartBlock, Filters, KpiHistory
 

@@ -17,8 +17,8 @@ from fpdf import FPDF
 from fpdf.enums import XPos, YPos
 from fpdf.fonts import FontFace
 
-from metrics import kpis
 from metrics.i18n import t
+from metrics.kpis import api as kpis
 from metrics.report.content import Headline, ReportContent, value_text
 from metrics.report.images import (
     PNG_HEIGHT,

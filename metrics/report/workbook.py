@@ -30,10 +30,11 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
-from metrics import kpis, safe_export, views
+from metrics import safe_export, views
 from metrics.contract import CARRIERS
 from metrics.i18n import Lang, t
-from metrics.kpis import KpiValue
+from metrics.kpis import api as kpis
+from metrics.kpis.values import KpiValue
 from metrics.report.content import ReportContent
 
 # Person counts and only they: the disclosure scan of the workbook looks for this format.

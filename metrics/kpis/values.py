@@ -1,0 +1,111 @@
+"""Published KPI values (`KpiValue`) and how they read: numbers, targets, signs."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from metrics.disclosure import (
+    withheld_sign,
+)
+from metrics.i18n import Lang, format_number
+from metrics.kpis.vocabulary import category_label
+
+_VALUE_DECIMALS = 2
+_PERCENT_EXTRAS = ("ci_low", "ci_high", "response_rate")
+
+
+@dataclass(frozen=True)
+class KpiValue:
+    """One KPI (or variant) of one view and year, after disclosure control."""
+
+    id: str
+    value: float | None  # percent values as percent (8.73), counts as int, ratios as float
+    numerator: float | None  # None when suppressed (for a ratio: the two shares in percent)
+    denominator: float | None
+    target: float | None
+    suppressed: bool
+    reason: str | None
+    k: int | None
+    unit: str
+    extra: Mapping[str, object] = field(default_factory=dict)
+    # a share published as its rounded value, its counts withheld (CONTRACT § 3)
+    counts_withheld: bool = False
+
+    @property
+    def label(self) -> str | None:
+        """The sign standing in for a withheld value: "< k" for a small count, else "•"."""
+        if not self.suppressed or self.k is None:
+            return None
+        return withheld_sign(self.reason, self.k, percentage=self.unit != "count")
+
+    def to_json(self) -> dict[str, object]:
+        """The CONTRACT § 4 entry: percents rounded to 2 decimals, suppressed numbers null."""
+        entry: dict[str, object] = {
+            "value": _json_number(self.value, self.unit),
+            "numerator": _json_number(self.numerator, self.unit),
+            "denominator": _json_number(self.denominator, self.unit),
+            "target": self.target,
+            "suppressed": self.suppressed,
+            "unit": self.unit,
+        }
+        if self.counts_withheld:
+            entry["counts_withheld"] = True
+        if self.suppressed:
+            entry["label"] = self.label
+            entry["reason"] = self.reason
+        for key, value in self.extra.items():
+            rounded = key in _PERCENT_EXTRAS and isinstance(value, float)
+            entry[key] = round(value, _VALUE_DECIMALS) if rounded else value
+        return entry
+
+
+def _json_number(value: float | None, unit: str) -> float | int | None:
+    if value is None:
+        return None
+    if isinstance(value, int) or (isinstance(value, float) and value.is_integer() and unit != "%"):
+        return int(value)
+    return round(float(value), _VALUE_DECIMALS)
+
+
+def format_kpi_value(kpi_value: KpiValue, lang: Lang = "de") -> str:
+    """Display text: '8,73 %' (de) / '8.73 %' (en), '1.050', '0,87', '< 10', '–' for no data."""
+    if kpi_value.suppressed:
+        return kpi_value.label or "–"
+    value = kpi_value.value
+    if kpi_value.unit == "flag":
+        areas = kpi_value.extra.get("areas") or []
+        flagged = [a for a in areas if isinstance(a, dict) and a.get("underrepresented")]
+        if not flagged:
+            return "–"
+        names = {
+            "w": category_label("gender", "w", lang),
+            "m": category_label("gender", "m", lang),
+        }
+        parts = []
+        for gender in ("w", "m"):
+            listed = [str(a["area"]) for a in flagged if a["underrepresented"] == gender]
+            if listed:
+                parts.append(f"{names[gender]}: {', '.join(listed)}")
+        return "; ".join(parts)
+    if value is None:
+        return "–"
+    if kpi_value.unit == "%":
+        return f"{format_number(value, lang, 2)} %"
+    if kpi_value.unit == "ratio":
+        return format_number(value, lang, 2)
+    if kpi_value.unit == "€":
+        return f"{format_number(value, lang, 0)} €"
+    return format_number(value, lang, 0)
+
+
+def format_target(kpi_value: KpiValue, lang: Lang = "de") -> str:
+    target = kpi_value.target
+    if target is None:
+        return ""
+    if kpi_value.unit == "%":
+        decimals = 0 if float(target).is_integer() else 1
+        return f"{format_number(target, lang, decimals)} %"
+    if kpi_value.unit == "ratio":
+        return format_number(target, lang, 1)
+    return format_number(target, lang, 0)
