@@ -6,6 +6,7 @@ import templates are derived from it.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 
@@ -30,7 +31,7 @@ class Column:
     # default for an empty cell or a missing optional column (already canonical)
     default: str | int | bool | None = None
     # code -> accepted aliases (the code itself is always accepted)
-    codes: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    codes: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     minimum: float | None = None
     maximum: float | None = None
     # the store keeps this column under another name (hashed ids)

@@ -533,7 +533,8 @@ class Workforce:
         person.disability = (
             "gleichgestellt" if rng.random() < EQUAL_STATUS_SHARE else "schwerbehindert"
         )
-        factors, weights = zip(*CREDIT_FACTOR_WEIGHTS, strict=True)
+        factors = [factor for factor, _ in CREDIT_FACTOR_WEIGHTS]
+        weights = [weight for _, weight in CREDIT_FACTOR_WEIGHTS]
         person.credit_factor = rng.choices(factors, weights=weights)[0]
         # severely disabled people may retire earlier without deductions
         person.retirement_age = min(person.retirement_age, rng.choice((63, 64, 65)))
@@ -1222,7 +1223,8 @@ SURVEY_GENDERS = (("w", 0.64), ("m", 0.31), ("d", 0.005), ("keine Angabe", 0.045
 
 def simulate_survey(rng: random.Random, invited: dict[int, int]) -> list[list[str]]:
     rows: list[list[str]] = []
-    profiles, profile_weights = zip(*MIGRATION_PROFILES, strict=True)
+    profiles = [profile for profile, _ in MIGRATION_PROFILES]
+    profile_weights = [weight for _, weight in MIGRATION_PROFILES]
     for wave in SURVEY_WAVES:
         respondents = sum(rng.random() < RESPONSE_RATE[wave] for _ in range(invited[wave]))
         for _ in range(respondents):

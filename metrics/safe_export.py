@@ -140,7 +140,7 @@ def _label_text(label: object) -> str:
 
 def _cell(sheet: object, value: object) -> WriteOnlyCell:
     value = _excel_value(value)
-    cell = WriteOnlyCell(sheet, value=value)  # type: ignore[arg-type]
+    cell = WriteOnlyCell(sheet, value=value)
     if isinstance(value, str):
         # neutralised text never starts with "="; this keeps it a string whatever it holds
         cell.data_type = "s"

@@ -194,13 +194,13 @@ def _levy_rates(table: Mapping[str, object], fail) -> tuple[tuple[int, LevyRates
         if not isinstance(entry, Mapping):
             raise fail(key, f"must be a table, got {entry!r}")
         _refuse_unknown(entry, {*_LEVY_BANDS, "zero"}, f"{key}.", fail)
-        amounts: dict[str, int | None] = {}
+        amounts: dict[str, int] = {}
         for band in _LEVY_BANDS:
             if band not in entry:
                 raise fail(f"{key}.{band}", "missing")
             amounts[band] = _euro(entry[band], f"{key}.{band}", fail)
-        amounts["zero"] = _euro(entry["zero"], f"{key}.zero", fail) if "zero" in entry else None
-        rates.append((int(year_key), LevyRates(**amounts)))
+        zero = _euro(entry["zero"], f"{key}.zero", fail) if "zero" in entry else None
+        rates.append((int(year_key), LevyRates(**amounts, zero=zero)))
     return tuple(sorted(rates))
 
 

@@ -148,7 +148,7 @@ T = TypeVar("T")
 
 
 def open_consistently(
-    db_path: Path, open_file: Callable[[str], T], close: Callable[[T], None]
+    db_path: Path, open_file: Callable[[str], T], close: Callable[[T], object]
 ) -> T:
     """open_file(path), repeated until no import replaced the store file while it ran.
 

@@ -12,14 +12,14 @@ from metrics import app_support as ui
 from metrics import store, templates
 from metrics.contract import SOURCES, SOURCES_BY_KIND
 from metrics.disclosure import count_text, published_import_log, yearly_holdings
-from metrics.i18n import format_number, t
+from metrics.i18n import Lang, format_number, t
 from metrics.ingest import ImportRefused, check_upload_size, delete_coverage, prepare_import
 from metrics.ingest import set_invited as save_invited
 from metrics.safe_export import safe_frame
 from metrics.views import respondents_text
 
 
-def kind_label(kind: str, lang: str) -> str:
+def kind_label(kind: str, lang: Lang) -> str:
     source = SOURCES_BY_KIND[kind]
     return source.label_de if lang == "de" else source.label_en
 
@@ -31,7 +31,7 @@ def discard_pending() -> None:
         shutil.rmtree(pending["directory"], ignore_errors=True)
 
 
-def upload_section(lang: str) -> None:
+def upload_section(lang: Lang) -> None:
     st.subheader(t("datapage.upload", lang))
     st.caption(t("datapage.upload_help", lang, limit=store.UPLOAD_LIMIT_MB))
     round_ = st.session_state.setdefault("upload_round", 0)
@@ -88,7 +88,7 @@ def upload_section(lang: str) -> None:
         st.rerun()
 
 
-def holdings_section(lang: str) -> None:
+def holdings_section(lang: Lang) -> None:
     st.subheader(t("datapage.holdings", lang))
     summary = store.coverage_summary(ui.db_path())
     if summary.empty:
@@ -141,7 +141,7 @@ def holdings_section(lang: str) -> None:
             st.rerun()
 
 
-def invited_section(lang: str) -> None:
+def invited_section(lang: Lang) -> None:
     st.subheader(t("datapage.invited", lang))
     waves = store.survey_waves(ui.db_path())
     if not waves.empty:
@@ -185,7 +185,7 @@ def invited_section(lang: str) -> None:
                 st.rerun()
 
 
-def log_section(lang: str) -> None:
+def log_section(lang: Lang) -> None:
     st.subheader(t("datapage.log", lang))
     log = store.import_log(ui.db_path())
     log = published_import_log(log, lang, ui.settings().rules)
@@ -193,7 +193,7 @@ def log_section(lang: str) -> None:
     st.caption(t("datapage.yearly_rows_note", lang))
 
 
-def templates_section(lang: str) -> None:
+def templates_section(lang: Lang) -> None:
     st.subheader(t("datapage.templates", lang))
     st.caption(t("datapage.templates_help", lang))
     for source in SOURCES:
@@ -222,7 +222,7 @@ def templates_section(lang: str) -> None:
         )
 
 
-def render(lang: str) -> None:
+def render(lang: Lang) -> None:
     ui.page_header(ui.page_title("page.data"), lang)
     for message in st.session_state.pop("import_done", []):
         st.success(message.replace("\n", "  \n"))

@@ -3,11 +3,11 @@
 import streamlit as st
 
 from metrics import app_support as ui
-from metrics.i18n import t
+from metrics.i18n import Lang, t
 from metrics.views import build_methodology
 
 
-def render(lang: str) -> None:
+def render(lang: Lang) -> None:
     ui.page_header(ui.page_title("page.methodology"), lang)
     context = build_methodology(ui.settings(), lang)
     st.write(t("view.methodology_intro", lang))

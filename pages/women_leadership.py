@@ -3,10 +3,11 @@
 import streamlit as st
 
 from metrics import app_support as ui
+from metrics.i18n import Lang
 from metrics.views import build_women_leadership
 
 
-def render(lang: str) -> None:
+def render(lang: Lang) -> None:
     ui.page_header(ui.page_title("page.women_leadership"), lang)
     if not ui.status().has_personnel:
         ui.start_screen(lang)

@@ -165,9 +165,12 @@ def _candidate_structure() -> list[tuple[Box, str]]:
         )
     )
     for stage in STAGES[1:]:
-        lower = {*STAGES[: STAGES.index(stage)], ABSENT}
+        below_or_absent = {*STAGES[: STAGES.index(stage)], ABSENT}
         box = Box.of(
-            {dimension("stage", None): {stage}, **{dimension("stage", c): lower for c in CARRIERS}}
+            {
+                dimension("stage", None): {stage},
+                **{dimension("stage", c): below_or_absent for c in CARRIERS},
+            }
         )
         candidates.append((box, f"data: stage {stage} in all, so in a carrier"))
     return candidates

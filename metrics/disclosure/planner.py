@@ -354,7 +354,7 @@ def plan(
 def _figures_by_owner(figures: Sequence[Figure]) -> dict[Hashable, list[Figure]]:
     by_owner: dict[Hashable, list[Figure]] = {}
     for figure in figures:
-        by_owner.setdefault(figure.owner, []).append(figure)  # type: ignore[arg-type]
+        by_owner.setdefault(figure.owner, []).append(figure)
     return by_owner
 
 

@@ -22,7 +22,7 @@ import math
 import numbers
 import operator
 from collections import deque
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 
@@ -232,7 +232,7 @@ def published_import_log(log: pd.DataFrame, lang: Lang, rules: DisclosureRules) 
     respondents, published only as the release has them: see the Daten page's waves) read "•";
     other files' row counts pass the count rule."""
 
-    def rows(kind: str, n: float) -> str:
+    def rows(kind: str, n: int) -> str:
         return WITHHELD_SIGN if kind in ("personnel", "survey") else count_text(n, lang, rules)
 
     return log.assign(
@@ -332,8 +332,8 @@ class ProtectedTable:
         """
         label = suppressed_label(self.k)
 
-        def shown(value: object) -> object:
-            return label if pd.isna(value) else int(value)  # type: ignore[arg-type]
+        def shown(value: float) -> object:
+            return label if pd.isna(value) else int(value)
 
         rows = [
             [*(shown(v) for v in self.cells.iloc[i]), shown(self.row_totals.iloc[i])]
@@ -587,7 +587,9 @@ def _bridges(adjacency: dict[Node, list[tuple[Node, Position]]]) -> set[Position
             continue
         order[root] = low[root] = len(order)
         # (node, the edge it was reached by, its remaining neighbours)
-        stack = [(root, None, iter(adjacency[root]))]
+        stack: list[tuple[Node, Position | None, Iterator[tuple[Node, Position]]]] = [
+            (root, None, iter(adjacency[root]))
+        ]
         while stack:
             node, via, neighbours = stack[-1]
             for neighbour, edge in neighbours:

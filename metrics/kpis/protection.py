@@ -692,7 +692,7 @@ class _Section:
         for (measure, view), published in sorted(self.base.items(), key=_base_sort_key):
             if published.suppressed:
                 continue
-            owner = ("base", measure, view)
+            owner: tuple = ("base", measure, view)
             mutable = (measure, view) not in self.frozen_base and owner not in self.public
             atoms = self._atoms(measure, view, ())
             cells += _cells_of(measure, atoms, self.base_counts(measure, view), owner, mutable)
@@ -831,11 +831,11 @@ def _covering_victims(
     degree: dict[tuple, int] = {}
     as_child: dict[tuple, int] = {}
     pairs_of: dict[tuple, list[int]] = {}
-    for index, (child, parent) in enumerate(remaining):
-        for owner in (child, parent):
+    for index, (nested, outer) in enumerate(remaining):
+        for owner in (nested, outer):
             degree[owner] = degree.get(owner, 0) + 1
             pairs_of.setdefault(owner, []).append(index)
-        as_child[child] = as_child.get(child, 0) + 1
+        as_child[nested] = as_child.get(nested, 0) + 1
     rank = {owner: i for i, owner in enumerate(sorted(degree, key=_owner_sort_key))}
     costs = {owner: cost(owner) for owner in degree}
 
@@ -858,11 +858,11 @@ def _covering_victims(
                 continue
             covered[index] = True
             left -= 1
-            child, parent = remaining[index]
-            degree[child] -= 1
-            degree[parent] -= 1
-            as_child[child] -= 1
-            for owner in {child, parent} - {best}:
+            nested, outer = remaining[index]
+            degree[nested] -= 1
+            degree[outer] -= 1
+            as_child[nested] -= 1
+            for owner in {nested, outer} - {best}:
                 heapq.heappush(heap, entry(owner))
         degree[best] = 0  # never again
     return victims
@@ -889,7 +889,8 @@ def _cells_of(
 ) -> list[_AuditCell]:
     """The person counts a published figure reveals: population, numerator and remainder."""
     cells = [_AuditCell(atoms, counts.den, atoms, counts.den, owner, mutable)]
-    if measure.is_share:
+    # every share of the registry names its remainder (validate_registry)
+    if measure.numerator is not None and measure.remainder is not None:
         for atom, value in (
             (measure.numerator, counts.num),
             (measure.remainder, counts.den - counts.num),

@@ -53,7 +53,11 @@ _release_building: dict[tuple[object, ...], threading.Lock] = {}
 _release_lock = threading.Lock()
 
 
-def _store_identity(con: duckdb.DuckDBPyConnection) -> tuple[object, ...] | None:
+# the files behind a connection, each with its stamp
+_StoreIdentity = tuple[tuple[str, tuple[int, int, int] | None], ...]
+
+
+def _store_identity(con: duckdb.DuckDBPyConnection) -> _StoreIdentity | None:
     """The files behind the connection and their stamps (changed by every import); None for a
     database that lives in memory only (not cached)."""
     paths = sorted(
@@ -87,7 +91,7 @@ def _build_year(con: duckdb.DuckDBPyConnection, year: int, settings: Settings) -
         with _release_lock:
             if key in _release_cache:
                 return _release_cache[key]
-        state = _planned(con, year, settings, Path(str(identity[0][0])))
+        state = _planned(con, year, settings, Path(identity[0][0]))
         with _release_lock:
             _release_cache[key] = state
             _release_building.pop(key, None)
@@ -224,19 +228,20 @@ def _plan_state(con: duckdb.DuckDBPyConnection, state: _Year) -> PlanResult:
             attack.persons,
             attack.categories,
             attack.figures,
-            functools.partial(_hide, attack.section),  # type: ignore[arg-type]
+            functools.partial(_hide, attack.section),
             attack.groups,
             rules.k_ordinary,
             rules.k_sensitive,
             attack.excused,
-            restore=functools.partial(_restore, attack.section),  # type: ignore[arg-type]
+            restore=functools.partial(_restore, attack.section),
         )
         hidden.extend(result.hidden)
         rounds += result.rounds
         last.pins.extend(result.last_audit.pins)
         last.figures += result.last_audit.figures
         last.models.extend(
-            (f"{attack.universe}:{n}", *rest) for n, *rest in result.last_audit.models
+            (f"{attack.universe}:{name}", cells, classes)
+            for name, cells, classes in result.last_audit.models
         )
     state.plan = PlanResult(hidden, rounds, last)
     return state.plan
@@ -280,7 +285,12 @@ def _apply_plan(state: _Year, hidden: Sequence[Sequence[object]]) -> list[Hashab
             known = (measure, cell[2]) in section.base
         elif cell[0] == "group" and len(cell) == 5:
             group = section.groups.get((measure, str(cell[2])))
-            known = group is not None and cell[4] in group.results.get(cell[3], {})  # type: ignore[arg-type]
+            view = cell[3]
+            known = (
+                group is not None
+                and isinstance(view, str | None)
+                and cell[4] in group.results.get(view, {})
+            )
         else:
             known = False
         if not known:
@@ -398,7 +408,7 @@ class _Attack:
     persons: pd.DataFrame
     categories: dict[str, tuple[str, ...]]
     figures: Callable[[], list[Figure]]  # everything published now, public facts included
-    groups: list[Group]
+    groups: Sequence[Group]
     excused: Callable[[Group], bool]
 
 
@@ -408,7 +418,7 @@ def _attack_of(
     persons: pd.DataFrame,
     categories: dict[str, tuple[str, ...]],
     figures: Callable[[], list[Figure]],
-    groups: list[Group],
+    groups: Sequence[Group],
 ) -> _Attack:
     # a group the public facts pin by themselves is no leak of the release
     public_knowledge = Knowledge(
@@ -508,7 +518,9 @@ def audit_state(con: duckdb.DuckDBPyConnection, state: _Year) -> ReleaseAudit:
         )
         figures += len(published)
         pins[attack.universe] = result.pins
-        models.extend((f"{attack.universe}:{n}", *rest) for n, *rest in result.models)
+        models.extend(
+            (f"{attack.universe}:{name}", cells, classes) for name, cells, classes in result.models
+        )
     return ReleaseAudit(state.year, figures, pins, models)
 
 

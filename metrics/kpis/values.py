@@ -55,8 +55,9 @@ class KpiValue:
             entry["label"] = self.label
             entry["reason"] = self.reason
         for key, value in self.extra.items():
-            rounded = key in _PERCENT_EXTRAS and isinstance(value, float)
-            entry[key] = round(value, _VALUE_DECIMALS) if rounded else value
+            if key in _PERCENT_EXTRAS and isinstance(value, float):
+                value = round(value, _VALUE_DECIMALS)
+            entry[key] = value
         return entry
 
 
@@ -74,7 +75,9 @@ def format_kpi_value(kpi_value: KpiValue, lang: Lang = "de") -> str:
         return kpi_value.label or "–"
     value = kpi_value.value
     if kpi_value.unit == "flag":
-        areas = kpi_value.extra.get("areas") or []
+        areas = kpi_value.extra.get("areas")
+        if not isinstance(areas, list):
+            areas = []
         flagged = [a for a in areas if isinstance(a, dict) and a.get("underrepresented")]
         if not flagged:
             return "–"

@@ -17,10 +17,11 @@ from pptx import Presentation
 from pptx.dml.color import RGBColor
 from pptx.enum.shapes import MSO_SHAPE
 from pptx.enum.text import MSO_ANCHOR, PP_ALIGN
+from pptx.presentation import Presentation as Deck
 from pptx.slide import Slide
 from pptx.util import Emu, Inches, Pt
 
-from metrics.i18n import t
+from metrics.i18n import Lang, t
 from metrics.report.content import Headline, ReportContent
 from metrics.report.images import (
     PNG_HEIGHT,
@@ -83,7 +84,7 @@ def _text_box(
     align: PP_ALIGN = PP_ALIGN.LEFT,
     anchor: MSO_ANCHOR = MSO_ANCHOR.TOP,
 ) -> None:
-    box = slide.shapes.add_textbox(left, top, width, height)
+    box = slide.shapes.add_textbox(Emu(left), Emu(top), Emu(width), Emu(height))
     box.name = name
     frame = box.text_frame
     frame.word_wrap = True
@@ -103,8 +104,8 @@ def _text_box(
 def _set_title(slide: Slide, text: str, *, top: int, height: int, size: int) -> None:
     title = slide.shapes.title
     assert title is not None
-    title.left, title.top = MARGIN, top
-    title.width, title.height = SLIDE_WIDTH - 2 * MARGIN, height
+    title.left, title.top = MARGIN, Emu(top)
+    title.width, title.height = Emu(SLIDE_WIDTH - 2 * MARGIN), Emu(height)
     frame = title.text_frame
     frame.text = text
     frame.word_wrap = True
@@ -118,7 +119,7 @@ def _set_title(slide: Slide, text: str, *, top: int, height: int, size: int) -> 
 
 
 def _accent_rule(slide: Slide, top: int) -> None:
-    rule = slide.shapes.add_shape(MSO_SHAPE.RECTANGLE, MARGIN, top, Inches(1.6), Pt(4))
+    rule = slide.shapes.add_shape(MSO_SHAPE.RECTANGLE, MARGIN, Emu(top), Inches(1.6), Pt(4))
     rule.name = "accent"
     rule.fill.solid()
     rule.fill.fore_color.rgb = ACCENT
@@ -131,7 +132,7 @@ def _demo_marker(slide: Slide, content: ReportContent, *, large: bool = False) -
         return
     width = Inches(7.6) if large else Inches(2.4)
     height = Inches(0.5) if large else Inches(0.32)
-    left = SLIDE_WIDTH - MARGIN - width
+    left = Emu(SLIDE_WIDTH - MARGIN - width)
     marker = slide.shapes.add_shape(
         MSO_SHAPE.ROUNDED_RECTANGLE, left, Inches(0.3 if large else 0.12), width, height
     )
@@ -173,7 +174,7 @@ def _footer(slide: Slide, content: ReportContent, number: int, total: int) -> No
     )
 
 
-def _title_slide(deck: Presentation, content: ReportContent) -> None:
+def _title_slide(deck: Deck, content: ReportContent) -> None:
     slide = deck.slides.add_slide(deck.slide_layouts[TITLE_LAYOUT])
     _set_title(slide, content.title, top=Inches(2.0), height=Inches(1.4), size=40)
     _accent_rule(slide, Inches(3.55))
@@ -204,7 +205,7 @@ def _title_slide(deck: Presentation, content: ReportContent) -> None:
 
 
 def _kpi_slide(
-    deck: Presentation, content: ReportContent, headline: Headline, number: int, total: int
+    deck: Deck, content: ReportContent, headline: Headline, number: int, total: int
 ) -> None:
     lang = content.lang
     slide = deck.slides.add_slide(deck.slide_layouts[TITLE_ONLY_LAYOUT])
@@ -258,7 +259,7 @@ def _kpi_slide(
     slide.notes_slide.notes_text_frame.text = f"{headline.finding}\n\n{headline.footnote}"
 
 
-def _chart_table(slide: Slide, table: pd.DataFrame, lang: str, top: int, height: int) -> None:
+def _chart_table(slide: Slide, table: pd.DataFrame, lang: Lang, top: int, height: int) -> None:
     """Without Chromium the slide still carries the chart's published values."""
     _text_box(
         slide,
@@ -267,11 +268,11 @@ def _chart_table(slide: Slide, table: pd.DataFrame, lang: str, top: int, height:
         top,
         CHART_WIDTH,
         Inches(0.4),
-        [(t("report.chart_unavailable", lang), 12, False, MUTED)],  # type: ignore[arg-type]
+        [(t("report.chart_unavailable", lang), 12, False, MUTED)],
     )
     rows, columns = min(len(table), 14) + 1, max(len(table.columns), 1)
     shape = slide.shapes.add_table(
-        rows, columns, MARGIN, top + Inches(0.45), CHART_WIDTH, height - Inches(0.45)
+        rows, columns, MARGIN, Emu(top + Inches(0.45)), CHART_WIDTH, Emu(height - Inches(0.45))
     )
     shape.name = "chart_table"
     grid = shape.table
@@ -287,7 +288,7 @@ def _chart_table(slide: Slide, table: pd.DataFrame, lang: str, top: int, height:
                     run.font.size = Pt(11)
 
 
-def _method_slide(deck: Presentation, content: ReportContent, number: int, total: int) -> None:
+def _method_slide(deck: Deck, content: ReportContent, number: int, total: int) -> None:
     lang = content.lang
     slide = deck.slides.add_slide(deck.slide_layouts[TITLE_ONLY_LAYOUT])
     _set_title(slide, t("report.method_title", lang), top=Inches(0.35), height=Inches(0.8), size=30)

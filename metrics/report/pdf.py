@@ -17,7 +17,7 @@ from fpdf import FPDF
 from fpdf.enums import XPos, YPos
 from fpdf.fonts import FontFace
 
-from metrics.i18n import t
+from metrics.i18n import Lang, t
 from metrics.kpis import api as kpis
 from metrics.report.content import Headline, ReportContent, value_text
 from metrics.report.images import (
@@ -187,7 +187,7 @@ def _kpi_table(pdf: _SummaryPdf, content: ReportContent) -> None:
     )
 
 
-def _headline(pdf: _SummaryPdf, headline: Headline, lang: str) -> None:
+def _headline(pdf: _SummaryPdf, headline: Headline, lang: Lang) -> None:
     image_height = CHART_WIDTH_MM * PNG_HEIGHT / PNG_WIDTH
     # keep a KPI's heading, chart and finding on one page
     if pdf.will_page_break(image_height + 32):

@@ -522,7 +522,9 @@ def _sb_sheets(con: duckdb.DuckDBPyConnection, content: ReportContent) -> list[S
                 return withheld
             if raw is None:
                 return "–"
-            return int(raw) if float(raw).is_integer() else raw  # type: ignore[arg-type]
+            if not isinstance(raw, int | float):
+                return raw
+            return int(raw) if float(raw).is_integer() else raw
 
         summary = [
             (t("report.row.year_total", lang), None, value.denominator, value.numerator),
