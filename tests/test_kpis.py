@@ -7,6 +7,7 @@ disclosure tests use the contract's k = 5 / 10.
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 
 import pandas as pd
@@ -15,7 +16,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from metrics.kpis import api as kpis
-from metrics.kpis import atoms, protection
+from metrics.kpis import atoms, protection, registry
 from metrics.settings import load_settings
 from metrics.store import open_store
 from metrics.survey import wilson_interval
@@ -112,6 +113,62 @@ def test_survey_kpis_break_down_by_leadership_and_gender_only():
             assert not kpi.carrier_view
         else:
             assert set(kpi.breakdowns) <= set(kpis.DIMENSIONS)
+
+
+# each named rule of the registry's validation, and a KPI it refuses: (KPI id, changed fields)
+BROKEN_BY_RULE = {
+    "texts_are_present": ("headcount", {"label_en": " "}),
+    "words_are_known": ("headcount", {"unit": "furlong"}),
+    "breakdowns_are_in_the_catalogue": ("women_share", {"breakdowns": ("shoe_size",)}),
+    "measure_matches_the_kind": ("headcount", {"kind": "share"}),
+    "measure_is_written_in_known_atoms": (
+        "headcount",
+        {"measure": atoms._measure("personnel", "staff", "hair=red")},
+    ),
+    "sensitivity_follows_the_atoms": ("headcount", {"sensitive": True}),
+    "variants_are_categories_of_their_dimension": (
+        "headcount",
+        {"variants": (registry.Variants("gender", ("w", "q")),)},
+    ),
+    "variant_of_names_a_known_cell": ("headcount", {"variant_of": ("nothing", "gender", "w")}),
+    "ratio_declares_two_shares": (
+        "leadership_representation_index",
+        {"ratio_of": ("women_share", "headcount")},
+    ),
+    "target_key_is_the_id": ("headcount", {"target_key": "women_share"}),
+    "survey_has_no_carrier_view": ("migration_background_share", {"carrier_view": True}),
+}
+
+
+def test_every_validation_rule_has_a_kpi_it_refuses():
+    assert set(BROKEN_BY_RULE) == {rule.__name__ for rule in registry.KPI_RULES}
+
+
+@pytest.mark.parametrize("rule", registry.KPI_RULES, ids=lambda rule: rule.__name__)
+def test_each_validation_rule_refuses_its_broken_kpi(rule):
+    kpi_id, changes = BROKEN_BY_RULE[rule.__name__]
+    kpi = kpis.KPIS[kpi_id]
+    broken = dataclasses.replace(kpi, **changes)
+    assert rule(kpi) == []
+    assert rule(broken)
+    targets = load_settings().target_table
+    with_broken = [broken if k.id == kpi_id else k for k in kpis.REGISTRY]
+    assert registry.registry_problems(kpis.REGISTRY, targets) == []
+    assert any(
+        p.startswith(f"{kpi_id}: ") for p in registry.registry_problems(with_broken, targets)
+    )
+
+
+def test_a_ratio_is_computed_from_the_shares_it_declares():
+    ratio = kpis.KPIS["leadership_representation_index"]
+    leaders, staff = registry.ratio_measures(ratio)
+    assert ratio.ratio_of == ("women_leadership_share", "women_share")
+    assert (leaders, staff) == (
+        kpis.KPIS["women_leadership_share"].measure,
+        kpis.KPIS["women_share"].measure,
+    )
+    with pytest.raises(KeyError):
+        registry.ratio_measures(kpis.KPIS["women_share"])
 
 
 def test_validate_registry_reports_a_missing_contract_target():

@@ -35,6 +35,8 @@ from metrics.kpis.registry import (
     REGISTRY,
     Kpi,
     kpi_label,
+    measure_of,
+    ratio_measures,
     split_id,
     target_key_error,
     validate_registry,
@@ -212,8 +214,9 @@ def _ratio_breakdown(state: _Year, kpi: Kpi, dimension: str, carrier: View) -> p
     section = state.personnel
     if section is None:
         return pd.DataFrame(columns=BREAKDOWN_COLUMNS)
-    leadership = section.groups[(KPIS["women_leadership_share"].measure, dimension)]  # type: ignore[index]
-    staff = section.groups[(KPIS["women_share"].measure, dimension)]  # type: ignore[index]
+    numerator, denominator = ratio_measures(kpi)
+    leadership = section.groups[(numerator, dimension)]
+    staff = section.groups[(denominator, dimension)]
     rows = []
     for category in staff.categories:
         staff_cell = staff.results[carrier][category]
@@ -258,13 +261,13 @@ def underrepresentation_table(
         return pd.DataFrame(columns=UNDERREPRESENTATION_COLUMNS)
     _ensure_breakdown(con, state, "pay_group")
     section = state.personnel
-    women_share = KPIS["women_share"].measure
-    leaders = KPIS["women_leadership_share"].measure
+    women_share = measure_of("women_share")
+    leaders = measure_of("women_leadership_share")
     raw = state.underrepresentation_counts[carrier]
     rows = []
     for (dimension, area), (women, men) in _sorted_areas(raw):
         measure = women_share if dimension == "pay_group" else leaders
-        published = section.groups[(measure, dimension)].results[carrier][area]  # type: ignore[index]
+        published = section.groups[(measure, dimension)].results[carrier][area]
         assessed = _flag_assessed(dimension, women, men, settings.rules)
         rows.append(
             {

@@ -99,7 +99,7 @@ def _aggregates(
     for index, measure in enumerate(measures):
         population = _predicate(measure.population, atom_sql)
         columns.append(f"{counted(population)} AS den_{index}")
-        if measure.is_share:
+        if measure.numerator is not None:  # a share
             numerator = _predicate({*measure.population, measure.numerator}, atom_sql)
             columns.append(f"{counted(numerator)} AS num_{index}")
     return ",\n    ".join(columns)
@@ -127,21 +127,20 @@ def _read_counts(
     return counts
 
 
-def _personnel_counts(
-    con: duckdb.DuckDBPyConnection,
-    snapshot: date,
+def personnel_counts_sql(
     measures: list[Measure],
     dimensions: list[str],
     *,
     include_views: bool,
     gender_sql: str = "gender",
-) -> dict[_CountKey, _Counts]:
-    """Counts of every measure per view × category of each dimension, in one query.
+) -> str:
+    """The one query that counts every measure per view × category of each dimension.
 
     Two levels (measured in bench/proto_kpi_fast.py): the snapshot is first grouped by carrier,
     the dimensions and every atom into a few thousand cells with their head count n; the
     GROUPING SETS then sum n over those cells. Counts add up, so the result is the same as
     FILTER aggregates over the rows, but the per-measure work no longer grows with the staff.
+    Parameters: $date (the reporting date) and $year.
     """
     atoms = sorted({a for m in measures for a in (*m.population, m.numerator) if a is not None})
     atom_columns = {atom: f"atom_{index}" for index, atom in enumerate(atoms)}
@@ -151,7 +150,7 @@ def _personnel_counts(
     if include_views:
         sets.insert(0, "(), (carrier)")
     grouping_columns = "".join(f"{d}, GROUPING({d}) AS g_{d}, " for d in dimensions)
-    sql = f"""
+    return f"""
         WITH snapshot AS (
             SELECT * REPLACE ({gender_sql} AS gender), {_AGE_BAND_SQL} AS age_band
             FROM {PERSONNEL.table} WHERE reporting_date = $date
@@ -167,22 +166,36 @@ def _personnel_counts(
         FROM cells
         GROUP BY GROUPING SETS ({", ".join(sets)})
     """
+
+
+def _personnel_counts(
+    con: duckdb.DuckDBPyConnection,
+    snapshot: date,
+    measures: list[Measure],
+    dimensions: list[str],
+    *,
+    include_views: bool,
+    gender_sql: str = "gender",
+) -> dict[_CountKey, _Counts]:
+    """Counts of every measure per view × category of each dimension, in one query."""
+    sql = personnel_counts_sql(
+        measures, dimensions, include_views=include_views, gender_sql=gender_sql
+    )
     result = con.execute(sql, {"date": snapshot, "year": snapshot.year}).df()
     return _read_counts(result, measures, dimensions, "view")
 
 
-def _applicant_counts(
-    con: duckdb.DuckDBPyConnection, year: int, measures: list[Measure], *, by_gender: bool
-) -> dict[_CountKey, _Counts]:
+def applicant_counts_sql(measures: list[Measure], *, by_gender: bool) -> str:
     """Per-applicant rules over the year (CONTRACT § 2), per view, in one query.
 
     An applicant belongs to a carrier view through their applications with that carrier; the
     per-applicant attributes of a view are taken over those applications only. Applications
-    without a carrier count in the all-carrier view only.
+    without a carrier count in the all-carrier view only. Parameters: $start and $end of the
+    year.
     """
     sets = "(view), (view, gender)" if by_gender else "(view)"
     gender_columns = "gender, GROUPING(gender) AS g_gender," if by_gender else ""
-    sql = f"""
+    return f"""
         WITH applications_of_year AS ({APPLICATIONS_OF_YEAR_SQL}),
         applicants AS (
             SELECT CASE WHEN GROUPING(carrier) = 1 THEN '*' ELSE carrier END AS view,
@@ -199,5 +212,11 @@ def _applicant_counts(
         WHERE view IS NOT NULL  -- applications without carrier, in the per-carrier grouping
         GROUP BY GROUPING SETS ({sets})
     """
+
+
+def _applicant_counts(
+    con: duckdb.DuckDBPyConnection, year: int, measures: list[Measure], *, by_gender: bool
+) -> dict[_CountKey, _Counts]:
+    sql = applicant_counts_sql(measures, by_gender=by_gender)
     result = con.execute(sql, {"start": date(year, 1, 1), "end": date(year + 1, 1, 1)}).df()
     return _read_counts(result, measures, ["gender"] if by_gender else [], "view")

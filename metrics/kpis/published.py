@@ -18,7 +18,7 @@ from metrics.disclosure import (
 )
 from metrics.kpis.counting import View
 from metrics.kpis.protection import _Group, _Section, _withheld
-from metrics.kpis.registry import KPIS, REGISTRY, Kpi, _natural_key
+from metrics.kpis.registry import KPIS, REGISTRY, Kpi, _natural_key, ratio_measures
 from metrics.kpis.values import KpiValue
 from metrics.kpis.year import _SURVEY_RESPONSE, _Year
 from metrics.sb_quota import SbMonth
@@ -188,7 +188,7 @@ def _combined(
     row = group.results[view]
     cells = [row[c] for c in parts if c in row]
     if all(not c.suppressed and c.numerator is not None for c in cells):
-        total = sum(int(c.numerator) for c in cells)  # type: ignore[arg-type]
+        total = sum(int(c.numerator or 0) for c in cells)  # none is None (checked above)
         return Published(total, total, None, False, None, k)
     if any(not c.suppressed for c in cells):
         return _withheld(Reason.SECONDARY, k)  # with one part published the sum tells the other
@@ -197,7 +197,8 @@ def _combined(
     known = [whole, *others]
     if any(c.suppressed or c.numerator is None for c in known):
         return _withheld(Reason.SECONDARY, k)
-    rest = int(whole.numerator) - sum(int(c.numerator) for c in others)  # type: ignore[arg-type]
+    # none is None (checked above)
+    rest = int(whole.numerator or 0) - sum(int(c.numerator or 0) for c in others)
     return Published(rest, rest, None, False, None, k)
 
 
@@ -224,9 +225,15 @@ def _ratio_value(state: _Year, kpi: Kpi, view: View, target: float | None) -> Kp
     section = state.personnel
     if section is None:
         return _no_data(kpi.id, kpi, target)
-    leadership = section.base[(KPIS["women_leadership_share"].measure, view)]  # type: ignore[index]
-    staff = section.base[(KPIS["women_share"].measure, view)]  # type: ignore[index]
-    return _ratio_of(kpi.id, kpi, leadership, staff, target, section.rules)
+    numerator, denominator = ratio_measures(kpi)
+    return _ratio_of(
+        kpi.id,
+        kpi,
+        section.base[(numerator, view)],
+        section.base[(denominator, view)],
+        target,
+        section.rules,
+    )
 
 
 def _ratio_of(
@@ -237,7 +244,8 @@ def _ratio_of(
     target: float | None,
     rules: DisclosureRules,
 ) -> KpiValue:
-    """women_leadership_share / women_share; suppressed if either share is."""
+    """The ratio of the two shares of `kpi.ratio_of` (women among leaders / among staff);
+    suppressed if either share is."""
     for share in (leadership, staff):
         if share.suppressed:
             return KpiValue(

@@ -5,9 +5,10 @@ validation of the registry against the contract and the settings.
 from __future__ import annotations
 
 import functools
-from collections.abc import Collection, Iterable
+from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass
 
+from metrics import survey as survey_data
 from metrics.contract import (
     CARRIERS,
     EMPLOYMENT_TYPES,
@@ -23,6 +24,9 @@ from metrics.kpis.vocabulary import (
     SOURCES,
     SURVEY_DIMENSIONS,
     UNITS,
+    Kind,
+    Source,
+    Unit,
     category_label,
 )
 
@@ -57,10 +61,10 @@ class Kpi:
     definition_de: str
     definition_en: str
     legal_source: str
-    unit: str
-    kind: str
+    unit: Unit
+    kind: Kind
     sensitive: bool
-    source: str
+    source: Source
     measure: Measure | None = None
     breakdowns: tuple[str, ...] = ()
     variants: tuple[Variants, ...] = ()
@@ -70,7 +74,10 @@ class Kpi:
     # settings key of the target; None: this KPI cannot have one
     target_key: str | None = None
     carrier_view: bool = True
-    survey_definition: str | None = None
+    survey_definition: survey_data.Definition | None = None
+    # a ratio of two shares: (numerator KPI id, denominator KPI id), each counted in the same
+    # population and breakdowns (the representation index: women among leaders / among staff)
+    ratio_of: tuple[str, str] | None = None
 
     def label(self, lang: Lang = "de") -> str:
         return self.label_en if lang == "en" else self.label_de
@@ -192,6 +199,7 @@ REGISTRY: tuple[Kpi, ...] = (
         source="derived",
         breakdowns=("carrier", "employment_type", "age_band", "org_unit"),
         target_key="leadership_representation_index",
+        ratio_of=("women_leadership_share", "women_share"),
     ),
     Kpi(
         id="underrepresentation",
@@ -552,9 +560,25 @@ CONTRACT_TARGET_KEYS = (
 )
 
 
+def measure_of(kpi_id: str) -> Measure:
+    """The measure of a counted KPI (a share or a count); KeyError for any other id."""
+    measure = KPIS[kpi_id].measure
+    if measure is None:
+        raise KeyError(f"{kpi_id} counts no measure")
+    return measure
+
+
+def ratio_measures(kpi: Kpi) -> tuple[Measure, Measure]:
+    """The measures of a ratio's numerator and denominator shares (`Kpi.ratio_of`)."""
+    if kpi.ratio_of is None:
+        raise KeyError(f"{kpi.id} is no ratio")
+    numerator, denominator = kpi.ratio_of
+    return measure_of(numerator), measure_of(denominator)
+
+
 def variant_ids(kpi: Kpi, carrier: str | None = None) -> list[str]:
     """Ids of the KPI's variants in a view (carrier variants only in the all-carrier view)."""
-    ids = []
+    ids: list[str] = []
     for variants in kpi.variants:
         if variants.all_carrier_view_only and carrier is not None:
             continue
@@ -603,56 +627,124 @@ def target_key_error(key: str) -> str | None:
     return None
 
 
-def validate_registry(targets: Collection[str]) -> None:
-    """Raises ValueError listing every inconsistency of the registry and of the settings'
-    `targets` keys against it (run by a test)."""
+# Validation: each rule says in its name what it checks, and returns the problems of one KPI.
+
+KpiRule = Callable[[Kpi], list[str]]
+
+
+def texts_are_present(kpi: Kpi) -> list[str]:
+    names = ("label_de", "label_en", "definition_de", "definition_en", "legal_source")
+    return [f"{name} is empty" for name in names if not getattr(kpi, name).strip()]
+
+
+def words_are_known(kpi: Kpi) -> list[str]:
+    """The type checker refuses other words in the code; this also catches a registry built at
+    run time (tests, a future registry file)."""
+    problems = [f"unknown unit {kpi.unit!r}"] if kpi.unit not in UNITS else []
+    problems += [f"unknown kind {kpi.kind!r}"] if kpi.kind not in KINDS else []
+    problems += [f"unknown source {kpi.source!r}"] if kpi.source not in SOURCES else []
+    return problems
+
+
+def breakdowns_are_in_the_catalogue(kpi: Kpi) -> list[str]:
+    allowed = SURVEY_DIMENSIONS if kpi.source == "survey" else DIMENSIONS
+    return [f"breakdown {d!r} not in the catalogue" for d in kpi.breakdowns if d not in allowed]
+
+
+def measure_matches_the_kind(kpi: Kpi) -> list[str]:
+    if kpi.kind not in ("share", "count"):
+        return []
+    if kpi.measure is None:
+        return ["a share or count needs a measure"]
+    if kpi.measure.is_share != (kpi.kind == "share"):
+        return ["measure does not match the kind"]
+    return []
+
+
+def measure_is_written_in_known_atoms(kpi: Kpi) -> list[str]:
+    return _measure_problems("", kpi.measure) if kpi.measure is not None else []
+
+
+def sensitivity_follows_the_atoms(kpi: Kpi) -> list[str]:
+    if kpi.measure is not None and kpi.measure.sensitive != kpi.sensitive:
+        return ["sensitivity does not match the measure's atoms"]
+    return []
+
+
+def variants_are_categories_of_their_dimension(kpi: Kpi) -> list[str]:
+    problems = []
+    for variants in kpi.variants:
+        categories = DIMENSION_CATEGORIES.get(variants.dimension)
+        if categories is not None and not set(variants.categories) <= set(categories):
+            problems.append(f"variant categories outside {variants.dimension}")
+    return problems
+
+
+def variant_of_names_a_known_cell(kpi: Kpi) -> list[str]:
+    if kpi.variant_of is None:
+        return []
+    base_id, dimension, category = kpi.variant_of
+    categories = DIMENSION_CATEGORIES.get(dimension)
+    if base_id not in KPIS or categories is None or category not in categories:
+        return [f"variant_of refers to unknown {kpi.variant_of!r}"]
+    return []
+
+
+def ratio_declares_two_shares(kpi: Kpi) -> list[str]:
+    if (kpi.kind == "ratio") != (kpi.ratio_of is not None):
+        return ["a ratio, and only a ratio, declares ratio_of"]
+    if kpi.ratio_of is None:
+        return []
+    problems = []
+    for part in kpi.ratio_of:
+        other = KPIS.get(part)
+        if other is None or other.kind != "share" or other.source != "personnel":
+            problems.append(f"ratio_of {part!r} is no personnel share")
+        elif not set(kpi.breakdowns) - {"carrier"} <= set(other.breakdowns):
+            problems.append(f"ratio_of {part!r} lacks a breakdown of the ratio")
+    return problems
+
+
+def target_key_is_the_id(kpi: Kpi) -> list[str]:
+    if kpi.target_key is not None and kpi.target_key != kpi.id:
+        return ["target_key must be the KPI id"]
+    return []
+
+
+def survey_has_no_carrier_view(kpi: Kpi) -> list[str]:
+    return (
+        ["survey KPIs have no carrier view"] if kpi.source == "survey" and kpi.carrier_view else []
+    )
+
+
+KPI_RULES: tuple[KpiRule, ...] = (
+    texts_are_present,
+    words_are_known,
+    breakdowns_are_in_the_catalogue,
+    measure_matches_the_kind,
+    measure_is_written_in_known_atoms,
+    sensitivity_follows_the_atoms,
+    variants_are_categories_of_their_dimension,
+    variant_of_names_a_known_cell,
+    ratio_declares_two_shares,
+    target_key_is_the_id,
+    survey_has_no_carrier_view,
+)
+
+
+def registry_problems(registry: Sequence[Kpi], targets: Collection[str]) -> list[str]:
+    """Every inconsistency of `registry` (each KPI by `KPI_RULES`, ids and variant ids unique)
+    and of the settings' `targets` keys against it."""
     problems: list[str] = []
-    ids = [kpi.id for kpi in REGISTRY]
+    ids = [kpi.id for kpi in registry]
     problems += [f"duplicate id {i!r}" for i in sorted({i for i in ids if ids.count(i) > 1})]
     seen_variants: set[str] = set()
-    for kpi in REGISTRY:
-        where = f"{kpi.id}: "
-        for name in ("label_de", "label_en", "definition_de", "definition_en", "legal_source"):
-            if not getattr(kpi, name).strip():
-                problems.append(where + f"{name} is empty")
-        if kpi.unit not in UNITS:
-            problems.append(where + f"unknown unit {kpi.unit!r}")
-        if kpi.kind not in KINDS:
-            problems.append(where + f"unknown kind {kpi.kind!r}")
-        if kpi.source not in SOURCES:
-            problems.append(where + f"unknown source {kpi.source!r}")
-        allowed = SURVEY_DIMENSIONS if kpi.source == "survey" else DIMENSIONS
-        problems += [
-            where + f"breakdown {d!r} not in the catalogue"
-            for d in kpi.breakdowns
-            if d not in allowed
-        ]
-        if kpi.kind in ("share", "count"):
-            if kpi.measure is None:
-                problems.append(where + "a share or count needs a measure")
-            elif kpi.measure.is_share != (kpi.kind == "share"):
-                problems.append(where + "measure does not match the kind")
-        if kpi.measure is not None:
-            problems += _measure_problems(where, kpi.measure)
-            if kpi.measure.sensitive != kpi.sensitive:
-                problems.append(where + "sensitivity does not match the measure's atoms")
-        for variants in kpi.variants:
-            categories = DIMENSION_CATEGORIES.get(variants.dimension)
-            if categories is not None and not set(variants.categories) <= set(categories):
-                problems.append(where + f"variant categories outside {variants.dimension}")
+    for kpi in registry:
+        problems += [f"{kpi.id}: {problem}" for rule in KPI_RULES for problem in rule(kpi)]
         for variant in variant_ids(kpi):
-            if variant in seen_variants or variant in KPIS:
-                problems.append(where + f"variant id {variant!r} is not unique")
+            if variant in seen_variants or variant in ids:
+                problems.append(f"{kpi.id}: variant id {variant!r} is not unique")
             seen_variants.add(variant)
-        if kpi.variant_of is not None:
-            base_id, dimension, category = kpi.variant_of
-            categories = DIMENSION_CATEGORIES.get(dimension)
-            if base_id not in KPIS or categories is None or category not in categories:
-                problems.append(where + f"variant_of refers to unknown {kpi.variant_of!r}")
-        if kpi.target_key is not None and kpi.target_key != kpi.id:
-            problems.append(where + "target_key must be the KPI id")
-        if kpi.source == "survey" and kpi.carrier_view:
-            problems.append(where + "survey KPIs have no carrier view")
     for key in targets:
         problem = target_key_error(key)
         if problem:
@@ -660,6 +752,13 @@ def validate_registry(targets: Collection[str]) -> None:
     for key in CONTRACT_TARGET_KEYS:
         if key not in targets:
             problems.append(f"settings: the contract's target {key!r} is missing")
+    return problems
+
+
+def validate_registry(targets: Collection[str]) -> None:
+    """Raises ValueError listing every inconsistency of the registry and of the settings'
+    `targets` keys against it (run by a test)."""
+    problems = registry_problems(REGISTRY, targets)
     if problems:
         raise ValueError("KPI registry is inconsistent:\n- " + "\n- ".join(problems))
 

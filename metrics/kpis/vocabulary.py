@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Literal, get_args
+
 from metrics import survey as survey_data
 from metrics.contract import (
     CARRIERS,
@@ -11,9 +13,13 @@ from metrics.contract import (
 )
 from metrics.i18n import Lang
 
-UNITS = ("%", "count", "ratio", "€", "flag")
-KINDS = ("count", "share", "ratio", "quota", "flag-table")
-SOURCES = ("personnel", "applicants", "sb_quota", "survey", "derived")
+# closed vocabularies: the type checker refuses any other word in the registry
+Unit = Literal["%", "count", "ratio", "€", "flag"]
+Kind = Literal["count", "share", "ratio", "quota", "flag-table"]
+Source = Literal["personnel", "applicants", "sb_quota", "survey", "derived"]
+UNITS: tuple[Unit, ...] = get_args(Unit)
+KINDS: tuple[Kind, ...] = get_args(Kind)
+SOURCES: tuple[Source, ...] = get_args(Source)
 # the breakdown catalogue of CONTRACT § 2 / § 3 (at most carrier + one of these at once)
 DIMENSIONS = ("carrier", "leadership", "employment_type", "age_band", "gender", "org_unit")
 SURVEY_DIMENSIONS = ("leadership", "gender")

@@ -8,6 +8,7 @@ import threading
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
+from typing import cast
 
 import duckdb
 
@@ -45,6 +46,8 @@ from metrics.kpis.registry import (
     _mirrors,
     _personnel_measures,
     _variant_groups,
+    measure_of,
+    ratio_measures,
 )
 from metrics.kpis.vocabulary import SURVEY_DIMENSION_CATEGORIES, SURVEY_DIMENSIONS
 from metrics.sb_quota import SbQuotaResult, compute_sb_quota_all
@@ -80,6 +83,12 @@ class _Year:
         return _ASSIGNED_GENDER_SQL if self.gender_assigned else "gender"
 
 
+def headline_dimensions() -> list[str]:
+    """The dimensions a year's first personnel query counts: those of the variants, and pay
+    group and leadership level for the BGleiG under-representation."""
+    return sorted({d for _, d, _ in _variant_groups("personnel")} | {"pay_group", "leadership"})
+
+
 def _count_year(con: duckdb.DuckDBPyConnection, year: int, settings: Settings) -> _Year:
     """Stage 1 of a year: the headline figures and variants, protected by the rules."""
     sections = frozenset({"personnel", "applicants", "survey", "sb_quota"})
@@ -87,8 +96,7 @@ def _count_year(con: duckdb.DuckDBPyConnection, year: int, settings: Settings) -
     state = _Year(year=year, settings=settings, snapshot=reporting_date(con, year))
     if "personnel" in sections and state.snapshot is not None:
         measures = _personnel_measures()
-        variant_groups = _variant_groups("personnel")
-        dimensions = sorted({d for _, d, _ in variant_groups} | {"pay_group", "leadership"})
+        dimensions = headline_dimensions()
         state.gender_assigned = _gender_assigned(con, state.snapshot, rules)
         counts = _personnel_counts(
             con,
@@ -101,7 +109,7 @@ def _count_year(con: duckdb.DuckDBPyConnection, year: int, settings: Settings) -
         section = _Section("personnel", "U=personnel", rules, _VIEWS, True, counts)
         section.mirrors = _mirrors("personnel")
         section.publish_base(m for m in measures if m not in section.mirrors)
-        for measure, dimension, categories in variant_groups:
+        for measure, dimension, categories in _variant_groups("personnel"):
             section.add_group(measure, dimension, categories)
         # public facts take part in the audit as figures nothing may hide
         state.public_cells = _public_cells(section)
@@ -133,9 +141,9 @@ def _freeze(section: _Section) -> None:
         group.frozen = True
 
 
-_SURVEY_RESPONSE = KPIS["survey_response_rate"].measure
-_SURVEY_DEFINITIONS = {
-    kpi.survey_definition: kpi.measure for kpi in REGISTRY if kpi.survey_definition
+_SURVEY_RESPONSE = measure_of("survey_response_rate")
+_SURVEY_DEFINITIONS: dict[survey_data.Definition, Measure] = {
+    kpi.survey_definition: kpi.measure for kpi in REGISTRY if kpi.survey_definition and kpi.measure
 }
 
 
@@ -148,7 +156,6 @@ def _build_survey(con: duckdb.DuckDBPyConnection, state: _Year) -> None:
     respondents: int | None = None
     invited: int | None = None
     for definition, measure in _SURVEY_DEFINITIONS.items():
-        assert measure is not None
         share = (
             survey_data.migration_background(con, wave)
             if definition == "migration_background"
@@ -157,7 +164,6 @@ def _build_survey(con: duckdb.DuckDBPyConnection, state: _Year) -> None:
         state.survey_shares[definition] = share
         counts[(measure, None, None, None)] = _Counts(share.yes, share.determinable)
         respondents, invited = share.respondents, share.invited
-    assert _SURVEY_RESPONSE is not None
     if invited is not None and respondents is not None and respondents <= invited:
         counts[(_SURVEY_RESPONSE, None, None, None)] = _Counts(respondents, invited)
     section = _Section("survey", f"U=survey:{wave}", state.settings.rules, (None,), True, counts)
@@ -171,12 +177,12 @@ def _underrepresentation_counts(
     counts: Mapping[_CountKey, _Counts],
 ) -> dict[View, dict[tuple[str, str], tuple[int, int]]]:
     """(women, men) of the staff per pay group and per leadership level, per view (raw)."""
-    women_share = KPIS["women_share"].measure
+    women_share = measure_of("women_share")
     result: dict[View, dict[tuple[str, str], tuple[int, int]]] = {view: {} for view in _VIEWS}
     for (measure, view, dimension, category), value in counts.items():
         if measure != women_share or dimension not in ("pay_group", "leadership"):
             continue
-        if dimension == "leadership" and category not in LEADERSHIP_LEVELS:
+        if category is None or (dimension == "leadership" and category not in LEADERSHIP_LEVELS):
             continue
         if value.den > 0:
             result[view][(dimension, category)] = (value.num, value.den - value.num)
@@ -209,7 +215,7 @@ def _extend_by(con: duckdb.DuckDBPyConnection, state: _Year, dimension: str) -> 
                 gender_sql=state.gender_sql,
             )
             section.counts.update(counts)
-            observed = {c for (_, _, d, c) in counts if d == dimension}
+            observed = {c for (_, _, d, c) in counts if d == dimension and c is not None}
             for measure in measures:
                 section.add_group(measure, dimension, _categories(dimension, observed))
             section.audit()
@@ -226,11 +232,13 @@ def _extend_by(con: duckdb.DuckDBPyConnection, state: _Year, dimension: str) -> 
         section = state.survey
         assert state.survey_wave is not None
         added = False
+        survey_dimension = cast(survey_data.Dimension, dimension)  # one of SURVEY_DIMENSIONS
         for definition, measure in _SURVEY_DEFINITIONS.items():
-            assert measure is not None
             if (measure, dimension) in section.groups:
                 continue
-            shares = survey_data.survey_breakdown(con, state.survey_wave, definition, dimension)
+            shares = survey_data.survey_breakdown(
+                con, state.survey_wave, definition, survey_dimension
+            )
             for category, share in shares.items():
                 section.counts[(measure, None, dimension, category)] = _Counts(
                     share.yes, share.determinable
@@ -250,13 +258,13 @@ def _breakdown_measures(universe: str, dimension: str) -> list[Measure]:
             if measure.universe == universe and measure not in measures:
                 measures.append(measure)
     if universe == "personnel" and dimension == "pay_group":
-        measures.append(KPIS["women_share"].measure)  # type: ignore[arg-type]
+        measures.append(measure_of("women_share"))
     return measures
 
 
 def _kpi_measures(kpi: Kpi) -> list[Measure]:
-    if kpi.kind == "ratio":
-        return [KPIS["women_leadership_share"].measure, KPIS["women_share"].measure]  # type: ignore[list-item]
+    if kpi.ratio_of is not None:
+        return list(ratio_measures(kpi))
     return [kpi.measure] if kpi.measure is not None else []
 
 
