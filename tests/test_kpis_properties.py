@@ -20,6 +20,7 @@ import os
 import tempfile
 from pathlib import Path
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -170,6 +171,7 @@ PUBLIC_FACTS = {"women_leadership_share", "women_leadership_share_by_level"}
 
 
 # every example plans its release (~7 s): 10 in the suite; PROPERTY_EXAMPLES=200 for a long run
+@pytest.mark.slow
 @settings(
     max_examples=int(os.environ.get("PROPERTY_EXAMPLES", "10")),
     deadline=None,

@@ -14,6 +14,9 @@ from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 from tests.e2e.conftest import AppServer
 
+# a real browser against a real server: minutes (see pyproject's markers)
+pytestmark = pytest.mark.slow
+
 # url path (Streamlit's default, from the file name) -> German and English page title
 PAGES = {
     "": ("Überblick", "Overview"),

@@ -13,6 +13,9 @@ from tests.e2e.test_browser import assert_no_error, choose, wait_idle, wait_reru
 from tests.exports import PERSONNEL_HEADER, personnel_population, write_csv
 from tests.small_groups import build_small_group_store
 
+# a real browser against a real server: minutes (see pyproject's markers)
+pytestmark = pytest.mark.slow
+
 
 @pytest.fixture(scope="module")
 def data_server(tmp_path_factory: pytest.TempPathFactory, artifacts: Path) -> Iterator[AppServer]:
