@@ -2217,7 +2217,7 @@ def _invalid_wave(raw: object, wave: int | None) -> list[Problem]:
         return [Problem("expect.int", column=header, value=value)]
     minimum, maximum = int(column.minimum or 0), int(column.maximum or 0)
     if not minimum <= wave <= maximum:
-        params = {"minimum": minimum, "maximum": maximum}
+        params: dict[str, object] = {"minimum": minimum, "maximum": maximum}
         return [Problem("expect.range", column=header, value=value, params=params)]
     if wave > date.today().year:
         return [Problem("expect.future_wave", column=header, value=value)]

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 import duckdb
 import pandas as pd
@@ -291,7 +292,7 @@ def _trend_block(
     return ChartBlock(key, title, figure, table, k)
 
 
-def _display(value: object, label: object, unit: str, lang: Lang) -> str:
+def _display(value: float | None, label: object, unit: str, lang: Lang) -> str:
     if isinstance(label, str) and label:
         return label
     if value is None or pd.isna(value):
@@ -555,7 +556,7 @@ def _underrepresentation_block(
     frame = kpis.underrepresentation_table(con, year, carrier, history.settings)
     gender_names = {g: kpis.category_label("gender", g, lang) for g in ("w", "m")}
 
-    def count(value: object, label: object) -> str:
+    def count(value: float | None, label: object) -> str:
         return _display(value, label, "count", lang)
 
     def verdict(row: pd.Series) -> str:
@@ -698,15 +699,9 @@ def _notice_table(
         value = tables[view].kpi
         extra = value.extra
 
-        def number(
-            key: str,
-            unit: str = "count",
-            extra: Mapping[str, object] = extra,
-            value: KpiValue = value,
-        ) -> str:
+        def number(raw: float | None, unit: str = "count", value: KpiValue = value) -> str:
             if value.suppressed:
                 return value.label or "–"
-            raw = extra.get(key)
             return "–" if raw is None else charts.format_value(float(raw), unit, lang)
 
         rows.append(
@@ -722,9 +717,9 @@ def _notice_table(
                 t("view.filled_total", lang): "–"
                 if value.numerator is None
                 else format_number(value.numerator, lang),
-                t("view.mandatory", lang): number("mandatory_place_months"),
-                t("view.unfilled", lang): number("unfilled_place_months"),
-                t("view.levy", lang): number("levy_eur", "€"),
+                t("view.mandatory", lang): number(extra.get("mandatory_place_months")),
+                t("view.unfilled", lang): number(extra.get("unfilled_place_months")),
+                t("view.levy", lang): number(extra.get("levy_eur"), "€"),
             }
         )
     notes = [t("view.notice_note", lang), t("view.months_not_published", lang)]
@@ -828,19 +823,20 @@ def build_part_time(
     )
 
 
-def _row_value(row: object) -> KpiValue:
-    """A breakdown row as a KpiValue-like record for the bar builder."""
+def _row_value(row: Any) -> KpiValue:
+    """A breakdown row (`itertuples` of `kpi_breakdown`, untyped as pandas rows are) as a
+    KpiValue for the bar builder."""
     return KpiValue(
         id="",
         value=row.value,
-        numerator=row.numerator,  # type: ignore[attr-defined]
+        numerator=row.numerator,
         denominator=row.denominator,
-        target=None,  # type: ignore[attr-defined]
+        target=None,
         suppressed=bool(row.suppressed),
-        reason=row.reason,  # type: ignore[attr-defined]
-        k=None if pd.isna(row.k) else int(row.k),  # type: ignore[attr-defined]
+        reason=row.reason,
+        k=None if pd.isna(row.k) else int(row.k),
         unit="%",
-    )  # type: ignore[attr-defined]
+    )
 
 
 # --- migration background -------------------------------------------------------------------------
@@ -908,11 +904,11 @@ def build_migration(
         lang=lang,
         error_columns=("low", "high"),
     )
-    for index, (label, value) in enumerate(benchmarks):
+    for index, (label, level) in enumerate(benchmarks):
         figure.add_hline(
-            y=value,
+            y=level,
             line={"color": charts.PALETTE[5 + index % 3], "dash": "dot"},
-            annotation_text=f"{label}: {charts.format_value(value, '%', lang)}",
+            annotation_text=f"{label}: {charts.format_value(level, '%', lang)}",
             annotation_position="top right" if index % 2 else "top left",
             annotation=charts.annotation_style(),
         )

@@ -19,7 +19,7 @@ from metrics.disclosure import (
 from metrics.kpis.counting import View
 from metrics.kpis.protection import _Group, _Section, _withheld
 from metrics.kpis.registry import KPIS, REGISTRY, Kpi, _natural_key, ratio_measures
-from metrics.kpis.values import KpiValue
+from metrics.kpis.values import Area, KpiExtra, KpiValue
 from metrics.kpis.year import _SURVEY_RESPONSE, _Year
 from metrics.sb_quota import SbMonth
 from metrics.settings import Settings
@@ -42,9 +42,9 @@ def _value_from(
     kpi: Kpi,
     published: Published,
     target: float | None,
-    extra: Mapping[str, object] | None = None,
+    extra: KpiExtra | None = None,
 ) -> KpiValue:
-    extra = dict(extra or {})
+    extra = KpiExtra(**(extra or {}))
     if published.suppressed:
         return KpiValue(
             id=full_id,
@@ -87,7 +87,10 @@ def _value_from(
     )
 
 
-def _no_data(full_id: str, kpi: Kpi, target: float | None, **extra: object) -> KpiValue:
+def _no_data(
+    full_id: str, kpi: Kpi, target: float | None, extra: KpiExtra | None = None
+) -> KpiValue:
+    extra = extra or KpiExtra()
     return KpiValue(full_id, None, None, None, target, False, None, None, kpi.unit, extra)
 
 
@@ -127,16 +130,16 @@ def _kpi_values(state: _Year, kpi: Kpi, view: View) -> dict[str, KpiValue]:
         return values
     assert kpi.measure is not None
     section = _section_of(state, kpi.measure.universe)
-    extra = _survey_extra(state, kpi) if kpi.source == "survey" else {}
+    extra = _survey_extra(state, kpi) if kpi.source == "survey" else KpiExtra()
     if section is None:
-        values[kpi.id] = _no_data(kpi.id, kpi, target(kpi.id), **extra)
+        values[kpi.id] = _no_data(kpi.id, kpi, target(kpi.id), extra)
     elif kpi.variant_of is not None:
         base_kpi_id, dimension, category = kpi.variant_of
         base_measure = KPIS[base_kpi_id].measure
         published = section.groups[(base_measure, dimension)].results[view][category]  # type: ignore[index]
         values[kpi.id] = _value_from(kpi.id, kpi, published, target(kpi.id))
     elif (kpi.measure, view) not in section.base:
-        values[kpi.id] = _no_data(kpi.id, kpi, target(kpi.id), **extra)
+        values[kpi.id] = _no_data(kpi.id, kpi, target(kpi.id), extra)
     else:
         published = section.base[(kpi.measure, view)]
         if not published.suppressed and kpi.source == "survey":
@@ -202,14 +205,14 @@ def _combined(
     return Published(rest, rest, None, False, None, k)
 
 
-def _survey_extra(state: _Year, kpi: Kpi) -> dict[str, object]:
-    return {"wave": state.survey_wave}
+def _survey_extra(state: _Year, kpi: Kpi) -> KpiExtra:
+    return KpiExtra(wave=state.survey_wave)
 
 
-def _survey_published_extra(state: _Year, kpi: Kpi, published: Published) -> dict[str, object]:
+def _survey_published_extra(state: _Year, kpi: Kpi, published: Published) -> KpiExtra:
     """Interval and response rate of a published survey share (percent). A share shown only
     as its rounded percentage has no interval: its width would give the count back."""
-    extra: dict[str, object] = {}
+    extra = KpiExtra()
     if kpi.survey_definition is not None:
         share = state.survey_shares[kpi.survey_definition]
         if share.ci_low is not None and share.ci_high is not None and not published.counts_withheld:
@@ -306,18 +309,15 @@ def _flag_assessed(dimension: str, women: int, men: int, rules: DisclosureRules)
 
 def _underrepresentation_value(state: _Year, kpi: Kpi, view: View) -> KpiValue:
     if state.personnel is None:
-        return _no_data(kpi.id, kpi, None, areas=[])
-    areas = []
+        return _no_data(kpi.id, kpi, None, KpiExtra(areas=[]))
+    areas: list[Area] = []
     for (dimension, area), (women, men) in _sorted_areas(state.underrepresentation_counts[view]):
         if _flag_assessed(dimension, women, men, state.settings.rules):
             areas.append(
-                {
-                    "dimension": dimension,
-                    "area": area,
-                    "underrepresented": underrepresented(women, men),
-                }
+                Area(dimension=dimension, area=area, underrepresented=underrepresented(women, men))
             )
-    return KpiValue(kpi.id, None, None, None, None, False, None, None, kpi.unit, {"areas": areas})
+    extra = KpiExtra(areas=areas)
+    return KpiValue(kpi.id, None, None, None, None, False, None, None, kpi.unit, extra)
 
 
 def _sorted_areas(
@@ -366,22 +366,17 @@ def _sb_value(state: _Year, kpi: Kpi, view: View, full_id: str, target: float | 
         return _no_data(full_id, kpi, target)
     result = state.sb[view]
     k = state.settings.rules.k_sensitive
-    extra: dict[str, object] = {
-        "months_covered": result.months_covered,
-        "approximation": result.approximation,
-    }
+    extra = KpiExtra(months_covered=result.months_covered, approximation=result.approximation)
     if result.months_covered == 0 or result.places_total == 0:
-        return _no_data(full_id, kpi, target, **extra)
+        return _no_data(full_id, kpi, target, extra)
     months = _sb_months_published(state, view)
     if not all(months.values()):
         own_pass = all(_sb_month_passes(m, state.settings.rules) for m in result.months)
         reason = Reason.DIFFERENCING if own_pass else Reason.SMALL_COUNT
         return KpiValue(full_id, None, None, None, target, True, str(reason), k, kpi.unit, extra)
-    extra |= {
-        "mandatory_place_months": result.mandatory_place_months,
-        "unfilled_place_months": result.unfilled_place_months,
-        "levy_eur": result.levy_eur,
-    }
+    extra["mandatory_place_months"] = result.mandatory_place_months
+    extra["unfilled_place_months"] = result.unfilled_place_months
+    extra["levy_eur"] = result.levy_eur
     return KpiValue(
         full_id,
         result.filled_total / result.places_total * 100,

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import TypedDict
 
 from metrics.disclosure import (
     withheld_sign,
@@ -13,6 +13,32 @@ from metrics.kpis.vocabulary import category_label
 
 _VALUE_DECIMALS = 2
 _PERCENT_EXTRAS = ("ci_low", "ci_high", "response_rate")
+
+
+class Area(TypedDict):
+    """A pay group or leadership level assessed for BGleiG under-representation."""
+
+    dimension: str
+    area: str
+    underrepresented: str | None  # the gender under-represented ("w" or "m"), None: neither
+
+
+class KpiExtra(TypedDict, total=False):
+    """What a value carries beside its number, by the kind of KPI it belongs to."""
+
+    # survey shares: the wave, the 95 % Wilson interval and the response rate, in percent
+    wave: int | None
+    ci_low: float
+    ci_high: float
+    response_rate: float
+    # the SGB IX quota: months counted, one snapshot for the year, Soll, unfilled, levy
+    months_covered: int
+    approximation: bool
+    mandatory_place_months: int
+    unfilled_place_months: int
+    levy_eur: int
+    # the BGleiG flag table
+    areas: list[Area]
 
 
 @dataclass(frozen=True)
@@ -28,7 +54,7 @@ class KpiValue:
     reason: str | None
     k: int | None
     unit: str
-    extra: Mapping[str, object] = field(default_factory=dict)
+    extra: KpiExtra = field(default_factory=lambda: KpiExtra())
     # a share published as its rounded value, its counts withheld (CONTRACT § 3)
     counts_withheld: bool = False
 
