@@ -359,7 +359,7 @@ TEXTS: dict[str, dict[Lang, str]] = {
         "Einrichtung.",
         "en": "The survey is anonymous and has no carrier view; the whole institution is shown.",
     },
-    # --- page contexts (metrics/views.py) ------------------------------------------------------
+    # --- page contexts (metrics/views/) ---------------------------------------------------------
     "view.overview_title": {"de": "Kennzahlen {year} im Überblick", "en": "Key figures {year}"},
     "view.subtitle": {
         "de": "{carrier} · Stichtag {date}",

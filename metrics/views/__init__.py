@@ -1,0 +1,52 @@
+"""Page contexts: everything a page shows, built from published KPIs, without Streamlit.
+
+A page asks `build_<page>(con, history, filters, lang)` for a frozen context and renders it.
+Every number in a context comes from `metrics.kpis` (and so has passed `metrics.disclosure`);
+these modules only select, label, format and draw. Reports reuse the same contexts.
+
+- `inputs` — the sidebar's filters and the KPI history of the store;
+- `blocks` — cards, charts, tables and the store's status, shared by every page;
+- one module per page: `overview`, `women_leadership`, `inclusion`, `part_time`, `migration`,
+  `methodology`;
+- `reports` — what the reports take from the pages besides their contexts.
+
+A name with a leading underscore is shared between these modules, not outside the package.
+"""
+
+from metrics.views.blocks import (
+    ChartBlock,
+    KpiCard,
+    StatusContext,
+    TableBlock,
+    build_status,
+    respondents_text,
+)
+from metrics.views.inclusion import build_inclusion
+from metrics.views.inputs import BREAKDOWNS, Filters, KpiHistory
+from metrics.views.methodology import build_methodology
+from metrics.views.migration import build_migration
+from metrics.views.overview import OVERVIEW_KPIS, build_overview
+from metrics.views.part_time import build_part_time
+from metrics.views.reports import kpi_trend_block, previous_value
+from metrics.views.women_leadership import build_women_leadership
+
+__all__ = [
+    "BREAKDOWNS",
+    "OVERVIEW_KPIS",
+    "ChartBlock",
+    "Filters",
+    "KpiCard",
+    "KpiHistory",
+    "StatusContext",
+    "TableBlock",
+    "build_inclusion",
+    "build_methodology",
+    "build_migration",
+    "build_overview",
+    "build_part_time",
+    "build_status",
+    "build_women_leadership",
+    "kpi_trend_block",
+    "previous_value",
+    "respondents_text",
+]

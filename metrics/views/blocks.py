@@ -1,0 +1,370 @@
+"""The building blocks every page is made of: cards, charts, tables and the store's status,
+with the signs of withheld values and the changes that may be shown.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+import duckdb
+import pandas as pd
+import plotly.graph_objects as go
+
+from metrics import charts, store
+from metrics.disclosure import WITHHELD_SIGN, change_publishable
+from metrics.i18n import Lang, format_number, t
+from metrics.kpis import api as kpis
+from metrics.kpis.values import KpiValue
+from metrics.views.inputs import Filters, KpiHistory
+
+
+@dataclass(frozen=True)
+class ChartBlock:
+    """A chart with the published data behind it, ready to render and to export."""
+
+    key: str
+    title: str
+    figure: go.Figure
+    table: pd.DataFrame  # the same data as displayed text (de-DE or en formats, "< k")
+    suppressed_k: int | None = None  # k of the suppressed values shown, for the footnote
+    notes: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class KpiCard:
+    kpi_id: str
+    title: str
+    value_text: str
+    target_text: str | None
+    delta_text: str | None
+    # "good", "warn", "bad" against the target; None without target or value
+    status: str | None
+    help: str
+    trend: charts.Sparkline | None  # SVG, not Plotly: cheap to redraw on every filter change
+    suppressed_k: int | None = None
+    note: str | None = None
+    delta_label: str | None = None  # "vs previous year" / "vs previous wave"
+
+
+@dataclass(frozen=True)
+class TableBlock:
+    key: str
+    title: str
+    table: pd.DataFrame
+    suppressed_k: int | None = None
+    notes: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class StatusContext:
+    demo: bool
+    as_of: str | None  # "31.12.2025"
+    years: tuple[int, ...]
+    has_personnel: bool
+
+
+def build_status(con: duckdb.DuckDBPyConnection) -> StatusContext:
+    status = store.store_status(con)
+    latest = status.latest_reporting_date
+    return StatusContext(
+        demo=status.demo,
+        as_of=latest.strftime("%d.%m.%Y") if latest is not None else None,
+        years=tuple(kpis.available_years(con)),
+        has_personnel=status.personnel_rows > 0,
+    )
+
+
+PENDING_SIGN = "…"
+
+
+def respondents_text(release: Mapping[str, KpiValue] | None, wave: int, lang: Lang) -> str:
+    """A survey wave's respondents as the planned release of the wave's year publishes them: the
+    numerator of its response rate. "•" where the release does not (no invited count yet, or
+    withheld to protect others); "< k" where it says so itself; "…" while the year is not
+    planned yet (release None: the Daten page does not wait for the planner)."""
+    if release is None:
+        return PENDING_SIGN
+    value = release.get("survey_response_rate")
+    if value is None or value.extra.get("wave") != wave:
+        return WITHHELD_SIGN
+    if value.numerator is not None:
+        return format_number(value.numerator, lang)
+    return value.label or WITHHELD_SIGN
+
+
+def _value_text(value: KpiValue | None, lang: Lang) -> str:
+    return "–" if value is None else kpis.format_kpi_value(value, lang)
+
+
+def _suppressed_k(values: Sequence[KpiValue | None]) -> int | None:
+    ks = [v.k for v in values if v is not None and v.suppressed and v.k is not None]
+    return max(ks) if ks else None
+
+
+def _status(value: KpiValue) -> str | None:
+    if value.value is None or value.target is None or value.suppressed:
+        return None
+    if value.value >= value.target:
+        return "good"
+    return "warn" if value.value >= 0.9 * value.target else "bad"
+
+
+def _delta(
+    current: KpiValue, previous: KpiValue | None, lang: Lang, sensitive: bool, k: int
+) -> str | None:
+    """Change against the previous year: percentage points for shares; for counts only when the
+    change itself is no small person count (CONTRACT § 3: trend changes of sensitive KPIs)."""
+    if previous is None or current.value is None or previous.value is None:
+        return None
+    change = current.value - previous.value
+    if not change_publishable(change, current.unit, sensitive=sensitive, k=k):
+        return None
+    # ASCII minus: Streamlit's metric reads the direction of the arrow from a leading "-"
+    sign = "+" if change > 0 else "-" if change < 0 else "±"
+    if current.unit == "%":
+        unit = "Pp." if lang == "de" else "pp"
+        return f"{sign}{format_number(abs(change), lang, 1)} {unit}"
+    if current.unit == "ratio":
+        return f"{sign}{format_number(abs(change), lang, 2)}"
+    if current.unit == "count":
+        return f"{sign}{format_number(abs(change), lang, 0)}"
+    return None
+
+
+def _previous_value(
+    history: KpiHistory, kpi_id: str, current: KpiValue | None, year: int, carrier: str | None
+) -> KpiValue | None:
+    """The previous year's value; for a survey KPI the previous wave's."""
+    if current is not None and "wave" in current.extra:
+        wave = current.extra["wave"]
+        if not isinstance(wave, int) or wave - 1 not in history.years:
+            return None
+        before = history.values(wave - 1, carrier).get(kpi_id)
+        previous_wave = None if before is None else before.extra.get("wave")
+        if not isinstance(previous_wave, int):
+            return None
+        year = previous_wave + 1
+    return history.values(year - 1, carrier).get(kpi_id) if year - 1 in history.years else None
+
+
+def _card(history: KpiHistory, kpi_id: str, year: int, carrier: str | None, lang: Lang) -> KpiCard:
+    kpi, _ = kpis.split_id(kpi_id)
+    current = history.values(year, carrier).get(kpi_id)
+    previous = _previous_value(history, kpi_id, current, year, carrier)
+    trend = history.trend(kpi_id, carrier)
+    rules = history.settings.rules
+    note = None
+    if current is not None and kpi_id.startswith("sb_quota") and current.extra.get("approximation"):
+        note = t("view.approximation", lang)
+    if current is not None and "wave" in current.extra:
+        note = t("view.wave", lang, wave=current.extra["wave"])
+    return KpiCard(
+        kpi_id=kpi_id,
+        title=kpis.kpi_label(kpi_id, lang),
+        value_text=_value_text(current, lang),
+        target_text=kpis.format_target(current, lang) if current and current.target else None,
+        delta_text=None
+        if current is None
+        else _delta(current, previous, lang, kpi.sensitive, rules.k(kpi.sensitive)),
+        status=None if current is None else _status(current),
+        help=kpi.definition(lang),
+        trend=charts.sparkline_svg(
+            trend,
+            unit=kpi.unit,
+            lang=lang,
+            target=current.target if current else None,
+            highlight_year=None if current is None else current.extra.get("wave", year),
+        )
+        if trend["value"].notna().sum() > 1
+        else None,
+        suppressed_k=_suppressed_k([current]),
+        note=note,
+        delta_label=t(
+            "view.previous_wave"
+            if current is not None and "wave" in current.extra
+            else "app.previous_year",
+            lang,
+        ),
+    )
+
+
+def _trend_block(
+    history: KpiHistory,
+    key: str,
+    title: str,
+    series: Sequence[tuple[str, str]],
+    carrier: str | None,
+    lang: Lang,
+    *,
+    unit: str = "%",
+    target: float | None = None,
+    extra_lines: Sequence[tuple[str, float]] = (),
+) -> ChartBlock:
+    """Lines over the years for (kpi id, series name) pairs; the title gets the years shown."""
+    if history.years:
+        title = f"{title}, {history.years[0]}–{history.years[-1]}"
+    frames = []
+    for kpi_id, name in series:
+        trend = history.trend(kpi_id, carrier)
+        trend["series"] = name
+        frames.append(trend)
+    frame = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
+    figure = charts.trend_figure(
+        frame,
+        title=title,
+        unit=unit,
+        lang=lang,
+        series_column="series" if len(series) > 1 else None,
+        target=target,
+        target_label=t("app.target", lang),
+        extra_lines=extra_lines,
+    )
+    table = _wide_table(frame, lang, unit, index="year", index_label=t("view.year", lang))
+    k = _suppressed_from_labels(frame)
+    return ChartBlock(key, title, figure, table, k)
+
+
+def _display(value: float | None, label: object, unit: str, lang: Lang) -> str:
+    if isinstance(label, str) and label:
+        return label
+    if value is None or pd.isna(value):
+        return "–"
+    return charts.format_value(float(value), unit, lang)
+
+
+def _wide_table(
+    frame: pd.DataFrame, lang: Lang, unit: str, *, index: str, index_label: str
+) -> pd.DataFrame:
+    """One row per `index` value, one column per series, values as displayed text."""
+    if frame.empty:
+        return pd.DataFrame()
+    frame = frame.assign(
+        display=[
+            _display(v, lab, unit, lang)
+            for v, lab in zip(frame["value"], frame["label"], strict=True)
+        ]
+    )
+    if "series" not in frame:
+        frame = frame.assign(series=t("view.value", lang))
+    wide = frame.pivot(index=index, columns="series", values="display")
+    wide = wide[list(dict.fromkeys(frame["series"]))]
+    wide.columns.name = None
+    wide = wide.reset_index().rename(columns={index: index_label})
+    wide[index_label] = wide[index_label].astype(str)
+    return wide
+
+
+def _suppressed_from_labels(frame: pd.DataFrame) -> int | None:
+    """The largest k among the withheld values of a frame (for the footnote on signs)."""
+    if "label" not in frame or "k" not in frame:
+        return None
+    withheld = frame["label"].map(lambda label: isinstance(label, str) and bool(label))
+    ks = [int(k) for k in frame.loc[withheld, "k"] if not pd.isna(k)]
+    return max(ks) if ks else None
+
+
+def _bar_block(
+    key: str,
+    title: str,
+    rows: Sequence[tuple[str, KpiValue | None]],
+    lang: Lang,
+    *,
+    unit: str = "%",
+    target: float | None = None,
+    category_label: str | None = None,
+    horizontal: bool = False,
+    notes: tuple[str, ...] = (),
+) -> ChartBlock:
+    """Bars for (category, published value) pairs of one year."""
+    frame = pd.DataFrame(
+        [
+            {
+                "category": name,
+                "value": None if v is None else v.value,
+                "label": None if v is None else v.label,
+            }
+            for name, v in rows
+        ],
+        columns=["category", "value", "label"],
+    )
+    figure = charts.bar_figure(
+        frame,
+        category_column="category",
+        title=title,
+        unit=unit,
+        lang=lang,
+        target=target,
+        target_label=t("app.target", lang),
+        horizontal=horizontal,
+    )
+    table = pd.DataFrame(
+        {
+            category_label or t("view.group", lang): frame["category"],
+            t("view.value", lang): [
+                _display(v, lab, unit, lang)
+                for v, lab in zip(frame["value"], frame["label"], strict=True)
+            ],
+        }
+    )
+    return ChartBlock(key, title, figure, table, _suppressed_k([v for _, v in rows]), notes)
+
+
+def _breakdown_block(
+    con: duckdb.DuckDBPyConnection, history: KpiHistory, kpi_id: str, filters: Filters, lang: Lang
+) -> ChartBlock | None:
+    """The KPI per category of the sidebar's breakdown, where the registry allows it."""
+    kpi = kpis.KPIS[kpi_id]
+    dimension = filters.breakdown
+    if dimension is None or dimension not in kpi.breakdowns or filters.year is None:
+        return None
+    if filters.carrier is not None and not kpi.carrier_view:
+        return None
+    frame = kpis.kpi_breakdown(
+        con, kpi_id, filters.year, dimension, filters.carrier, history.settings
+    )
+    if frame.empty:
+        return None
+    frame = frame.assign(
+        category=[kpis.category_label(dimension, c, lang) for c in frame["category"]]
+    )
+    title = t(
+        "view.breakdown_title",
+        lang,
+        kpi=kpi.label(lang),
+        dimension=kpis.dimension_label(dimension, lang),
+        year=filters.year,
+    )
+    figure = charts.bar_figure(
+        frame, category_column="category", title=title, unit=kpi.unit, lang=lang, horizontal=True
+    )
+    table = pd.DataFrame(
+        {
+            kpis.dimension_label(dimension, lang): frame["category"],
+            kpi.label(lang): [
+                _display(v, lab, kpi.unit, lang)
+                for v, lab in zip(frame["value"], frame["label"], strict=True)
+            ],
+        }
+    )
+    return ChartBlock(f"breakdown_{kpi_id}", title, figure, table, _suppressed_from_labels(frame))
+
+
+def _as_of(history: KpiHistory, con: duckdb.DuckDBPyConnection, year: int) -> str:
+    reporting = kpis.reporting_date(con, year)
+    return reporting.strftime("%d.%m.%Y") if reporting else str(year)
+
+
+def _view_subtitle(
+    con: duckdb.DuckDBPyConnection, history: KpiHistory, filters: Filters, lang: Lang
+) -> str:
+    carrier = t("app.all_carriers", lang) if filters.carrier is None else filters.carrier
+    subtitle = t(
+        "view.subtitle",
+        lang,
+        carrier=carrier,
+        date=_as_of(history, con, filters.year) if filters.year else "–",
+    )
+    if filters.year and kpis.gender_assigned(con, filters.year, history.settings):
+        subtitle += "  \n" + t("app.gender_assigned_note", lang)
+    return subtitle

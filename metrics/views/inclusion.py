@@ -1,0 +1,170 @@
+"""Inklusion: the SGB IX quota (legal method) and the internal target, per carrier, with the
+months, Soll, unfilled places and the levy.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+
+import duckdb
+import pandas as pd
+
+from metrics import charts
+from metrics.contract import CARRIERS
+from metrics.i18n import Lang, format_number, t
+from metrics.kpis import api as kpis
+from metrics.kpis.values import KpiValue
+from metrics.views.blocks import (
+    ChartBlock,
+    KpiCard,
+    TableBlock,
+    _bar_block,
+    _breakdown_block,
+    _card,
+    _suppressed_k,
+    _trend_block,
+    _value_text,
+    _view_subtitle,
+)
+from metrics.views.inputs import Filters, KpiHistory
+
+
+@dataclass(frozen=True)
+class InclusionContext:
+    title: str
+    subtitle: str
+    cards: tuple[KpiCard, ...]
+    quota: ChartBlock
+    trend: ChartBlock
+    notices: TableBlock
+    applicants: ChartBlock
+    breakdown: ChartBlock | None
+
+
+def _views_of(carrier: str | None) -> tuple[str | None, ...]:
+    return (None, *CARRIERS) if carrier is None else (carrier,)
+
+
+def _quota_id(view: str | None) -> str:
+    return "sb_quota" if view is None else f"sb_quota.{view}"
+
+
+def build_inclusion(
+    con: duckdb.DuckDBPyConnection, history: KpiHistory, filters: Filters, lang: Lang
+) -> InclusionContext:
+    year, carrier = filters.year, filters.carrier
+    assert year is not None
+    settings = history.settings
+    values = history.values(year)  # the quota per carrier is part of the all-carrier view
+    legal, internal = settings.target("sb_quota.BA") or 5.0, settings.target("sb_quota") or 9.0
+    target_lines = (
+        (t("view.legal_quota", lang), legal),
+        (t("view.internal_target", lang), internal),
+    )
+
+    def view_name(view: str | None) -> str:
+        return t("combined", lang) if view is None else view
+
+    quota = _bar_block(
+        "sb_quota",
+        t("view.sb_quota_title", lang, year=year),
+        [(view_name(v), values.get(_quota_id(v))) for v in _views_of(carrier)],
+        lang,
+        category_label=t("app.carrier", lang),
+    )
+    for label, value in target_lines:
+        quota.figure.add_hline(
+            y=value,
+            line={"color": charts.TARGET_COLOUR, "dash": "dash"},
+            annotation_text=f"{label}: {charts.format_value(value, '%', lang)}",
+            annotation_position="top right",
+            annotation=charts.annotation_style(),
+        )
+    trend = _trend_block(
+        history,
+        "sb_quota_trend",
+        t("view.sb_quota_trend", lang),
+        [(_quota_id(v), view_name(v)) for v in _views_of(carrier)],
+        None,
+        lang,
+        extra_lines=target_lines,
+    )
+    tables = kpis.sb_quota_table(con, year, settings)
+    notices = _notice_table(tables, _views_of(carrier), lang, view_name)
+    applicant_values = history.values(year, carrier)
+    applicants = _bar_block(
+        "sb_applicants",
+        t("view.sb_applicants_title", lang, year=year),
+        [
+            (
+                kpis.kpi_label("sb_applicant_share", lang),
+                applicant_values.get("sb_applicant_share"),
+            ),
+            (t("view.invite_rate_disclosing", lang), applicant_values.get("sb_invite_rate")),
+            (t("view.invite_rate_others", lang), applicant_values.get("sb_invite_rate.others")),
+        ],
+        lang,
+        horizontal=True,
+        notes=(t("view.applicants_note", lang),),
+    )
+    cards = tuple(
+        _card(history, kpi_id, year, carrier, lang)
+        for kpi_id in (_quota_id(carrier), "sb_headcount_share", "sb_applicant_share")
+    )
+    return InclusionContext(
+        title=t("page.inclusion", lang),
+        subtitle=_view_subtitle(con, history, filters, lang),
+        cards=cards,
+        quota=quota,
+        trend=trend,
+        notices=notices,
+        applicants=applicants,
+        breakdown=_breakdown_block(con, history, "sb_headcount_share", filters, lang),
+    )
+
+
+def _notice_table(
+    tables: Mapping[str | None, kpis.SbQuotaTable],
+    views: Sequence[str | None],
+    lang: Lang,
+    view_name: Callable[[str | None], str],
+) -> TableBlock:
+    rows = []
+    for view in views:
+        value = tables[view].kpi
+        extra = value.extra
+
+        def number(raw: float | None, unit: str = "count", value: KpiValue = value) -> str:
+            if value.suppressed:
+                return value.label or "–"
+            return "–" if raw is None else charts.format_value(float(raw), unit, lang)
+
+        rows.append(
+            {
+                t("app.carrier", lang): view_name(view),
+                t("view.quota", lang): _value_text(value, lang),
+                t("view.months_covered", lang): t(
+                    "view.months_of_12", lang, months=extra.get("months_covered", 0)
+                ),
+                t("view.places_total", lang): "–"
+                if value.denominator is None
+                else format_number(value.denominator, lang),
+                t("view.filled_total", lang): "–"
+                if value.numerator is None
+                else format_number(value.numerator, lang),
+                t("view.mandatory", lang): number(extra.get("mandatory_place_months")),
+                t("view.unfilled", lang): number(extra.get("unfilled_place_months")),
+                t("view.levy", lang): number(extra.get("levy_eur"), "€"),
+            }
+        )
+    notes = [t("view.notice_note", lang), t("view.months_not_published", lang)]
+    if any(tables[v].kpi.extra.get("approximation") for v in views):
+        notes.append(t("view.approximation", lang))
+    return TableBlock(
+        "sb_notice",
+        t("view.notice_title", lang),
+        pd.DataFrame(rows),
+        _suppressed_k([tables[v].kpi for v in views]),
+        tuple(notes),
+    )

@@ -1,0 +1,50 @@
+"""The overview page: the headline KPIs of a year and view."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import duckdb
+
+from metrics.i18n import Lang, t
+from metrics.kpis import api as kpis
+from metrics.views.blocks import KpiCard, _card, _view_subtitle
+from metrics.views.inputs import Filters, KpiHistory
+
+OVERVIEW_KPIS = (
+    "headcount",
+    "women_share",
+    "women_leadership_share",
+    "leadership_representation_index",
+    "part_time_share",
+    "mobile_work_share",
+    "sb_quota",
+    "sb_applicant_share",
+    "migration_background_share",
+)
+
+
+@dataclass(frozen=True)
+class OverviewContext:
+    title: str
+    subtitle: str
+    cards: tuple[KpiCard, ...]
+    empty: bool = False
+
+
+def build_overview(
+    con: duckdb.DuckDBPyConnection, history: KpiHistory, filters: Filters, lang: Lang
+) -> OverviewContext:
+    if filters.year is None:
+        return OverviewContext(t("page.overview", lang), "", (), empty=True)
+    cards = []
+    for kpi_id in OVERVIEW_KPIS:
+        kpi = kpis.KPIS[kpi_id]
+        if filters.carrier is not None and not kpi.carrier_view:
+            continue
+        cards.append(_card(history, kpi_id, filters.year, filters.carrier, lang))
+    return OverviewContext(
+        title=t("view.overview_title", lang, year=filters.year),
+        subtitle=_view_subtitle(con, history, filters, lang),
+        cards=tuple(cards),
+    )

@@ -1,0 +1,138 @@
+"""Frauen in Führung: the women's share per leadership level, the representation index and
+the BGleiG under-representation per pay group and level.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import duckdb
+import pandas as pd
+
+from metrics.contract import LEADERSHIP_LEVELS
+from metrics.i18n import Lang, t
+from metrics.kpis import api as kpis
+from metrics.views.blocks import (
+    ChartBlock,
+    KpiCard,
+    TableBlock,
+    _as_of,
+    _bar_block,
+    _breakdown_block,
+    _card,
+    _display,
+    _suppressed_from_labels,
+    _trend_block,
+    _view_subtitle,
+)
+from metrics.views.inputs import Filters, KpiHistory
+
+
+@dataclass(frozen=True)
+class LeadershipContext:
+    title: str
+    subtitle: str
+    cards: tuple[KpiCard, ...]
+    trend: ChartBlock
+    pipeline: ChartBlock
+    underrepresentation: TableBlock
+    breakdown: ChartBlock | None
+
+
+def build_women_leadership(
+    con: duckdb.DuckDBPyConnection, history: KpiHistory, filters: Filters, lang: Lang
+) -> LeadershipContext:
+    year, carrier = filters.year, filters.carrier
+    assert year is not None
+    values = history.values(year, carrier)
+    target = history.settings.target("women_leadership_share")
+    level_ids = [f"women_leadership_share_by_level.{level}" for level in LEADERSHIP_LEVELS]
+    trend = _trend_block(
+        history,
+        "leadership_trend",
+        t("view.leadership_trend", lang),
+        [
+            ("women_leadership_share", t("view.all_leaders", lang)),
+            *[
+                (kpi_id, kpis.category_label("leadership", level, lang))
+                for kpi_id, level in zip(level_ids, LEADERSHIP_LEVELS, strict=True)
+            ],
+        ],
+        carrier,
+        lang,
+        target=target,
+    )
+    as_of = _as_of(history, con, year)
+    pipeline = _bar_block(
+        "leadership_pipeline",
+        t("view.pipeline", lang, date=as_of),
+        [
+            (t("view.staff", lang), values.get("women_share")),
+            *[
+                (kpis.category_label("leadership", level, lang), values.get(kpi_id))
+                for kpi_id, level in zip(level_ids, LEADERSHIP_LEVELS, strict=True)
+            ],
+        ],
+        lang,
+        target=target,
+        category_label=t("view.level", lang),
+    )
+    cards = tuple(
+        _card(history, kpi_id, year, carrier, lang)
+        for kpi_id in (
+            "women_leadership_share",
+            "leadership_representation_index",
+            "women_deputy_share",
+            "part_time_leadership_share",
+        )
+    )
+    return LeadershipContext(
+        title=t("page.women_leadership", lang),
+        subtitle=_view_subtitle(con, history, filters, lang),
+        cards=cards,
+        trend=trend,
+        pipeline=pipeline,
+        underrepresentation=_underrepresentation_block(con, history, year, carrier, lang),
+        breakdown=_breakdown_block(con, history, "women_leadership_share", filters, lang),
+    )
+
+
+def _underrepresentation_block(
+    con: duckdb.DuckDBPyConnection, history: KpiHistory, year: int, carrier: str | None, lang: Lang
+) -> TableBlock:
+    frame = kpis.underrepresentation_table(con, year, carrier, history.settings)
+    gender_names = {g: kpis.category_label("gender", g, lang) for g in ("w", "m")}
+
+    def count(value: float | None, label: object) -> str:
+        return _display(value, label, "count", lang)
+
+    def verdict(row: pd.Series) -> str:
+        if not row["assessed"]:
+            return t("view.not_assessed", lang)
+        if row["underrepresented"] in gender_names:
+            return gender_names[row["underrepresented"]]
+        return t("view.balanced", lang)
+
+    table = pd.DataFrame(
+        {
+            t("view.area_kind", lang): [kpis.dimension_label(d, lang) for d in frame["dimension"]],
+            t("view.area", lang): [
+                kpis.category_label(d, a, lang)
+                for d, a in zip(frame["dimension"], frame["area"], strict=True)
+            ],
+            gender_names["w"]: [
+                count(v, lab) for v, lab in zip(frame["women"], frame["label"], strict=True)
+            ],
+            gender_names["m"]: [
+                count(v, lab) for v, lab in zip(frame["men"], frame["label"], strict=True)
+            ],
+            t("view.underrepresented", lang): [verdict(row) for _, row in frame.iterrows()],
+        }
+    )
+    return TableBlock(
+        "underrepresentation",
+        t("view.underrepresentation_title", lang, date=_as_of(history, con, year)),
+        table,
+        _suppressed_from_labels(frame),
+        (t("view.underrepresentation_note", lang, k=history.settings.k_ordinary),),
+    )
