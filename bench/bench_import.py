@@ -479,7 +479,7 @@ def main(argv: list[str] | None = None) -> None:
         child_main(args)
         return
     print(machine_report())
-    print(f"importer measured: {source_identity('metrics/ingest.py')}")
+    print(f"importer measured: {source_identity('metrics/ingest')}")
     small = ensure_export(args.file, 10_000)
     if args.runs > 0:
         bench_small(small, args.runs)

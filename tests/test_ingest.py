@@ -10,8 +10,8 @@ import duckdb
 import pandas as pd
 import pytest
 
-from metrics import ingest, store
-from metrics.ingest import ImportRefused, import_files, load_secret, pseudonym_key
+from metrics import store
+from metrics.ingest import ImportRefused, import_files, limits, load_secret, pseudonym_key, read
 from tests.exports import (
     APPLICATION_HEADER,
     PERSONNEL_HEADER,
@@ -127,7 +127,7 @@ def test_windows_1252_without_c1_bytes_is_read_directly_with_its_umlauts(
     path = write_csv(
         tmp_path / "p.csv", PERSONNEL_HEADER, [person(org_unit="Büro Süd, Maßnahmen ÄÖÜ")]
     )
-    assert ingest._file_digest_and_encoding(path, path.name).encoding == "latin-1"
+    assert read._file_digest_and_encoding(path, path.name).encoding == "latin-1"
     import_files([path], db)
     assert rows_of(db, "SELECT org_unit FROM personnel") == [("Büro Süd, Maßnahmen ÄÖÜ",)]
 
@@ -164,10 +164,10 @@ def test_cells_are_cleaned_alike_however_the_file_is_padded(
         person("P2", org_unit=PADDED, weekly_hours=padding("19,5")),
     ]
     path = write_csv(tmp_path / "p.csv", PERSONNEL_HEADER, rows, encoding=encoding)
-    assert ingest._file_digest_and_encoding(path, path.name).plain_edges is plain_edges
+    assert read._file_digest_and_encoding(path, path.name).plain_edges is plain_edges
     # a sequence straddling two chunks is seen as well
-    monkeypatch.setattr(ingest, "_CHUNK", 7)
-    assert ingest._file_digest_and_encoding(path, path.name).plain_edges is plain_edges
+    monkeypatch.setattr(limits, "_CHUNK", 7)
+    assert read._file_digest_and_encoding(path, path.name).plain_edges is plain_edges
     monkeypatch.undo()
     import_files([path], db)
     assert rows_of(db, "SELECT org_unit, gender, weekly_hours FROM personnel ORDER BY 3") == [
@@ -183,14 +183,14 @@ def test_an_edge_character_is_seen_wherever_the_chunks_of_the_scan_end(
     body = "a;b\r\n" + "x;y\r\n" * 3
     path = tmp_path / "f.csv"
     for chunk in range(1, 12):
-        monkeypatch.setattr(ingest, "_CHUNK", chunk)
+        monkeypatch.setattr(limits, "_CHUNK", chunk)
         path.write_bytes(body.encode("utf-8"))
-        assert ingest._file_digest_and_encoding(path, path.name).plain_edges
+        assert read._file_digest_and_encoding(path, path.name).plain_edges
         for character in ("\u202f", "\ufeff", "\t", "\u00a0", '"'):
             for position in range(3, len(body)):
                 text = body[:position] + character + body[position:]
                 path.write_bytes(text.encode("utf-8"))
-                scan = ingest._file_digest_and_encoding(path, path.name)
+                scan = read._file_digest_and_encoding(path, path.name)
                 assert not scan.plain_edges, (character, position, chunk)
 
 
@@ -200,7 +200,7 @@ def test_an_unquoted_carriage_return_ends_a_line_and_never_stays_in_a_cell(
     # what lets a file without quotes skip the costly trim of CR and LF at cell edges
     path = write_csv(tmp_path / "p.csv", PERSONNEL_HEADER, [person(org_unit="Bereich 1")])
     path.write_bytes(path.read_bytes().replace(b"Bereich 1", b"Bereich 1\r"))
-    assert ingest._file_digest_and_encoding(path, path.name).plain_edges
+    assert read._file_digest_and_encoding(path, path.name).plain_edges
     problem = refusal([path], db).problems[0]
     assert problem.key == "import.ragged_row"
 

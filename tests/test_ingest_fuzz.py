@@ -714,18 +714,18 @@ def test_the_readers_typed_path_stores_and_refuses_exactly_as_the_text_path(
 ) -> None:
     # one date or number cell varied, the rest valid: the reader's typed path (dates and numbers
     # parsed by read_csv) must give exactly what the text path gives, stored or refused
-    import metrics.ingest as ingest
+    from metrics.ingest import read
 
     column, value = cell
     rows = [person("P1", **{column: value}), person("P2", entry_date="1.1.2020")]
     with tempfile.TemporaryDirectory() as tmp:
         path = write_csv(Path(tmp) / "p.csv", PERSONNEL_HEADER, rows)
         fast = _outcome(path, Path(tmp) / "fast" / "vielfalt.duckdb")
-        text_only, ingest._reader_types = ingest._reader_types, lambda *_args: {}
+        text_only, read._reader_types = read._reader_types, lambda *_args: {}
         try:
             text = _outcome(path, Path(tmp) / "text" / "vielfalt.duckdb")
         finally:
-            ingest._reader_types = text_only
+            read._reader_types = text_only
     assert fast == text
 
 

@@ -15,8 +15,8 @@ import openpyxl.xml
 import openpyxl.xml.functions
 import pytest
 
-from metrics import ingest, store
-from metrics.ingest import ImportRefused, import_files
+from metrics import store
+from metrics.ingest import ImportRefused, import_files, limits, read
 
 CONTENT_TYPES = (
     '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
@@ -139,7 +139,7 @@ def test_entity_attacks_are_refused_cleanly(
 ) -> None:
     if not scan_first:
         # the second layer on its own: openpyxl's parsers must refuse too
-        monkeypatch.setattr(ingest, "_declares_entities", lambda *_args: False)
+        monkeypatch.setattr(read, "_declares_entities", lambda *_args: False)
     for attack, path in attacks(tmp_path, secret_file).items():
         with pytest.raises(ImportRefused) as caught:
             import_files([path], db, kind="survey_invited")
@@ -163,7 +163,7 @@ def test_billion_laughs_neither_hangs_nor_eats_memory(tmp_path: Path, db: Path) 
         sys.executable,
         "-c",
         (
-            "import sys; import metrics.ingest as i;"
+            "import sys; import metrics.ingest.read as i;"
             " i._declares_entities = lambda *a: False;"  # the parsers alone must hold
             " from metrics.__main__ import main; sys.exit(main(sys.argv[1:]))"
         ),
@@ -192,14 +192,14 @@ def test_zip_bomb_is_refused_before_unpacking(
     tmp_path: Path, db: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # 8 MiB of one character packs to a few KB; thresholds scaled down to keep the test fast
-    monkeypatch.setattr(ingest, "_XLSX_RATIO_FLOOR_BYTES", 1024 * 1024)
+    monkeypatch.setattr(limits, "_XLSX_RATIO_FLOOR_BYTES", 1024 * 1024)
     padding = "<!-- " + "x" * (8 * 1024 * 1024) + " -->"
     path = write_xlsx(tmp_path / "zip.xlsx", workbook_xml(), sheet_xml() + padding)
     assert path.stat().st_size < 100_000
     with pytest.raises(ImportRefused) as caught:
         import_files([path], db, kind="survey_invited")
     assert "würde entpackt 9 MB groß" in caught.value.report("de")
-    monkeypatch.setattr(ingest, "XLSX_MAX_UNPACKED_BYTES", 1024)
+    monkeypatch.setattr(limits, "XLSX_MAX_UNPACKED_BYTES", 1024)
     plain = write_xlsx(tmp_path / "plain.xlsx", workbook_xml(), sheet_xml())
     with pytest.raises(ImportRefused, match="Unpacked"):
         import_files([plain], db, kind="survey_invited")

@@ -1,0 +1,157 @@
+"""What an import reports: a problem names file, row, column and value (never a person id or
+a health value) in the user's language; the results and refusals of an import.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from metrics import store
+from metrics.contract import (
+    SOURCES_BY_KIND,
+)
+from metrics.disclosure import DisclosureRules, count_text
+from metrics.i18n import Lang, format_number, t
+from metrics.ingest.limits import _MIB
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One reason to refuse a file; rendered in the user's language only when shown."""
+
+    key: str
+    row: int | None = None
+    column: str | None = None
+    value: str | None = None
+    params: dict[str, object] = field(default_factory=dict)
+
+    def render(self, lang: Lang = "de") -> str:
+        expected = t(self.key, lang, **self.params)
+        if self.row is not None and self.column is not None:
+            return t(
+                "import.problem_row",
+                lang,
+                row=self.row,
+                column=self.column,
+                value=_shorten(self.value),
+                expected=expected,
+            )
+        if self.column is not None:
+            return t("import.problem_column", lang, column=self.column, expected=expected)
+        return t("import.problem_file", lang, expected=expected)
+
+
+class ImportRefused(Exception):
+    """A file was refused; nothing was written to the store."""
+
+    def __init__(self, file_name: str, problems: Sequence[Problem], total: int | None = None):
+        self.file_name = file_name
+        self.problems = list(problems)
+        self.total = total if total is not None else len(self.problems)
+        super().__init__(self.report("en"))
+
+    def report(self, lang: Lang = "de") -> str:
+        lines = [t("import.refused", lang, file=self.file_name, count=self.total)]
+        lines += [f"  - {problem.render(lang)}" for problem in self.problems]
+        if self.total > len(self.problems):
+            rest = format_number(self.total - len(self.problems), lang)
+            lines.append("  " + t("import.more_problems", lang, count=rest))
+        return "\n".join(lines)
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    file_name: str
+    sha256: str
+    kind: str
+    rows: int
+    coverage: tuple[str, ...]
+    replaced_rows: int
+    unknown_columns: tuple[str, ...]
+    demo_replaced: bool = False
+
+    def coverage_text(self) -> str:
+        return _coverage_text(self.coverage)
+
+    def summary(self, lang: Lang = "de", rules: DisclosureRules | None = None) -> str:
+        """What was imported; the rows it replaced are store figures, published like any count
+        (`rules`: the settings' disclosure rules)."""
+        source = SOURCES_BY_KIND[self.kind]
+        kind = source.label_de if lang == "de" else source.label_en
+        lines = [
+            t(
+                "import.done",
+                lang,
+                file=self.file_name,
+                rows=format_number(self.rows, lang),
+                kind=kind,
+                coverage=self.coverage_text(),
+                replaced=count_text(self.replaced_rows, lang, rules or DisclosureRules()),
+            )
+        ]
+        if self.unknown_columns:
+            lines.append(t("import.unknown_columns", lang, columns=", ".join(self.unknown_columns)))
+        if self.demo_replaced:
+            lines.append(t("import.demo_replaced", lang))
+        return "\n".join(lines)
+
+
+class DataEditRefused(ImportRefused):
+    """A change typed into the Data page (not a file) was refused; nothing was written."""
+
+    def report(self, lang: Lang = "de") -> str:
+        lines = [t("data.edit_refused", lang, count=self.total)]
+        for problem in self.problems:
+            expected = t(problem.key, lang, **problem.params)
+            if problem.column is not None:
+                expected = t(
+                    "data.problem_input",
+                    lang,
+                    column=problem.column,
+                    value=_shorten(problem.value),
+                    expected=expected,
+                )
+            lines.append(f"  - {expected}")
+        return "\n".join(lines)
+
+
+def check_upload_size(
+    file_name: str, size_bytes: int, limit_mb: float = store.UPLOAD_LIMIT_MB, lang: Lang = "de"
+) -> None:
+    """Refuses a browser upload over the limit (CONTRACT § 1.4); the CLI imports any size.
+
+    MB as Streamlit counts `server.maxUploadSize`: MiB. The size is rounded up, so that a file
+    just over the limit never reads as "50,0 MB; at most 50 MB allowed"."""
+    if size_bytes < 0 or limit_mb <= 0:
+        raise ValueError(f"size {size_bytes} bytes, limit {limit_mb} MB")
+    if size_bytes <= limit_mb * _MIB:
+        return
+    size_mb = math.ceil(size_bytes / _MIB * 10) / 10
+    raise ImportRefused(
+        file_name,
+        [
+            Problem(
+                "import.too_large",
+                params={
+                    "size": format_number(size_mb, lang, 1),
+                    "limit": format_number(
+                        limit_mb, lang, 0 if float(limit_mb).is_integer() else 1
+                    ),
+                },
+            )
+        ],
+    )
+
+
+def _shorten(value: str | None, limit: int = 60) -> str:
+    if value is None:
+        return ""
+    return value if len(value) <= limit else value[: limit - 1] + "…"
+
+
+def _coverage_text(coverage: Sequence[str]) -> str:
+    if len(coverage) <= 3:
+        return ", ".join(coverage)
+    return f"{coverage[0]} … {coverage[-1]} ({len(coverage)})"
