@@ -13,7 +13,7 @@ import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 from typing import TypeVar
 
@@ -291,26 +291,28 @@ def _empty_frame(columns: tuple[str, ...]) -> pd.DataFrame:
 
 @dataclass(frozen=True)
 class StoreStatus:
+    """What pages and reports may know of the store without asking the release: flags and the
+    latest reporting date, never a count (counts leave the store only through the release)."""
+
     demo: bool
-    latest_reporting_date: pd.Timestamp | None
-    personnel_rows: int
-    application_rows: int
-    survey_rows: int
+    latest_reporting_date: date | None
+    has_personnel: bool
+    has_applications: bool
+    has_survey: bool
 
 
 def store_status(con: duckdb.DuckDBPyConnection) -> StoreStatus:
     demo = con.execute("SELECT value FROM meta WHERE key = 'demo'").fetchall()
-    latest, personnel_rows = con.execute(
-        f"SELECT max(reporting_date), count(*) FROM {PERSONNEL.table}"
-    ).fetchall()[0]
-    (application_rows,) = con.execute("SELECT count(*) FROM applications").fetchall()[0]
-    (survey_rows,) = con.execute("SELECT count(*) FROM survey_responses").fetchall()[0]
+    ((latest,),) = con.execute(f"SELECT max(reporting_date) FROM {PERSONNEL.table}").fetchall()
+    ((applications, survey),) = con.execute(
+        "SELECT EXISTS (FROM applications), EXISTS (FROM survey_responses)"
+    ).fetchall()
     return StoreStatus(
         demo=bool(demo) and demo[0][0] == "true",
-        latest_reporting_date=pd.Timestamp(latest) if latest is not None else None,
-        personnel_rows=personnel_rows,
-        application_rows=application_rows,
-        survey_rows=survey_rows,
+        latest_reporting_date=latest,
+        has_personnel=latest is not None,
+        has_applications=bool(applications),
+        has_survey=bool(survey),
     )
 
 

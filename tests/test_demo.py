@@ -433,7 +433,8 @@ def test_demo_store_is_built_through_the_real_importer(tmp_path: Path) -> None:
     with store.open_store(db) as con:
         status = store.store_status(con)
         assert status.demo
-        assert str(status.latest_reporting_date.date()) == "2025-12-31"
+        assert status.latest_reporting_date == date(2025, 12, 31)
+        assert status.has_personnel and status.has_applications and status.has_survey
         (snapshots,) = con.execute(
             "SELECT count(DISTINCT reporting_date) FROM personnel"
         ).fetchall()[0]

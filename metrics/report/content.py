@@ -125,7 +125,7 @@ def gather(
         title=t("report.title", lang, year=year),
         view_name=view_name,
         reporting_date=format_date(kpis.reporting_date(con, year), lang),
-        data_as_of=format_date(latest.date() if latest is not None else None, lang),
+        data_as_of=format_date(latest, lang),
         created=format_date(date.today(), lang) or "",
         demo=status.demo,
         values=history.values(year, carrier),

@@ -71,7 +71,7 @@ def build_status(con: duckdb.DuckDBPyConnection) -> StatusContext:
         demo=status.demo,
         as_of=latest.strftime("%d.%m.%Y") if latest is not None else None,
         years=tuple(kpis.available_years(con)),
-        has_personnel=status.personnel_rows > 0,
+        has_personnel=status.has_personnel,
     )
 
 
