@@ -36,6 +36,9 @@ ZYGOTE = """
 import os, sys, traceback
 from pathlib import Path
 from metrics.ingest import import_files
+
+# many generated files, or killed processes: a minute or more (see pyproject's markers)
+pytestmark = pytest.mark.slow
 db = Path(sys.argv[1])
 print("ready", flush=True)
 for line in sys.stdin:
