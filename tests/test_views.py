@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 
 import pytest
@@ -78,3 +79,20 @@ def test_the_data_page_shows_a_waves_respondents_as_its_release_has_them(
     unplanned = copy_store(planned_demo_store, tmp_path / "copy")
     store.plan_path(unplanned).unlink()
     assert not plans.is_planned(unplanned, 2025, settings)
+
+
+def test_the_quota_chart_draws_the_targets_the_settings_have(small_db: Path) -> None:
+    """The legal 5 % and the internal 9 % come from the settings; a target the settings lack
+    is left out, not replaced by a number of the code's own."""
+    settings = load_settings()
+    without_internal = dataclasses.replace(
+        settings, targets=tuple(item for item in settings.targets if item[0] != "sb_quota")
+    )
+    lines = {}
+    with store.open_store(small_db) as con:
+        for name, chosen in (("all", settings), ("without internal", without_internal)):
+            history = views.KpiHistory(con, chosen)
+            context = views.build_inclusion(con, history, views.Filters(2025), "de")
+            lines[name] = sorted(shape.y0 for shape in context.quota.figure.layout.shapes)
+    assert lines["all"] == [settings.target("sb_quota.BA"), settings.target("sb_quota")] == [5, 9]
+    assert lines["without internal"] == [5]

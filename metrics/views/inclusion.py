@@ -57,11 +57,13 @@ def build_inclusion(
     assert year is not None
     settings = history.settings
     values = history.values(year)  # the quota per carrier is part of the all-carrier view
-    legal, internal = settings.target("sb_quota.BA") or 5.0, settings.target("sb_quota") or 9.0
-    target_lines = (
-        (t("view.legal_quota", lang), legal),
-        (t("view.internal_target", lang), internal),
+    # the legal 5 % (§ 154 SGB IX, the same for both carriers) and the internal target, as the
+    # settings have them: a line the settings lack is left out, never invented
+    targets = (
+        (t("view.legal_quota", lang), settings.target("sb_quota.BA")),
+        (t("view.internal_target", lang), settings.target("sb_quota")),
     )
+    target_lines = tuple((label, value) for label, value in targets if value is not None)
 
     def view_name(view: str | None) -> str:
         return t("combined", lang) if view is None else view
