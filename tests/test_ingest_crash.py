@@ -28,6 +28,9 @@ from metrics.ingest import import_files
 from tests.exports import PERSONNEL_HEADER, personnel_population, write_csv
 from tests.line_process import LineProcess
 
+# killed processes: a minute or more (see pyproject's markers)
+pytestmark = pytest.mark.slow
+
 ROWS = 25_000
 TRIALS = 24
 AROUND_RENAME = 4
@@ -36,9 +39,6 @@ ZYGOTE = """
 import os, sys, traceback
 from pathlib import Path
 from metrics.ingest import import_files
-
-# many generated files, or killed processes: a minute or more (see pyproject's markers)
-pytestmark = pytest.mark.slow
 db = Path(sys.argv[1])
 print("ready", flush=True)
 for line in sys.stdin:

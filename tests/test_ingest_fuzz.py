@@ -39,7 +39,7 @@ from metrics.contract import FALSE_SPELLINGS, PERSONNEL, TRUE_SPELLINGS
 from metrics.ingest import ImportRefused, ImportResult, import_files, load_secret, pseudonym_key
 from tests.exports import PERSONNEL_HEADER, person, personnel_population, write_csv
 
-# many generated files, or killed processes: a minute or more (see pyproject's markers)
+# many generated files: a minute or more (see pyproject's markers)
 pytestmark = pytest.mark.slow
 
 # The suite runs a fixed, reproducible sample; FUZZ_EXAMPLES=5000 runs a long random campaign.
