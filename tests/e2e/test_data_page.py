@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from tests.e2e.conftest import AppServer
-from tests.e2e.test_browser import assert_no_error, choose, wait_idle, wait_rerun
+from tests.e2e.test_browser import TIMEOUT_MS, assert_no_error, choose, wait_idle, wait_rerun
 from tests.exports import PERSONNEL_HEADER, personnel_population, write_csv
 from tests.small_groups import build_small_group_store
 
@@ -81,7 +81,10 @@ def test_good_file_is_previewed_confirmed_and_seen_by_other_tabs(
     assert "31.10.2026" in preview
     page.screenshot(path=artifacts / "data-page-preview.png", full_page=True)
     page.get_by_role("button", name="Jetzt importieren").click()
-    wait_rerun(page)
+    # the import reruns the page (st.rerun) and the new store state is planned before the
+    # confirmation shows: wait for it as a user would, then for the page to settle
+    page.get_by_text("30 Zeilen Personalbestand importiert").wait_for(timeout=TIMEOUT_MS)
+    wait_idle(page)
     assert_no_error(page)
     assert page.get_by_text("30 Zeilen Personalbestand importiert").count() == 1
     assert page.get_by_text("31.10.2026").count() >= 1
@@ -89,6 +92,7 @@ def test_good_file_is_previewed_confirmed_and_seen_by_other_tabs(
     # the other tab: no restart, the next rerun shows the new year
     choose(other_tab, "Träger", "BA")
     choose(other_tab, "Jahr", "2026")
+    other_tab.get_by_text("Kennzahlen 2026 im Überblick").wait_for(timeout=TIMEOUT_MS)
     assert other_tab.get_by_text("Kennzahlen 2026 im Überblick").count() == 1
     assert_no_error(other_tab)
     context.close()
