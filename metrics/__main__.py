@@ -198,7 +198,7 @@ def _kpi_table(values, year, carrier, snapshot, settings, lang: Lang) -> str:
             notes.append(f"{label}:")
             for gender in ("w", "m"):
                 areas = [
-                    str(a["area"])
+                    a["area"]
                     for a in value.extra.get("areas", [])
                     if a["underrepresented"] == gender
                 ]

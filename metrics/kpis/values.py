@@ -54,7 +54,7 @@ class KpiValue:
     reason: str | None
     k: int | None
     unit: str
-    extra: KpiExtra = field(default_factory=lambda: KpiExtra())
+    extra: KpiExtra = field(default_factory=KpiExtra)
     # a share published as its rounded value, its counts withheld (CONTRACT § 3)
     counts_withheld: bool = False
 
@@ -101,10 +101,7 @@ def format_kpi_value(kpi_value: KpiValue, lang: Lang = "de") -> str:
         return kpi_value.label or "–"
     value = kpi_value.value
     if kpi_value.unit == "flag":
-        areas = kpi_value.extra.get("areas")
-        if not isinstance(areas, list):
-            areas = []
-        flagged = [a for a in areas if isinstance(a, dict) and a.get("underrepresented")]
+        flagged = [a for a in kpi_value.extra.get("areas", []) if a["underrepresented"]]
         if not flagged:
             return "–"
         names = {
@@ -113,7 +110,7 @@ def format_kpi_value(kpi_value: KpiValue, lang: Lang = "de") -> str:
         }
         parts = []
         for gender in ("w", "m"):
-            listed = [str(a["area"]) for a in flagged if a["underrepresented"] == gender]
+            listed = [a["area"] for a in flagged if a["underrepresented"] == gender]
             if listed:
                 parts.append(f"{names[gender]}: {', '.join(listed)}")
         return "; ".join(parts)

@@ -20,7 +20,7 @@ disclosure scan can find every one of them.
 from __future__ import annotations
 
 import io
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import duckdb
@@ -515,7 +515,7 @@ def _sb_sheets(con: duckdb.DuckDBPyConnection, content: ReportContent) -> list[S
         )
         value = table.kpi
         withheld_label = value.label if value.suppressed else None
-        extra: Mapping[str, object] = value.extra
+        extra = value.extra
 
         def number(raw: object, withheld: str | None = withheld_label) -> object:
             if withheld:
