@@ -13,11 +13,15 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.small_groups import build_small_group_store
 
 REPO = Path(__file__).resolve().parents[2]
 ARTIFACTS = REPO / "test-artifacts"
+# what a loaded CI machine may take for a rerun; the retrying assertions (expect) wait as long
+TIMEOUT_MS = 60_000
+expect.set_options(timeout=TIMEOUT_MS)
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 CHROMIUM_ARGS = [
     "--headless",

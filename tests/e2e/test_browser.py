@@ -11,8 +11,9 @@ from pathlib import Path
 
 import pytest
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
+from playwright.sync_api import expect
 
-from tests.e2e.conftest import AppServer
+from tests.e2e.conftest import TIMEOUT_MS, AppServer
 
 # a real browser against a real server: minutes (see pyproject's markers)
 pytestmark = pytest.mark.slow
@@ -31,7 +32,6 @@ PAGES = {
 IDLE = "[data-testid='stApp'][data-test-script-state='notRunning']"
 RUNNING = "[data-testid='stApp'][data-test-script-state='running']"
 RUN_START_MS = 5_000
-TIMEOUT_MS = 60_000
 
 
 def wait_idle(page) -> None:
@@ -56,10 +56,6 @@ def assert_no_error(page) -> None:
     assert page.locator("[data-testid='stAlertContentError']").count() == 0
 
 
-def heading(page) -> str:
-    return page.locator("h1").first.inner_text()
-
-
 def test_every_page_opens_and_is_kept_as_screenshot(
     page, demo_server: AppServer, artifacts: Path
 ) -> None:
@@ -67,8 +63,8 @@ def test_every_page_opens_and_is_kept_as_screenshot(
         page.goto(f"{demo_server.url}/{path}")
         wait_idle(page)
         assert_no_error(page)
-        assert german in heading(page)
-        assert page.get_by_text("Demodaten").count() >= 1
+        expect(page.locator("h1").first).to_contain_text(german)
+        expect(page.get_by_text("Demodaten").first).to_be_attached()
         page.screenshot(path=artifacts / f"page-{path or 'overview'}-de.png", full_page=True)
 
 
@@ -79,7 +75,7 @@ def test_sidebar_navigation_shows_no_page_not_found_dialog(page, demo_server: Ap
         page.locator("[data-testid='stSidebarNav']").get_by_text(german, exact=True).click()
         wait_rerun(page)
         assert_no_error(page)
-        assert german in heading(page)
+        expect(page.locator("h1").first).to_contain_text(german)
         assert page.url.rstrip("/").endswith(path)
 
 
@@ -93,17 +89,17 @@ def choose(page, label: str, option: str) -> None:
 def test_filter_change_rerenders_the_page(page, demo_server: AppServer, artifacts: Path) -> None:
     page.goto(demo_server.url)
     wait_idle(page)
-    assert page.get_by_text("Kennzahlen 2025 im Überblick").count() == 1
+    expect(page.get_by_text("Kennzahlen 2025 im Überblick")).to_have_count(1)
     choose(page, "Jahr", "2019")
-    assert page.get_by_text("Kennzahlen 2019 im Überblick").count() == 1
+    expect(page.get_by_text("Kennzahlen 2019 im Überblick")).to_have_count(1)
     choose(page, "Träger", "Kommune")
-    assert page.get_by_text("Kommune · Stichtag 31.12.2019").count() == 1
+    expect(page.get_by_text("Kommune · Stichtag 31.12.2019")).to_have_count(1)
     assert_no_error(page)
     page.goto(f"{demo_server.url}/women_leadership")
     wait_idle(page)
     choose(page, "Aufschlüsseln nach", "Altersgruppe")
     assert_no_error(page)
-    assert page.get_by_text("nach Altersgruppe").count() >= 1
+    expect(page.get_by_text("nach Altersgruppe").first).to_be_attached()
     page.screenshot(path=artifacts / "filters-women_leadership.png", full_page=True)
 
 
@@ -113,13 +109,13 @@ def test_language_switch(page, demo_server: AppServer, artifacts: Path) -> None:
     page.locator("[data-testid='stSidebar']").get_by_text("English", exact=True).click()
     wait_rerun(page)
     assert_no_error(page)
-    assert heading(page) == "Inclusion"
-    assert page.get_by_text("Demo data").count() >= 1
+    expect(page.locator("h1").first).to_have_text("Inclusion")
+    expect(page.get_by_text("Demo data").first).to_be_attached()
     for path, (_, english) in PAGES.items():
         page.locator("[data-testid='stSidebarNav']").get_by_text(english, exact=True).click()
         wait_rerun(page)
         assert_no_error(page)
-        assert english in heading(page)
+        expect(page.locator("h1").first).to_contain_text(english)
         page.screenshot(path=artifacts / f"page-{path or 'overview'}-en.png", full_page=True)
 
 
