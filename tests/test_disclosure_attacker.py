@@ -6,6 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 import scipy.optimize
+import threadpoolctl
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -358,3 +359,11 @@ def test_what_one_breakdown_derives_the_attacker_uses_in_another() -> None:
     outcome = plan(WIDE_STAFF, WIDE, current, published.pop, [men_u2, group(gender="w")], 5, 10)  # type: ignore[arg-type]
     assert outcome.hidden and all(owner in {f.where for f in figures} for owner in outcome.hidden)
     assert audit(WIDE_STAFF, WIDE, current(), [men_u2, group(gender="w")], 5, 10).pins == []
+
+
+def test_the_attacker_runs_its_linear_algebra_on_one_blas_thread() -> None:
+    # BLAS threads fight over the cores beside the app's sessions and the test workers
+    # (bench/bench_blas_threads.py); importing the attacker sets every loaded BLAS to one
+    blas = threadpoolctl.threadpool_info()
+    assert blas, "numpy and scipy load a BLAS"
+    assert {library["num_threads"] for library in blas if library["user_api"] == "blas"} == {1}

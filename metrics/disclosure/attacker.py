@@ -36,6 +36,14 @@ import pandas as pd
 import scipy.linalg
 import scipy.optimize
 import scipy.sparse
+import threadpoolctl
+
+# The attacker's matrices are small (thousands of classes × hundreds of figures): BLAS threads
+# gain nothing on them and, beside the app's sessions or the test workers, fight over the cores
+# (a pivoted QR of the demo store's pay-group model: 0.05 s on one thread, 2 – 13 s on two
+# threads of a loaded 2-core machine; bench/RESULTS.md). OpenBLAS's limit is process-wide and
+# applies to the BLAS libraries loaded so far: numpy's and scipy's, imported above.
+threadpoolctl.threadpool_limits(1, user_api="blas")
 
 # a projection residual below this (relative to the group's size) counts as "in the row space"
 _TOLERANCE = 1e-7
