@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
 from metrics import store
+from metrics.formatting import format_date
 from metrics.i18n import Lang, t
 
 if TYPE_CHECKING:
@@ -181,8 +182,7 @@ def _kpi_table(values, year, carrier, snapshot, settings, lang: Lang) -> str:
     if snapshot is None:
         date_text = t("cli.kpis.no_snapshot", lang)
     else:
-        shown = snapshot.strftime("%d.%m.%Y") if lang == "de" else snapshot.isoformat()
-        date_text = t("cli.kpis.reporting_date", lang, date=shown)
+        date_text = t("cli.kpis.reporting_date", lang, date=format_date(snapshot, lang))
     rows = []
     notes = []
     for kpi_id, value in values.items():

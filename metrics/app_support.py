@@ -27,6 +27,7 @@ import streamlit as st
 from metrics import safe_export, store
 from metrics.contract import CARRIERS
 from metrics.disclosure import plans
+from metrics.formatting import format_date
 from metrics.i18n import LANGUAGES, Lang, t
 from metrics.kpis import api as kpis
 from metrics.kpis.values import KpiValue
@@ -275,7 +276,9 @@ def sidebar(lang: Lang) -> None:
             ),
         )
     st.sidebar.caption(
-        t("app.status", lang, date=current.as_of) if current.as_of else t("app.status_empty", lang)
+        t("app.status", lang, date=format_date(current.as_of, lang))
+        if current.as_of
+        else t("app.status_empty", lang)
     )
 
 

@@ -14,25 +14,13 @@ from html import escape
 import pandas as pd
 import plotly.graph_objects as go
 
-from metrics.i18n import Lang, format_number, t
+from metrics.formatting import format_value
+from metrics.i18n import Lang, t
 
 # Okabe–Ito: distinguishable with the common colour-vision deficiencies
 PALETTE = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000")
 TARGET_COLOUR = "#D55E00"
 GRID_COLOUR = "#E5E5E5"
-
-
-def format_value(value: float | None, unit: str, lang: Lang) -> str:
-    """A published value as the UI shows it: '8,7 %', '1.052', '0,93'."""
-    if value is None:
-        return "–"
-    if unit == "%":
-        return f"{format_number(value, lang, 1)} %"
-    if unit == "count":
-        return format_number(value, lang, 0)
-    if unit == "€":
-        return f"{format_number(value, lang, 0)} €"
-    return format_number(value, lang, 2)
 
 
 def wrap_title(title: str, width: int = 58) -> str:

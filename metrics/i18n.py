@@ -769,7 +769,6 @@ TEXTS: dict[str, dict[Lang, str]] = {
     "report.change": {"de": "ggü. {previous}: {change}", "en": "vs {previous}: {change}"},
     "report.persons": {"de": "{n} Personen", "en": "{n} persons"},
     "report.percentage_points": {"de": "{n} Prozentpunkte", "en": "{n} percentage points"},
-    "report.points_short": {"de": "{sign}{n} Pp.", "en": "{sign}{n} pp"},
     "report.previous_wave": {"de": "der Befragung {wave}", "en": "the {wave} survey"},
     "report.wave_note": {"de": "Befragungswelle {wave}", "en": "survey wave {wave}"},
     "report.trend_title": {"de": "{kpi} im Zeitverlauf", "en": "{kpi} over time"},
@@ -1040,13 +1039,3 @@ def t(key: str, lang: Lang = "de", **params: object) -> str:
     texts = TEXTS[key]
     template = texts.get(lang) or texts["de"]
     return template.format(**params) if params else template
-
-
-def format_number(value: float | int | None, lang: Lang = "de", decimals: int = 0) -> str:
-    """1234.5 -> '1.234,5' (de) or '1,234.5' (en); None -> '–'."""
-    if value is None:
-        return "–"
-    text = f"{value:,.{decimals}f}"
-    if lang == "de":
-        text = text.replace(",", "\x00").replace(".", ",").replace("\x00", ".")
-    return text

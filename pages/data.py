@@ -12,7 +12,8 @@ from metrics import app_support as ui
 from metrics import store, templates
 from metrics.contract import SOURCES, SOURCES_BY_KIND
 from metrics.disclosure import count_text, published_import_log, yearly_holdings
-from metrics.i18n import Lang, format_number, t
+from metrics.formatting import format_number
+from metrics.i18n import Lang, t
 from metrics.ingest import ImportRefused, check_upload_size, delete_coverage, prepare_import
 from metrics.ingest import set_invited as save_invited
 from metrics.safe_export import safe_frame

@@ -141,7 +141,7 @@ def test_overview_shows_the_headline_kpis_in_german_format(
     metrics = card_values(app)
     assert len(metrics) == 9
     assert metrics["Beschäftigte (Köpfe)"] == "1.060"
-    assert re.fullmatch(r"\d{1,2},\d\d %", metrics["Frauenanteil an Führungskräften"])
+    assert re.fullmatch(r"\d{1,2},\d %", metrics["Frauenanteil an Führungskräften"])
     english = card_values(run_page(demo_db, "overview", "en", monkeypatch))
     assert english["Headcount"] == "1,060"
 

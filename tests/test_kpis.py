@@ -761,8 +761,8 @@ def test_json_rounds_percents_and_nulls_what_is_suppressed():
 @pytest.mark.parametrize(
     ("value", "lang", "text"),
     [
-        (kpis.KpiValue("x", 8.7312, 1, 2, None, False, None, 5, "%"), "de", "8,73 %"),
-        (kpis.KpiValue("x", 8.7312, 1, 2, None, False, None, 5, "%"), "en", "8.73 %"),
+        (kpis.KpiValue("x", 8.7312, 1, 2, None, False, None, 5, "%"), "de", "8,7 %"),
+        (kpis.KpiValue("x", 8.7312, 1, 2, None, False, None, 5, "%"), "en", "8.7 %"),
         (kpis.KpiValue("x", 1050, 1050, None, None, False, None, 5, "count"), "de", "1.050"),
         (kpis.KpiValue("x", 0.8666, None, None, 1.0, False, None, 5, "ratio"), "de", "0,87"),
         (kpis.KpiValue("x", None, None, None, None, True, "small_count", 10, "%"), "de", "•"),

@@ -16,7 +16,7 @@ from pptx import Presentation
 from pypdf import PdfReader
 
 from metrics import store, views
-from metrics.i18n import format_number
+from metrics.formatting import format_number
 from metrics.kpis import api as kpis
 from metrics.kpis.values import KpiValue
 from metrics.report import (

@@ -9,7 +9,7 @@ import pytest
 
 from metrics import store, views
 from metrics.disclosure import DisclosureRules, count_text, plans
-from metrics.i18n import format_number
+from metrics.formatting import format_number
 from metrics.kpis import api as kpis
 from metrics.settings import load_settings
 from tests.conftest import copy_store

@@ -29,7 +29,8 @@ from enum import StrEnum
 import numpy as np
 import pandas as pd
 
-from metrics.i18n import Lang, format_number
+from metrics.formatting import format_number
+from metrics.i18n import Lang
 
 MIN_K = 3
 TOTAL_LABEL = "Gesamt"

@@ -19,7 +19,8 @@ from metrics.contract import (
     SOURCES_BY_KIND,
 )
 from metrics.disclosure import DisclosureRules, count_text
-from metrics.i18n import Lang, format_number, t
+from metrics.formatting import format_number
+from metrics.i18n import Lang, t
 from metrics.ingest import limits
 from metrics.ingest.limits import MAX_REPORTED_PROBLEMS, STAGING_MEMORY_LIMIT, Progress, _log
 from metrics.ingest.problems import ImportRefused, ImportResult, Problem, _coverage_text

@@ -13,7 +13,8 @@ from metrics.contract import (
     SOURCES_BY_KIND,
 )
 from metrics.disclosure import DisclosureRules, count_text
-from metrics.i18n import Lang, format_number, t
+from metrics.formatting import format_number
+from metrics.i18n import Lang, t
 from metrics.ingest.limits import _MIB
 
 

@@ -5,10 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TypedDict
 
+from metrics import formatting
 from metrics.disclosure import (
     withheld_sign,
 )
-from metrics.i18n import Lang, format_number
+from metrics.formatting import format_value
+from metrics.i18n import Lang
 from metrics.kpis.vocabulary import category_label
 
 _VALUE_DECIMALS = 2
@@ -96,7 +98,7 @@ def _json_number(value: float | None, unit: str) -> float | int | None:
 
 
 def format_kpi_value(kpi_value: KpiValue, lang: Lang = "de") -> str:
-    """Display text: '8,73 %' (de) / '8.73 %' (en), '1.050', '0,87', '< 10', '–' for no data."""
+    """Display text: '8,7 %' (de) / '8.7 %' (en), '1.050', '0,87', '< 10', '–' for no data."""
     if kpi_value.suppressed:
         return kpi_value.label or "–"
     value = kpi_value.value
@@ -114,24 +116,9 @@ def format_kpi_value(kpi_value: KpiValue, lang: Lang = "de") -> str:
             if listed:
                 parts.append(f"{names[gender]}: {', '.join(listed)}")
         return "; ".join(parts)
-    if value is None:
-        return "–"
-    if kpi_value.unit == "%":
-        return f"{format_number(value, lang, 2)} %"
-    if kpi_value.unit == "ratio":
-        return format_number(value, lang, 2)
-    if kpi_value.unit == "€":
-        return f"{format_number(value, lang, 0)} €"
-    return format_number(value, lang, 0)
+    return format_value(None if value is None else float(value), kpi_value.unit, lang)
 
 
 def format_target(kpi_value: KpiValue, lang: Lang = "de") -> str:
     target = kpi_value.target
-    if target is None:
-        return ""
-    if kpi_value.unit == "%":
-        decimals = 0 if float(target).is_integer() else 1
-        return f"{format_number(target, lang, decimals)} %"
-    if kpi_value.unit == "ratio":
-        return format_number(target, lang, 1)
-    return format_number(target, lang, 0)
+    return "" if target is None else formatting.format_target(target, kpi_value.unit, lang)

@@ -14,10 +14,18 @@ from datetime import date
 
 import duckdb
 
-from metrics import charts, store, views
+from metrics import store, views
 from metrics.contract import CARRIERS
 from metrics.disclosure import change_publishable, withheld_sign
-from metrics.i18n import TEXTS, Lang, format_number, t
+from metrics.formatting import (
+    decimals_of,
+    format_change,
+    format_date,
+    format_number,
+    format_value,
+    rounded_as_shown,
+)
+from metrics.i18n import TEXTS, Lang, t
 from metrics.kpis import api as kpis
 from metrics.kpis.values import KpiValue
 from metrics.settings import Settings, load_settings
@@ -83,10 +91,8 @@ class Headline:
     footnote: str
 
 
-def format_date(day: date | None, lang: Lang) -> str | None:
-    if day is None:
-        return None
-    return day.strftime("%d.%m.%Y") if lang == "de" else day.isoformat()
+def _date_text(day: date | None, lang: Lang) -> str | None:
+    return None if day is None else format_date(day, lang)
 
 
 def check_request(con: duckdb.DuckDBPyConnection, year: int, carrier: str | None) -> None:
@@ -124,9 +130,9 @@ def gather(
         settings=settings,
         title=t("report.title", lang, year=year),
         view_name=view_name,
-        reporting_date=format_date(kpis.reporting_date(con, year), lang),
-        data_as_of=format_date(latest, lang),
-        created=format_date(date.today(), lang) or "",
+        reporting_date=_date_text(kpis.reporting_date(con, year), lang),
+        data_as_of=_date_text(latest, lang),
+        created=format_date(date.today(), lang),
         demo=status.demo,
         values=history.values(year, carrier),
         previous_year=previous_year,
@@ -164,12 +170,7 @@ def value_text(value: KpiValue | None, lang: Lang) -> str:
         return "–"
     if value.unit == "count":
         return persons(value.value, lang)
-    return charts.format_value(float(value.value), value.unit, lang)
-
-
-def _rounded(value: float, unit: str) -> float:
-    """The value as the text shows it, so that "50,0 %" is never called "über dem Ziel"."""
-    return round(value, {"%": 1, "ratio": 2}.get(unit, 0))
+    return format_value(float(value.value), value.unit, lang)
 
 
 def change_text(current: KpiValue, previous: KpiValue | None, k: int, lang: Lang) -> str | None:
@@ -182,14 +183,12 @@ def change_text(current: KpiValue, previous: KpiValue | None, k: int, lang: Lang
     if current.suppressed or previous.suppressed or current.unit not in ("%", "ratio", "count"):
         return None
     change = float(current.value) - float(previous.value)
-    sign = "+" if change > 0 else "−" if change < 0 else "±"
-    if current.unit == "%":
-        return t("report.points_short", lang, sign=sign, n=format_number(abs(change), lang, 1))
-    if current.unit == "ratio":
-        return f"{sign}{format_number(abs(change), lang, 2)}"
+    if current.unit in ("%", "ratio"):
+        return format_change(change, current.unit, lang)
     kpi, _ = kpis.split_id(current.id)
     if not change_publishable(change, current.unit, sensitive=kpi.sensitive, k=k):
         return None
+    sign = "+" if change > 0 else "−" if change < 0 else "±"
     return f"{sign}{persons(abs(change), lang)}"
 
 
@@ -257,7 +256,7 @@ def finding(
         level = t("report.finding.level", lang, subject=subject, year=year, value=value)
     level = _capitalised(level)
     if current.target is not None and current.unit in ("%", "ratio", "count"):
-        shown = _rounded(float(current.value), current.unit)
+        shown = rounded_as_shown(float(current.value), current.unit)
         target = float(current.target)
         key = "met" if shown == target else "above" if shown > target else "below"
         level += t(f"report.finding.{key}", lang, target=kpis.format_target(current, lang))
@@ -283,15 +282,12 @@ def _change_phrase(
     """('rose' | 'fell' | 'unchanged', '2,0 Prozentpunkte') or None if no change may be said."""
     assert current.value is not None and previous.value is not None
     change = float(current.value) - float(previous.value)
-    if current.unit == "%":
-        amount = format_number(abs(change), lang, 1)
-        if amount in ("0,0", "0.0"):
+    if current.unit in ("%", "ratio"):
+        if rounded_as_shown(abs(change), current.unit) == 0:
             return "unchanged", ""
-        return ("rose" if change > 0 else "fell"), t("report.percentage_points", lang, n=amount)
-    if current.unit == "ratio":
-        amount = format_number(abs(change), lang, 2)
-        if amount in ("0,00", "0.00"):
-            return "unchanged", ""
+        amount = format_number(abs(change), lang, decimals_of(current.unit))
+        if current.unit == "%":
+            amount = t("report.percentage_points", lang, n=amount)
         return ("rose" if change > 0 else "fell"), amount
     if current.unit == "count":
         kpi, _ = kpis.split_id(current.id)

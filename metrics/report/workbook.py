@@ -32,6 +32,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from metrics import safe_export, views
 from metrics.contract import CARRIERS
+from metrics.formatting import RATIO_DECIMALS, SHARE_DECIMALS
 from metrics.i18n import Lang, t
 from metrics.kpis import api as kpis
 from metrics.kpis.values import KpiValue
@@ -42,9 +43,10 @@ COUNT_FORMAT = "#,##0"
 # Place-months and other whole numbers that are no person counts (SGB IX Soll, unfilled places):
 # shown exactly like COUNT_FORMAT, but a different format string so scans can tell them apart.
 PLACE_MONTHS_FORMAT = "#,##0;-#,##0;0"
-PERCENT_FORMAT = "0.00"  # KPI values in percent (52.63), as the CLI's JSON
-SHARE_FORMAT = "0.0"  # derived shares of the equality tables, "in %" in the header
-RATIO_FORMAT = "0.00"
+# shown with the decimals of the UI (metrics.formatting); a KPI's cell keeps the JSON's two
+# (52.63, in percent), a derived share of the equality tables one ("in %" in the header)
+PERCENT_FORMAT = "0." + "0" * SHARE_DECIMALS
+RATIO_FORMAT = "0." + "0" * RATIO_DECIMALS
 EURO_FORMAT = '#,##0" €"'
 PLAIN_FORMAT = "0"  # years, months, k
 
@@ -145,7 +147,7 @@ def _share(part: Cell, whole: Cell) -> Cell:
         return Cell(None, whole.text)
     if whole.number == 0:
         return Cell(None)
-    return Cell(round(100 * part.number / whole.number, 1))
+    return Cell(round(100 * part.number / whole.number, SHARE_DECIMALS))
 
 
 def _first_published(*cells: Cell) -> Cell:
@@ -171,7 +173,7 @@ def _gender_columns(first: str, lang: Lang, *, men_share: bool = False) -> list[
     ]
 
 
-GENDER_FORMATS: list[str | None] = [None, COUNT_FORMAT, COUNT_FORMAT, COUNT_FORMAT, SHARE_FORMAT]
+GENDER_FORMATS: list[str | None] = [None, COUNT_FORMAT, COUNT_FORMAT, COUNT_FORMAT, PERCENT_FORMAT]
 
 
 def _as_value(row: pd.Series, kpi_id: str, unit: str = "%") -> KpiValue:
@@ -435,7 +437,7 @@ def _equality_sheets(con: duckdb.DuckDBPyConnection, content: ReportContent) -> 
             *_gender_columns(kpis.dimension_label("org_unit", lang), lang),
             kpis.kpi_label("women_leadership_share", lang) + " in %",
         ],
-        [*GENDER_FORMATS, SHARE_FORMAT],
+        [*GENDER_FORMATS, PERCENT_FORMAT],
     )
     for _, row in units.iterrows():
         women, men = _split(_as_value(row, "women_share"), k)
@@ -481,7 +483,7 @@ def _share_cell(value: KpiValue | None) -> object:
         return None
     if value.suppressed:
         return value.label or "–"
-    return None if value.value is None else round(float(value.value), 1)
+    return None if value.value is None else round(float(value.value), SHARE_DECIMALS)
 
 
 def _verdict(row: pd.Series, lang: Lang) -> str:

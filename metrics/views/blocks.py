@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from datetime import date
 
 import duckdb
 import pandas as pd
@@ -13,7 +14,8 @@ import plotly.graph_objects as go
 
 from metrics import charts, store
 from metrics.disclosure import WITHHELD_SIGN, change_publishable
-from metrics.i18n import Lang, format_number, t
+from metrics.formatting import format_change, format_date, format_number, format_value
+from metrics.i18n import Lang, t
 from metrics.kpis import api as kpis
 from metrics.kpis.values import KpiValue
 from metrics.views.inputs import Filters, KpiHistory
@@ -59,7 +61,7 @@ class TableBlock:
 @dataclass(frozen=True)
 class StatusContext:
     demo: bool
-    as_of: str | None  # "31.12.2025"
+    as_of: date | None  # the latest reporting date
     years: tuple[int, ...]
     has_personnel: bool
 
@@ -69,7 +71,7 @@ def build_status(con: duckdb.DuckDBPyConnection) -> StatusContext:
     latest = status.latest_reporting_date
     return StatusContext(
         demo=status.demo,
-        as_of=latest.strftime("%d.%m.%Y") if latest is not None else None,
+        as_of=latest,
         years=tuple(kpis.available_years(con)),
         has_personnel=status.has_personnel,
     )
@@ -120,16 +122,9 @@ def _delta(
     change = current.value - previous.value
     if not change_publishable(change, current.unit, sensitive=sensitive, k=k):
         return None
-    # ASCII minus: Streamlit's metric reads the direction of the arrow from a leading "-"
-    sign = "+" if change > 0 else "-" if change < 0 else "±"
-    if current.unit == "%":
-        unit = "Pp." if lang == "de" else "pp"
-        return f"{sign}{format_number(abs(change), lang, 1)} {unit}"
-    if current.unit == "ratio":
-        return f"{sign}{format_number(abs(change), lang, 2)}"
-    if current.unit == "count":
-        return f"{sign}{format_number(abs(change), lang, 0)}"
-    return None
+    if current.unit not in ("%", "ratio", "count"):
+        return None
+    return format_change(change, current.unit, lang, ascii_minus=True)
 
 
 def _previous_value(
@@ -230,7 +225,7 @@ def _display(value: float | None, label: object, unit: str, lang: Lang) -> str:
         return label
     if value is None or pd.isna(value):
         return "–"
-    return charts.format_value(float(value), unit, lang)
+    return format_value(float(value), unit, lang)
 
 
 def _wide_table(
@@ -350,9 +345,9 @@ def _breakdown_block(
     return ChartBlock(f"breakdown_{kpi_id}", title, figure, table, _suppressed_from_labels(frame))
 
 
-def _as_of(history: KpiHistory, con: duckdb.DuckDBPyConnection, year: int) -> str:
+def _as_of(con: duckdb.DuckDBPyConnection, year: int, lang: Lang) -> str:
     reporting = kpis.reporting_date(con, year)
-    return reporting.strftime("%d.%m.%Y") if reporting else str(year)
+    return format_date(reporting, lang) if reporting else str(year)
 
 
 def _view_subtitle(
@@ -363,7 +358,7 @@ def _view_subtitle(
         "view.subtitle",
         lang,
         carrier=carrier,
-        date=_as_of(history, con, filters.year) if filters.year else "–",
+        date=_as_of(con, filters.year, lang) if filters.year else "–",
     )
     if filters.year and kpis.gender_assigned(con, filters.year, history.settings):
         subtitle += "  \n" + t("app.gender_assigned_note", lang)

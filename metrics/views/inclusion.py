@@ -12,7 +12,8 @@ import pandas as pd
 
 from metrics import charts
 from metrics.contract import CARRIERS
-from metrics.i18n import Lang, format_number, t
+from metrics.formatting import format_number, format_value
+from metrics.i18n import Lang, t
 from metrics.kpis import api as kpis
 from metrics.kpis.values import KpiValue
 from metrics.views.blocks import (
@@ -79,7 +80,7 @@ def build_inclusion(
         quota.figure.add_hline(
             y=value,
             line={"color": charts.TARGET_COLOUR, "dash": "dash"},
-            annotation_text=f"{label}: {charts.format_value(value, '%', lang)}",
+            annotation_text=f"{label}: {format_value(value, '%', lang)}",
             annotation_position="top right",
             annotation=charts.annotation_style(),
         )
@@ -140,7 +141,7 @@ def _notice_table(
         def number(raw: float | None, unit: str = "count", value: KpiValue = value) -> str:
             if value.suppressed:
                 return value.label or "–"
-            return "–" if raw is None else charts.format_value(float(raw), unit, lang)
+            return "–" if raw is None else format_value(float(raw), unit, lang)
 
         rows.append(
             {

@@ -8,7 +8,8 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from metrics.i18n import Lang, format_number, t
+from metrics.formatting import format_target
+from metrics.i18n import Lang, t
 from metrics.kpis import api as kpis
 from metrics.settings import Settings
 
@@ -35,7 +36,7 @@ def build_methodology(settings: Settings, lang: Lang) -> MethodologyContext:
                 t("view.unit", lang): kpi.unit,
                 t("app.target", lang): "–"
                 if target is None
-                else format_number(target, lang, 0 if float(target).is_integer() else 1),
+                else format_target(target, kpi.unit, lang),
                 t("view.sensitivity", lang): t(
                     "view.sensitive" if kpi.sensitive else "view.ordinary", lang
                 ),

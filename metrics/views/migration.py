@@ -10,6 +10,7 @@ import duckdb
 import pandas as pd
 
 from metrics import charts
+from metrics.formatting import format_value
 from metrics.i18n import Lang, t
 from metrics.kpis import api as kpis
 from metrics.views.blocks import (
@@ -91,7 +92,7 @@ def build_migration(
         figure.add_hline(
             y=level,
             line={"color": charts.PALETTE[5 + index % 3], "dash": "dot"},
-            annotation_text=f"{label}: {charts.format_value(level, '%', lang)}",
+            annotation_text=f"{label}: {format_value(level, '%', lang)}",
             annotation_position="top right" if index % 2 else "top left",
             annotation=charts.annotation_style(),
         )
@@ -106,7 +107,7 @@ def build_migration(
             t("view.interval", lang): [
                 "–"
                 if isinstance(lab, str) and lab
-                else f"{charts.format_value(lo, '%', lang)} – {charts.format_value(hi, '%', lang)}"
+                else f"{format_value(lo, '%', lang)} – {format_value(hi, '%', lang)}"
                 for lo, hi, lab in zip(frame["low"], frame["high"], frame["label"], strict=True)
             ],
         }

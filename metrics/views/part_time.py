@@ -60,7 +60,7 @@ def build_part_time(
     )
     by_level = _bar_block(
         "part_time_level",
-        t("view.part_time_by_level", lang, date=_as_of(history, con, year)),
+        t("view.part_time_by_level", lang, date=_as_of(con, year, lang)),
         [
             (kpis.category_label("leadership", row.category, lang), _row_value(row))
             for row in levels.itertuples()

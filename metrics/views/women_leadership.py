@@ -62,7 +62,7 @@ def build_women_leadership(
         lang,
         target=target,
     )
-    as_of = _as_of(history, con, year)
+    as_of = _as_of(con, year, lang)
     pipeline = _bar_block(
         "leadership_pipeline",
         t("view.pipeline", lang, date=as_of),
@@ -131,7 +131,7 @@ def _underrepresentation_block(
     )
     return TableBlock(
         "underrepresentation",
-        t("view.underrepresentation_title", lang, date=_as_of(history, con, year)),
+        t("view.underrepresentation_title", lang, date=_as_of(con, year, lang)),
         table,
         _suppressed_from_labels(frame),
         (t("view.underrepresentation_note", lang, k=history.settings.k_ordinary),),
