@@ -208,6 +208,48 @@ def test_the_planner_hides_the_cheapest_cell_that_breaks_the_combination() -> No
     assert set(published) == {"Kommune", "Kommune w"}
 
 
+def test_a_group_pinned_again_through_the_next_proof_of_empty_cells_loses_its_combination() -> None:
+    """Kommune staff minus those without leave are the 2 on Elternzeit once the attacker knows
+    that nobody is on Pflege, and three published zeros each prove it. The cheapest cell is
+    such a zero; after it, the next zero pins the group again: the planner then breaks the
+    combination (the cells without leave, 1.5) instead of hiding the zeros one by one (three
+    rounds, three cells, 3.3)."""
+    categories = {**CATEGORIES, "leave": ("keine", "Elternzeit", "Pflege")}
+    staff = persons(
+        ("Kommune", "w", "keine", "nein", 200),
+        ("Kommune", "m", "keine", "nein", 150),
+        ("Kommune", "m", "Elternzeit", "nein", 2),
+        ("BA", "w", "keine", "nein", 300),
+        ("BA", "m", "keine", "nein", 210),
+    )
+    published = {
+        "Kommune": (count(staff, "Kommune", carrier="Kommune"), 100.0),
+        "Kommune keine": (count(staff, "Kommune keine", carrier="Kommune", leave="keine"), 1.5),
+        "Kommune Pflege": (count(staff, "Kommune Pflege", carrier="Kommune", leave="Pflege"), 1.0),
+        "Pflege": (count(staff, "Pflege", leave="Pflege"), 1.1),
+        "Pflege w|m|d": (count(staff, "Pflege w|m|d", leave="Pflege", gender={"w", "m", "d"}), 1.2),
+    }
+
+    def figures() -> list[Figure]:
+        return [
+            Figure(f.box, f.value, f.where, owner=name, cost=cost)
+            for name, (f, cost) in published.items()
+        ]
+
+    result = plan(
+        staff,
+        categories,
+        figures,
+        lambda owner: published.pop(owner),  # type: ignore[arg-type,call-overload]
+        [group(carrier="Kommune", leave="Elternzeit")],
+        5,
+        10,
+    )
+    assert result.hidden == ["Kommune Pflege", "Kommune keine"]
+    assert result.rounds == 3
+    assert set(published) == {"Kommune", "Pflege", "Pflege w|m|d"}
+
+
 def _forced_one_by_one(model_figures: list[Figure], frame: pd.DataFrame) -> set[int]:
     """The classes forced to 0, decided the slow way: one LP per class, max y_c."""
     model = build_model(frame, model_figures, CATEGORIES)

@@ -753,6 +753,14 @@ class Knowledge:
         self.model = model
         self.space = _row_space(model)
         self.probe = _Probe(model, self.space)
+        self._evaluated: tuple[tuple[Box, ...], list[tuple[int, bool] | None]] | None = None
+
+    def evaluated(self, boxes: tuple[Box, ...]) -> list[tuple[int, bool] | None]:
+        """`probe.evaluate_many`, remembered for the last boxes asked: the planner asks a model it
+        reuses about the same boxes round after round."""
+        if self._evaluated is None or self._evaluated[0] != boxes:
+            self._evaluated = (boxes, self.probe.evaluate_many(boxes))
+        return self._evaluated[1]
 
     def pinned(self, box: Box) -> int | None:
         """The group's size if the figures pin it, else None."""

@@ -5,7 +5,10 @@ figures then go to the attacker as one release. For every pinned group, the plan
 cheapest cell among the figures the attacker combined (CONTRACT § 3 priorities: headline figures
 of the all-carrier view last, breakdown cells first, small populations before large ones; public
 facts never), and asks again — only about the groups pinned before, since hiding a figure can
-only take information away. It stops when nothing is pinned.
+only take information away. It stops when nothing is pinned. A group pinned again right after
+its cover loses a figure of its combination, not the next of many proofs that its cells are
+empty (on the demo store that took 254 rounds and hid 721 cells over 2016–2025, now 179 and
+503, at a quarter of the cost by the priorities).
 
 Figures of a universe are split into models by their "wide" dimension (age band, org unit, pay
 group): no published figure crosses two of them, and each model holds every figure without one.
@@ -21,7 +24,7 @@ of the narrow figures and groups, one exchange deep.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Hashable, Mapping, Sequence
+from collections.abc import Callable, Collection, Hashable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -42,6 +45,10 @@ from metrics.disclosure.attacker import (
 
 WIDE_DIMENSIONS = ("age_band", "org_unit", "pay_group")
 
+# the models of an audit by (name, "base" | "exchanged"): a model of its own figures alone, and
+# the one that also knows what the other models derive (built only for a model that is asked)
+Built = dict[tuple[str, str], Model]
+
 
 @dataclass
 class AuditResult:
@@ -50,8 +57,8 @@ class AuditResult:
     models: list[tuple[str, int, int]] = field(default_factory=list)  # name, cells, classes
     # per model: the groups it pinned (a group may be pinned in several)
     pinned_in: dict[str, list[Group]] = field(default_factory=dict)
-    # the models built, by name
-    built: dict[str, Model] = field(default_factory=dict, repr=False)
+    # the models built, for reuse in the next audit
+    built: Built = field(default_factory=dict, repr=False)
 
 
 def _models(figures: Sequence[Figure]) -> dict[str, list[Figure]]:
@@ -80,7 +87,7 @@ def audit(
     k_sensitive: int,
     excused: Callable[[Group], bool] = lambda group: False,
     groups_of_model: Mapping[str, Sequence[Group]] | None = None,
-    built: Mapping[str, Model] | None = None,
+    built: Built | None = None,
     facts: Sequence[Box] | None = None,
 ) -> AuditResult:
     """Every group the figures pin to a disclosive value (public facts aside); with
@@ -101,8 +108,8 @@ def audit(
         return result  # nothing to ask: build nothing
     if facts is None:
         facts = [g.box for g in groups if _is_narrow(g.box)]
-    models = _release_models(persons, categories, own_of, built or {}, facts)
-    result.built = models
+    asked = {name for name, suspects in suspects_of.items() if suspects}
+    models, result.built = _release_models(persons, categories, own_of, built or {}, facts, asked)
     seen: set[object] = set()
     for name, model in models.items():
         suspects = suspects_of.get(name, [])
@@ -124,26 +131,33 @@ def _release_models(
     persons: pd.DataFrame,
     categories: Mapping[str, Sequence[str]],
     own_of: Mapping[str, list[Figure]],
-    built: Mapping[str, Model],
+    built: Built,
     facts: Sequence[Box],
-) -> dict[str, Model]:
+    asked: set[str] | None = None,
+) -> tuple[dict[str, Model], Built]:
     """The models of a release, each knowing what the others derive about the narrow
     dimensions. Each wide model sees the narrow figures and its own breakdowns; what its
     breakdowns pin about the persons without a wide dimension (the sum of a breakdown, a 0 it
     proves) the attacker also knows when it looks at another wide dimension, so such a fact
     (among the narrow figures' and groups' boxes) goes to the other models as a figure that
     rests on the first model's figures. (One exchange: a chain through three models is not
-    followed.)"""
+    followed.) asked: the models that will be attacked (default: all); the others are only
+    asked what they derive. Returns the models to attack by name, and every model built."""
     base = {
-        name: _model_of(persons, categories, own, built.get(name)) for name, own in own_of.items()
+        name: _model_of(persons, categories, own, built.get((name, "base")))
+        for name, own in own_of.items()
     }
+    everything: Built = {(name, "base"): model for name, model in base.items()}
     if len(base) < 2 or facts == ():
-        return base
+        return base, everything
     narrow = {b for own in own_of.values() for f in own for b in f.boxes if _is_narrow(b)}
-    candidates = sorted(narrow | set(facts))
-    pinned = {name: model.knowledge.probe.evaluate_many(candidates) for name, model in base.items()}
+    candidates = tuple(sorted(narrow | set(facts)))
+    pinned = {name: model.knowledge.evaluated(candidates) for name, model in base.items()}
     models: dict[str, Model] = {}
     for name, model in base.items():
+        if asked is not None and name not in asked:
+            models[name] = model
+            continue
         known_elsewhere: dict[Box, tuple[str, int]] = {}
         for other, evaluated in pinned.items():
             if other == name:
@@ -160,14 +174,15 @@ def _release_models(
             for box in _independent(model, list(known_elsewhere))
             for other, value in (known_elsewhere[box],)
         ]
-        before = built.get(name)
+        before = built.get((name, "exchanged"))
         figures = [*own_of[name], *derived]
         if before is not None and _same(before.figures_given, figures):
             models[name] = before
         else:
             models[name] = build_model(persons, figures, categories, model.forced_cells)
         models[name].release_figures = own_of[name]
-    return models
+        everything[(name, "exchanged")] = models[name]
+    return models, everything
 
 
 def _independent(model: Model, boxes: Sequence[Box]) -> list[Box]:
@@ -281,7 +296,7 @@ def plan(
         # after the first round, each model is asked only about the groups it pinned: hiding
         # takes information away, so nothing else can become pinned
         pinned_in: Mapping[str, Sequence[Group]] | None = None
-        built: dict[str, Model] = {}  # the latest model of each name
+        built: Built = {}  # the latest models
         pinned_before: set[object] = set()
         # the rounds ask each model alone (cheap), a last check lets the wide models tell each
         # other about every cell and group (dear): if that finds more, the rounds go on with it
@@ -309,8 +324,8 @@ def plan(
                 continue
             if not result.pins:
                 break
-            chosen = _cover(result.pins)
             repeated = [pin for pin in result.pins if pin.group.box in pinned_before]
+            chosen = _cover(result.pins, {pin.group.box for pin in repeated})
             for owner in chosen | _linked_cells(repeated, chosen, figures):
                 hide(owner)
                 hidden.append(owner)
@@ -364,7 +379,7 @@ def _given_away(
     figures: Sequence[Figure],
     facts: Sequence[Box],
     hidden: Mapping[Hashable, Sequence[Figure]],
-    built: Mapping[str, Model],
+    built: Built,
 ) -> set[Hashable]:
     """The hidden cells whose every count the published figures pin (the sum of two published
     carrier figures, say): publishing them adds no equation the attacker does not have.
@@ -372,7 +387,7 @@ def _given_away(
     holds a subset of what the release tells, so what it pins, the release pins. built: the
     planner's latest models."""
     own_of = {name: own for name, own in _models(figures).items() if own}
-    models = _release_models(persons, categories, own_of, built, facts)
+    models, _ = _release_models(persons, categories, own_of, built, facts)
     given: set[Hashable] = set()
     for owner, own in hidden.items():
         boxes = {box for figure in own for box in figure.boxes}
@@ -416,13 +431,19 @@ def _hideable(figure: Figure) -> list[Figure]:
     return [] if figure.public else [figure]
 
 
-def _cover(pins: Sequence[Pin]) -> set[Hashable]:
+def _cover(pins: Sequence[Pin], repeated: Collection[Box] = ()) -> set[Hashable]:
     """Cells to hide so that every pin loses a figure of its combination: greedy weighted set
-    cover (the cell in most open pins per cost first), as complementary suppression does."""
+    cover (the cell in most open pins per cost first), as complementary suppression does.
+
+    repeated: groups pinned again right after their cover. A group whose proof of empty cells
+    was broken comes back with the next proof (a 0 of one more KPI's breakdown of the same org
+    unit, round after round): its combination is broken instead, where that is possible."""
     candidates: dict[Hashable, tuple[float, str]] = {}
     covers: dict[Hashable, set[int]] = {}
     for number, pin in enumerate(pins):
-        involved = [f for g in (*pin.figures, *pin.zero_figures) for f in _hideable(g)]
+        involved = [f for g in pin.figures for f in _hideable(g)]
+        if pin.group.box not in repeated or not involved:
+            involved += [f for g in pin.zero_figures for f in _hideable(g)]
         if not involved:
             raise RuntimeError(f"only public facts pin {pin.describe()}")
         for figure in involved:
