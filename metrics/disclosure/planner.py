@@ -5,10 +5,9 @@ figures then go to the attacker as one release. For every pinned group, the plan
 cheapest cell among the figures the attacker combined (CONTRACT § 3 priorities: headline figures
 of the all-carrier view last, breakdown cells first, small populations before large ones; public
 facts never), and asks again — only about the groups pinned before, since hiding a figure can
-only take information away. It stops when nothing is pinned. A group pinned again right after
-its cover loses a figure of its combination, not the next of many proofs that its cells are
-empty (on the demo store that took 254 rounds and hid 721 cells over 2016–2025, now 179 and
-503, at a quarter of the cost by the priorities).
+only take information away. It stops when nothing is pinned. A group that comes back with
+one proof of its empty cells after another loses a figure of its combination once those
+proofs have cost as much (see `_cover`).
 
 Figures of a universe are split into models by their "wide" dimension (age band, org unit, pay
 group): no published figure crosses two of them, and each model holds every figure without one.
@@ -24,7 +23,7 @@ of the narrow figures and groups, one exchange deep.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection, Hashable, Mapping, Sequence
+from collections.abc import Callable, Hashable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -298,6 +297,7 @@ def plan(
         pinned_in: Mapping[str, Sequence[Group]] | None = None
         built: Built = {}  # the latest models
         pinned_before: set[object] = set()
+        spent: dict[Box, float] = {}  # per group: what hiding cells for it has cost so far
         # the rounds ask each model alone (cheap), a last check lets the wide models tell each
         # other about every cell and group (dear): if that finds more, the rounds go on with it
         facts: Sequence[Box] | None = ()
@@ -325,7 +325,7 @@ def plan(
             if not result.pins:
                 break
             repeated = [pin for pin in result.pins if pin.group.box in pinned_before]
-            chosen = _cover(result.pins, {pin.group.box for pin in repeated})
+            chosen = _cover(result.pins, spent)
             for owner in chosen | _linked_cells(repeated, chosen, figures):
                 hide(owner)
                 hidden.append(owner)
@@ -431,21 +431,27 @@ def _hideable(figure: Figure) -> list[Figure]:
     return [] if figure.public else [figure]
 
 
-def _cover(pins: Sequence[Pin], repeated: Collection[Box] = ()) -> set[Hashable]:
+def _cover(pins: Sequence[Pin], spent: dict[Box, float] | None = None) -> set[Hashable]:
     """Cells to hide so that every pin loses a figure of its combination: greedy weighted set
     cover (the cell in most open pins per cost first), as complementary suppression does.
 
-    repeated: groups pinned again right after their cover. A group whose proof of empty cells
-    was broken comes back with the next proof (a 0 of one more KPI's breakdown of the same org
-    unit, round after round): its combination is broken instead, where that is possible."""
+    spent: per group, the cost of the cells hidden for it in earlier rounds (updated here). A
+    group whose proof of empty cells is broken may come back with the next proof (a 0 of one
+    more KPI's breakdown of the same org unit, round after round, with no end in sight). Once
+    those proofs have cost as much as the cheapest figure of its combination, that figure goes
+    instead: as in renting skis or buying them, this never costs more than twice the better
+    of the two, and it ends the rounds."""
+    spent = {} if spent is None else spent
     candidates: dict[Hashable, tuple[float, str]] = {}
     covers: dict[Hashable, set[int]] = {}
+    involved_in: list[list[Figure]] = []
     for number, pin in enumerate(pins):
         involved = [f for g in pin.figures for f in _hideable(g)]
-        if pin.group.box not in repeated or not involved:
+        if not involved or spent.get(pin.group.box, 0.0) < min(f.cost for f in involved):
             involved += [f for g in pin.zero_figures for f in _hideable(g)]
         if not involved:
             raise RuntimeError(f"only public facts pin {pin.describe()}")
+        involved_in.append(involved)
         for figure in involved:
             owner = figure.owner
             assert owner is not None
@@ -463,4 +469,7 @@ def _cover(pins: Sequence[Pin], repeated: Collection[Box] = ()) -> set[Hashable]
         )
         chosen.add(best)
         open_pins -= covers[best]
+    for pin, involved in zip(pins, involved_in, strict=True):
+        cost = sum(candidates[owner][0] for owner in {f.owner for f in involved} & chosen)
+        spent[pin.group.box] = spent.get(pin.group.box, 0.0) + cost
     return chosen
