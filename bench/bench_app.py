@@ -102,9 +102,9 @@ def expected_overviews(db: Path, lang: Lang = "de") -> dict[int, dict[str, objec
     the same page context the app builds (all carriers, no breakdown, German)."""
     shown: dict[int, dict[str, object]] = {}
     with duckdb.connect(str(db), read_only=True) as con:
-        history = KpiHistory(con)
+        history = KpiHistory.of_store(con)
         for year in history.years:
-            context = build_overview(con, history, Filters(year=year), lang)
+            context = build_overview(history, Filters(year=year), lang)
             shown[year] = {
                 "heading": context.title,
                 "values": [card.value_text for card in context.cards],

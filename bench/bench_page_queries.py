@@ -1,9 +1,10 @@
 """How many DuckDB queries a page builder sends once its year is cached (issue 13's goal: 0–1).
 
 Each page context is built twice on the demo store through one KpiHistory, as the app does
-within one store state: the first build fills the caches (the planned release, the history),
-the second is counted. The baseline, measured in the same run, is the first build's count.
-Counted: every execute / sql / query call on the connection the builder was given.
+within one store state: the first build fills the caches (the planned release, the published
+year), the second is counted. The baseline, measured in the same run, is the first build's
+count. Counted: every execute / sql / query call on the connection behind the history (a page
+builder is given none: it asks the history's published years).
 
     python -m bench.bench_page_queries [--db PATH] [--year 2025] [--carrier BA]
 """
@@ -67,11 +68,11 @@ def main() -> None:
     with store.open_store(args.db) as raw:
         for name, build in builders.items():
             con = CountingConnection(raw)
-            history = views.KpiHistory(con, settings)  # type: ignore[arg-type]
-            build(con, history, filters, "de")  # type: ignore[arg-type]
+            history = views.KpiHistory.of_store(con, settings)  # type: ignore[arg-type]
+            build(history, filters, "de")
             first = len(con.statements)
             con.statements.clear()
-            build(con, history, filters, "de")  # type: ignore[arg-type]
+            build(history, filters, "de")
             print(f"{name:<18} {first:>12} {len(con.statements):>8}")
             if args.show:
                 for statement in con.statements:

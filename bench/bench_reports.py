@@ -57,7 +57,7 @@ CHARTS = "(b) charts: Kaleido PNGs, no cache"
 
 def bench_in_process(con: duckdb.DuckDBPyConnection, year: int, runs: int) -> None:
     content, history = _prepare(con, year, None, "de", None)
-    figures = [headline.chart.figure for headline in headlines(con, content, history)]
+    figures = [headline.chart.figure for headline in headlines(content, history)]
     opts = {
         "format": "png",
         "width": images.PNG_WIDTH,
@@ -71,7 +71,7 @@ def bench_in_process(con: duckdb.DuckDBPyConnection, year: int, runs: int) -> No
 
     def content_only() -> object:
         prepared, prepared_history = _prepare(con, year, None, "de", None)
-        return headlines(con, prepared, prepared_history)
+        return headlines(prepared, prepared_history)
 
     def charts_only() -> list[bytes]:
         return [images._export(figure, opts) for figure in figures]

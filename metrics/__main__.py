@@ -154,16 +154,11 @@ def _kpis(args: argparse.Namespace) -> int:
 
     lang: Lang = args.lang
     read = _year_of_store(
-        args,
-        lambda con, year, settings: (
-            kpis.compute_kpis(con, year, args.carrier, settings),
-            kpis.reporting_date(con, year),
-            settings,
-        ),
+        args, lambda con, year, settings: kpis.published_year(con, year, settings)
     )
     if isinstance(read, int):
         return read
-    values, snapshot, settings = read
+    values, snapshot, settings = read.values(args.carrier), read.reporting_date, read.settings
     if args.json:
         print(json.dumps(kpis.kpi_json(values), ensure_ascii=False, indent=2))
         return 0

@@ -3,10 +3,10 @@
 Connections are short-lived read-only DuckDB connections (cheap to open). A long-lived cached
 connection would pin the old file after an import renamed a new one over it: DuckDB hands out
 the already-open instance for a path until every connection to it is closed. What pages show is
-cached with `st.cache_data` keyed by the store's stamp (inode, mtime, size), so an import is seen
-by every open tab on its next rerun without a restart. Cached values are published contexts only
-(they are shared by all sessions, so they must be disclosure-safe for everyone).
-"""
+cached (`st.cache_data`, `st.cache_resource`) keyed by the store's stamp (inode, mtime, size),
+so an import is seen by every open tab on its next rerun without a restart. Cached values are
+published contexts only (they are shared by all sessions, so they must be disclosure-safe for
+everyone)."""
 
 from __future__ import annotations
 
@@ -176,14 +176,14 @@ def settings() -> Settings:
 
 
 # The store state is the first argument of every cached function: an import changes it, so every
-# open tab computes afresh. (Parameters starting with "_" are not part of st.cache_data's key.)
-@st.cache_data(show_spinner=False, max_entries=256)
-def _year_values(
+# open tab computes afresh. cache_resource, not cache_data: the published year is shared as it
+# is (never changed by pages: published data only), not pickled for every session.
+@st.cache_resource(show_spinner=False, max_entries=64)
+def _published_year(
     state: tuple[str, tuple[int, int, int] | None], year: int
-) -> Mapping[str | None, Mapping[str, KpiValue]]:
-    # every view of the year from one build: a carrier switch is then a cache hit
+) -> kpis.PublishedYear:
     with connection() as con:
-        return kpis.compute_kpis_by_view(con, year, settings())
+        return kpis.published_year(con, year, settings())
 
 
 def planned_release_values(year: int) -> Mapping[str, KpiValue] | None:
@@ -191,12 +191,11 @@ def planned_release_values(year: int) -> Mapping[str, KpiValue] | None:
     plan is not made yet (for tables that must not wait for the planner)."""
     if not plans.is_planned(db_path(), year, settings()):
         return None
-    return _year_values(stamp(), year)[None]
+    return _published_year(stamp(), year).values(None)
 
 
-def _history(con: duckdb.DuckDBPyConnection) -> KpiHistory:
-    current = stamp()
-    return KpiHistory(con, settings(), compute=lambda year: _year_values(current, year))
+def _history(state: tuple[str, tuple[int, int, int] | None]) -> KpiHistory:
+    return KpiHistory(_status(state).years, settings(), lambda year: _published_year(state, year))
 
 
 # cache_resource, not cache_data: a context holds Plotly figures, and unpickling them on every
@@ -206,15 +205,14 @@ def _history(con: duckdb.DuckDBPyConnection) -> KpiHistory:
 def _page_context(
     state: tuple[str, tuple[int, int, int] | None], builder_name: str, filters: Filters, lang: Lang
 ) -> object:
-    with connection() as con:
-        return _BUILDERS[builder_name](con, _history(con), filters, lang)
+    return _BUILDERS[builder_name](_history(state), filters, lang)
 
 
 _BUILDERS: dict[str, Callable[..., object]] = {}
 
 
 def page_context(builder: Callable[..., R], lang: Lang) -> R:
-    """builder(con, history, filters, lang): a published page context, cached per store state,
+    """builder(history, filters, lang): a published page context, cached per store state,
     filters and language (cached values are shared by all sessions: published data only)."""
     name = f"{builder.__module__}.{builder.__qualname__}"
     _BUILDERS[name] = builder

@@ -158,7 +158,7 @@ def test_deck_and_pdf_have_no_small_count(
     # the builders' own steps, gathered once for both formats
     history = content.report_history(con, YEAR, SETTINGS)
     report_content = content.gather(con, YEAR, carrier, "de", SETTINGS, history)
-    headlines = content.headlines(con, report_content, history)
+    headlines = content.headlines(report_content, history)
     texts = deck_texts(deck.render_deck(report_content, headlines))
     pdf_bytes = pdf.render_pdf(report_content, headlines)
     pdf_text = " ".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf_bytes)).pages)
@@ -173,7 +173,7 @@ def test_deck_and_pdf_have_no_small_count(
 def test_chart_data_has_no_small_count(con: duckdb.DuckDBPyConnection, carrier: str | None) -> None:
     report_content = content.gather(con, YEAR, carrier, "de", SETTINGS)
     history = content.report_history(con, YEAR, SETTINGS)
-    for headline in content.headlines(con, report_content, history):
+    for headline in content.headlines(report_content, history):
         if kpis.KPIS[headline.kpi_id].unit != "count":
             continue  # shares: the numbers in the chart are percentages
         points: list[object] = []

@@ -31,9 +31,9 @@ def test_methodology_documents_every_kpi_of_the_registry() -> None:
 
 def test_overview_cards_follow_the_registry_and_the_carrier_view(small_db: Path) -> None:
     with store.open_store(small_db) as con:
-        history = views.KpiHistory(con)
-        overview = views.build_overview(con, history, views.Filters(2025), "de")
-        ba = views.build_overview(con, history, views.Filters(2025, "BA"), "de")
+        history = views.KpiHistory.of_store(con)
+        overview = views.build_overview(history, views.Filters(2025), "de")
+        ba = views.build_overview(history, views.Filters(2025, "BA"), "de")
     assert [c.kpi_id for c in overview.cards] == list(views.OVERVIEW_KPIS)
     assert "migration_background_share" not in [c.kpi_id for c in ba.cards]
     headcount = overview.cards[0]
@@ -41,10 +41,44 @@ def test_overview_cards_follow_the_registry_and_the_carrier_view(small_db: Path)
     assert headcount.delta_text == "±0"
 
 
+PAGE_BUILDERS = (
+    views.build_overview,
+    views.build_women_leadership,
+    views.build_inclusion,
+    views.build_part_time,
+    views.build_migration,
+)
+
+
+@pytest.fixture(scope="module")
+def small_history(small_db: Path) -> views.KpiHistory:
+    """The small store's published years, and no way back to the store."""
+    settings = load_settings()
+    with store.open_store(small_db) as con:
+        years = kpis.available_years(con)
+        published = {year: kpis.published_year(con, year, settings) for year in years}
+    return views.KpiHistory(years, settings, published.__getitem__)
+
+
+@pytest.mark.parametrize("builder", PAGE_BUILDERS, ids=lambda b: b.__name__)
+def test_page_builders_read_the_published_years_and_nothing_else(
+    small_history: views.KpiHistory, builder
+) -> None:
+    # the history holds the published years and no connection: a builder cannot go back to
+    # the store for a query or build a year again
+    years = small_history.years
+    for filters in (
+        views.Filters(years[-1]),
+        views.Filters(years[-1], "BA", "gender"),
+        views.Filters(years[0], None, "age_band"),
+    ):
+        assert builder(small_history, filters, "de").title
+
+
 def test_trend_titles_say_which_years(small_db: Path) -> None:
     with store.open_store(small_db) as con:
-        history = views.KpiHistory(con)
-        context = views.build_part_time(con, history, views.Filters(2025), "en")
+        history = views.KpiHistory.of_store(con)
+        context = views.build_part_time(history, views.Filters(2025), "en")
     assert context.by_gender.title.endswith("2024–2025")
 
 
@@ -91,8 +125,8 @@ def test_the_quota_chart_draws_the_targets_the_settings_have(small_db: Path) -> 
     lines = {}
     with store.open_store(small_db) as con:
         for name, chosen in (("all", settings), ("without internal", without_internal)):
-            history = views.KpiHistory(con, chosen)
-            context = views.build_inclusion(con, history, views.Filters(2025), "de")
+            history = views.KpiHistory.of_store(con, chosen)
+            context = views.build_inclusion(history, views.Filters(2025), "de")
             lines[name] = sorted(shape.y0 for shape in context.quota.figure.layout.shapes)
     assert lines["all"] == [settings.target("sb_quota.BA"), settings.target("sb_quota")] == [5, 9]
     assert lines["without internal"] == [5]

@@ -4,7 +4,8 @@ breakdowns, trends, tables) and the registry words they read them with."""
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import date
 
 import duckdb
 import pandas as pd
@@ -55,7 +56,7 @@ from metrics.kpis.release import (
 )
 from metrics.kpis.values import KpiValue, format_kpi_value, format_target
 from metrics.kpis.vocabulary import DIMENSIONS, KINDS, UNITS, category_label, dimension_label
-from metrics.kpis.year import _ensure_breakdown, _Year
+from metrics.kpis.year import _Year
 from metrics.settings import Settings, load_settings
 
 
@@ -155,6 +156,143 @@ BREAKDOWN_COLUMNS = [
 ]
 
 
+@dataclass(frozen=True)
+class SbQuotaTable:
+    """The published legal quota of one view: the KPI, with the year's sums (places, filled
+    places, Soll, unfilled, levy) in its extra.
+
+    Monthly places and filled places are not part of the release (CONTRACT § 3, issue 12): a
+    monthly series of a sensitive figure shows who joined, left or was recognised in which
+    month. They belong to the roles that file the notice; until roles exist, only the yearly
+    sums are published.
+    """
+
+    carrier: str | None
+    kpi: KpiValue
+
+
+UNDERREPRESENTATION_COLUMNS = [
+    "dimension",
+    "area",
+    "women",
+    "men",
+    "underrepresented",
+    "assessed",
+    "suppressed",
+    "label",
+]
+
+
+@dataclass(frozen=True)
+class PublishedYear:
+    """A year's planned release as pages, reports and the CLI read it: every KPI and variant in
+    every view, the breakdowns, the BGleiG table and the SGB IX sums, with the year's reporting
+    date. Made from the release cache (one build per store state and year, every breakdown of
+    the catalogue included), so asking it needs no connection."""
+
+    year: int
+    reporting_date: date | None
+    gender_assigned: bool  # persons of gender d/x assigned to w/m for publication (§ 3)
+    settings: Settings
+    _state: _Year = field(repr=False)
+    _views: dict[View, dict[str, KpiValue]] = field(default_factory=dict, repr=False)
+
+    def values(self, carrier: str | None = None) -> Mapping[str, KpiValue]:
+        """Every KPI and variant of CONTRACT § 2 in one view (None: all carriers)."""
+        _check_view(None, carrier)
+        if carrier not in self._views:
+            self._views[carrier] = _values_for_view(self._state, carrier)
+        return self._views[carrier]
+
+    def breakdown(self, kpi_id: str, dimension: str, carrier: str | None = None) -> pd.DataFrame:
+        """The KPI per category of `dimension` in one view: BREAKDOWN_COLUMNS, one row per
+        category, every row as the release publishes it."""
+        kpi = KPIS.get(kpi_id)
+        if kpi is None:
+            raise ValueError(f"unknown KPI id {kpi_id!r} (breakdowns are of KPIs, not variants)")
+        if dimension not in kpi.breakdowns:
+            raise ValueError(
+                f"{kpi_id} cannot be broken down by {dimension!r}; allowed: {kpi.breakdowns}"
+            )
+        _check_view(kpi, carrier)
+        state = self._state
+        rows: list[dict[str, object]] = []
+        if dimension == "carrier":
+            carriers = CARRIERS if carrier is None else (carrier,)
+            for category in carriers:
+                value = _kpi_values(state, kpi, category)[kpi.id]
+                rows.append(_breakdown_row(category, value))
+            return pd.DataFrame(rows, columns=BREAKDOWN_COLUMNS)
+        if kpi.kind == "ratio":
+            return _ratio_breakdown(state, kpi, dimension, carrier)
+        assert kpi.measure is not None
+        section = _section_of(state, kpi.measure.universe)
+        if section is None:
+            return pd.DataFrame(columns=BREAKDOWN_COLUMNS)
+        group = section.groups[(kpi.measure, dimension)]
+        for category in group.categories:
+            published = group.results[carrier][category]
+            value = _value_from(kpi.id, kpi, published, None)
+            rows.append(_breakdown_row(category, value))
+        return pd.DataFrame(rows, columns=BREAKDOWN_COLUMNS)
+
+    def underrepresentation(self, carrier: str | None = None) -> pd.DataFrame:
+        """BGleiG § 3 Nr. 9 per pay group and per leadership level of the staff at D.
+
+        women/men: published counts (complementary suppression across the areas of a
+        dimension); underrepresented: 'w', 'm' or None (see `underrepresented`), given where
+        `assessed` (see `_flag_assessed`: the verdict must not reveal a small count).
+        """
+        _check_view(None, carrier)
+        state = self._state
+        section = state.personnel
+        if section is None:
+            return pd.DataFrame(columns=UNDERREPRESENTATION_COLUMNS)
+        women_share = measure_of("women_share")
+        leaders = measure_of("women_leadership_share")
+        rows = []
+        for (dimension, area), (women, men) in _sorted_areas(
+            state.underrepresentation_counts[carrier]
+        ):
+            measure = women_share if dimension == "pay_group" else leaders
+            published = section.groups[(measure, dimension)].results[carrier][area]
+            assessed = _flag_assessed(dimension, women, men, self.settings.rules)
+            rows.append(
+                {
+                    "dimension": dimension,
+                    "area": area,
+                    "women": None if published.suppressed else published.numerator,
+                    "men": None
+                    if published.suppressed
+                    else published.denominator - published.numerator,  # type: ignore[operator]
+                    "underrepresented": underrepresented(women, men) if assessed else None,
+                    "assessed": assessed,
+                    "suppressed": published.suppressed,
+                    "label": published.label,
+                }
+            )
+        return pd.DataFrame(rows, columns=UNDERREPRESENTATION_COLUMNS)
+
+    def sb_quota_tables(self) -> dict[str | None, SbQuotaTable]:
+        """Per carrier and combined (key None), the legal quota of § 2.1 with its yearly sums."""
+        kpi = KPIS["sb_quota"]
+        tables: dict[str | None, SbQuotaTable] = {}
+        for view in _VIEWS:
+            full_id = kpi.id if view is None else f"{kpi.id}.{view}"
+            target = _target(self.settings, kpi, full_id, None)
+            tables[view] = SbQuotaTable(view, _sb_value(self._state, kpi, view, full_id, target))
+        return tables
+
+
+def published_year(
+    con: duckdb.DuckDBPyConnection, year: int, settings: Settings | None = None
+) -> PublishedYear:
+    """The year's planned release (planned or taken from the cache and the stored plan)."""
+    settings = settings or load_settings()
+    state = _build_year(con, year, settings)
+    return PublishedYear(year, reporting_date(con, year), state.gender_assigned, settings, state)
+
+
 def kpi_breakdown(
     con: duckdb.DuckDBPyConnection,
     kpi_id: str,
@@ -163,38 +301,25 @@ def kpi_breakdown(
     carrier: str | None = None,
     settings: Settings | None = None,
 ) -> pd.DataFrame:
-    """The KPI per category of `dimension` in one view: category, value, numerator,
-    denominator, suppressed, label (, reason). Every row published under CONTRACT § 3."""
-    kpi = KPIS.get(kpi_id)
-    if kpi is None:
-        raise ValueError(f"unknown KPI id {kpi_id!r} (breakdowns are of KPIs, not variants)")
-    if dimension not in kpi.breakdowns:
-        raise ValueError(
-            f"{kpi_id} cannot be broken down by {dimension!r}; allowed: {kpi.breakdowns}"
-        )
-    _check_view(kpi, carrier)
-    settings = settings or load_settings()
-    state = _build_year(con, year, settings)
-    rows: list[dict[str, object]] = []
-    if dimension == "carrier":
-        carriers = CARRIERS if carrier is None else (carrier,)
-        for category in carriers:
-            value = _kpi_values(state, kpi, category)[kpi.id]
-            rows.append(_breakdown_row(category, value))
-        return pd.DataFrame(rows, columns=BREAKDOWN_COLUMNS)
-    _ensure_breakdown(con, state, dimension)
-    if kpi.kind == "ratio":
-        return _ratio_breakdown(state, kpi, dimension, carrier)
-    assert kpi.measure is not None
-    section = _section_of(state, kpi.measure.universe)
-    if section is None:
-        return pd.DataFrame(columns=BREAKDOWN_COLUMNS)
-    group = section.groups[(kpi.measure, dimension)]
-    for category in group.categories:
-        published = group.results[carrier][category]
-        value = _value_from(kpi.id, kpi, published, None)
-        rows.append(_breakdown_row(category, value))
-    return pd.DataFrame(rows, columns=BREAKDOWN_COLUMNS)
+    """`PublishedYear.breakdown` of one year."""
+    return published_year(con, year, settings).breakdown(kpi_id, dimension, carrier)
+
+
+def underrepresentation_table(
+    con: duckdb.DuckDBPyConnection,
+    year: int,
+    carrier: str | None = None,
+    settings: Settings | None = None,
+) -> pd.DataFrame:
+    """`PublishedYear.underrepresentation` of one year."""
+    return published_year(con, year, settings).underrepresentation(carrier)
+
+
+def sb_quota_table(
+    con: duckdb.DuckDBPyConnection, year: int, settings: Settings | None = None
+) -> dict[str | None, SbQuotaTable]:
+    """`PublishedYear.sb_quota_tables` of one year."""
+    return published_year(con, year, settings).sb_quota_tables()
 
 
 def _breakdown_row(category: str, value: KpiValue) -> dict[str, object]:
@@ -230,92 +355,6 @@ def _ratio_breakdown(state: _Year, kpi: Kpi, dimension: str, carrier: View) -> p
     return pd.DataFrame(rows, columns=BREAKDOWN_COLUMNS)
 
 
-UNDERREPRESENTATION_COLUMNS = [
-    "dimension",
-    "area",
-    "women",
-    "men",
-    "underrepresented",
-    "assessed",
-    "suppressed",
-    "label",
-]
-
-
-def underrepresentation_table(
-    con: duckdb.DuckDBPyConnection,
-    year: int,
-    carrier: str | None = None,
-    settings: Settings | None = None,
-) -> pd.DataFrame:
-    """BGleiG § 3 Nr. 9 per pay group and per leadership level of the staff at D.
-
-    women/men: published counts (complementary suppression across the areas of a dimension);
-    underrepresented: 'w', 'm' or None (see `underrepresented`), given where `assessed` (see
-    `_flag_assessed`: the verdict must not reveal a small count).
-    """
-    _check_view(None, carrier)
-    settings = settings or load_settings()
-    state = _build_year(con, year, settings)
-    if state.personnel is None:
-        return pd.DataFrame(columns=UNDERREPRESENTATION_COLUMNS)
-    _ensure_breakdown(con, state, "pay_group")
-    section = state.personnel
-    women_share = measure_of("women_share")
-    leaders = measure_of("women_leadership_share")
-    raw = state.underrepresentation_counts[carrier]
-    rows = []
-    for (dimension, area), (women, men) in _sorted_areas(raw):
-        measure = women_share if dimension == "pay_group" else leaders
-        published = section.groups[(measure, dimension)].results[carrier][area]
-        assessed = _flag_assessed(dimension, women, men, settings.rules)
-        rows.append(
-            {
-                "dimension": dimension,
-                "area": area,
-                "women": None if published.suppressed else published.numerator,
-                "men": None
-                if published.suppressed
-                else published.denominator - published.numerator,  # type: ignore[operator]
-                "underrepresented": underrepresented(women, men) if assessed else None,
-                "assessed": assessed,
-                "suppressed": published.suppressed,
-                "label": published.label,
-            }
-        )
-    return pd.DataFrame(rows, columns=UNDERREPRESENTATION_COLUMNS)
-
-
-@dataclass(frozen=True)
-class SbQuotaTable:
-    """The published legal quota of one view: the KPI, with the year's sums (places, filled
-    places, Soll, unfilled, levy) in its extra.
-
-    Monthly places and filled places are not part of the release (CONTRACT § 3, issue 12): a
-    monthly series of a sensitive figure shows who joined, left or was recognised in which
-    month. They belong to the roles that file the notice; until roles exist, only the yearly
-    sums are published.
-    """
-
-    carrier: str | None
-    kpi: KpiValue
-
-
-def sb_quota_table(
-    con: duckdb.DuckDBPyConnection, year: int, settings: Settings | None = None
-) -> dict[str | None, SbQuotaTable]:
-    """Per carrier and combined (key None), the legal quota of § 2.1 with its yearly sums."""
-    settings = settings or load_settings()
-    state = _build_year(con, year, settings)
-    kpi = KPIS["sb_quota"]
-    tables: dict[str | None, SbQuotaTable] = {}
-    for view in _VIEWS:
-        full_id = kpi.id if view is None else f"{kpi.id}.{view}"
-        value = _sb_value(state, kpi, view, full_id, _target(settings, kpi, full_id, None))
-        tables[view] = SbQuotaTable(view, value)
-    return tables
-
-
 def kpi_json(values: Mapping[str, KpiValue]) -> dict[str, dict[str, object]]:
     """The CONTRACT § 4 JSON object for a `compute_kpis` result."""
     return {kpi_id: value.to_json() for kpi_id, value in values.items()}
@@ -332,6 +371,7 @@ __all__ = [
     "UNITS",
     "Kpi",
     "KpiValue",
+    "PublishedYear",
     "SbQuotaTable",
     "audit_release",
     "audit_state",
@@ -352,6 +392,7 @@ __all__ = [
     "personnel_figures",
     "plan_release",
     "plan_store",
+    "published_year",
     "reporting_date",
     "rules_release",
     "sb_quota_table",

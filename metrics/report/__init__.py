@@ -66,7 +66,7 @@ def build_deck(
     """The 16:9 presentation: title slide with the data status, one slide per headline KPI
     (chart, finding against target and previous year, definition), methodology slide."""
     content, history = _prepare(con, year, carrier, lang, settings)
-    return render_deck(content, headlines(con, content, history))
+    return render_deck(content, headlines(content, history))
 
 
 def build_workbook(
@@ -78,8 +78,8 @@ def build_workbook(
 ) -> bytes:
     """The annual report's tables: KPI summary, equality statistics, SGB IX notice per
     carrier, methodology. Suppressed cells read "< k"; every text cell is neutralised."""
-    content, _ = _prepare(con, year, carrier, lang, settings)
-    return render_workbook(con, content)
+    content, history = _prepare(con, year, carrier, lang, settings)
+    return render_workbook(content, history.published(year))
 
 
 def build_pdf(
@@ -91,7 +91,7 @@ def build_pdf(
 ) -> bytes:
     """A printable A4 summary: title, data status, KPI table, headline charts, methodology."""
     content, history = _prepare(con, year, carrier, lang, settings)
-    return render_pdf(content, headlines(con, content, history))
+    return render_pdf(content, headlines(content, history))
 
 
 # file suffix -> builder, for the CLI and the reports page

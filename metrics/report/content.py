@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date
+from typing import TypeVar
 
 import duckdb
 
@@ -130,21 +131,21 @@ def gather(
         settings=settings,
         title=t("report.title", lang, year=year),
         view_name=view_name,
-        reporting_date=_date_text(kpis.reporting_date(con, year), lang),
+        reporting_date=_date_text(history.published(year).reporting_date, lang),
         data_as_of=_date_text(latest, lang),
         created=format_date(date.today(), lang),
         demo=status.demo,
         values=history.values(year, carrier),
         previous_year=previous_year,
         previous_values=history.values(previous_year, carrier) if previous_year else {},
-        gender_assigned=kpis.gender_assigned(con, year, settings),
+        gender_assigned=history.published(year).gender_assigned,
     )
 
 
 def report_history(con: duckdb.DuckDBPyConnection, year: int, settings: Settings) -> KpiHistory:
     """Published values per year, limited to the years up to the report's: a report for 2023
     made in 2026 shows the state of 2023, not later years."""
-    history = KpiHistory(con, settings)
+    history = KpiHistory.of_store(con, settings)
     history.years = tuple(y for y in history.years if y <= year)
     return history
 
@@ -312,20 +313,21 @@ def headline_ids(carrier: str | None) -> tuple[str, ...]:
     )
 
 
+PageContext = TypeVar("PageContext")
+
+
 class _Contexts:
     """Page contexts built on first use: a slide borrows the richer chart of its page."""
 
-    def __init__(
-        self, con: duckdb.DuckDBPyConnection, history: KpiHistory, filters: Filters, lang: Lang
-    ):
-        self._con, self._history, self._filters, self._lang = con, history, filters, lang
+    def __init__(self, history: KpiHistory, filters: Filters, lang: Lang):
+        self._history, self._filters, self._lang = history, filters, lang
         self._built: dict[str, object] = {}
 
-    def get(self, builder: Callable[..., object]) -> object:
+    def get(self, builder: Callable[[KpiHistory, Filters, Lang], PageContext]) -> PageContext:
         name = builder.__name__
         if name not in self._built:
-            self._built[name] = builder(self._con, self._history, self._filters, self._lang)
-        return self._built[name]
+            self._built[name] = builder(self._history, self._filters, self._lang)
+        return self._built[name]  # type: ignore[return-value]  # the context `builder` made
 
 
 def _chart(
@@ -333,15 +335,15 @@ def _chart(
 ) -> ChartBlock:
     block: ChartBlock | None = None
     if kpi_id == "women_leadership_share":
-        block = contexts.get(views.build_women_leadership).trend  # type: ignore[attr-defined]
+        block = contexts.get(views.build_women_leadership).trend
     elif kpi_id == "part_time_share":
-        block = contexts.get(views.build_part_time).by_gender  # type: ignore[attr-defined]
+        block = contexts.get(views.build_part_time).by_gender
     elif kpi_id == "mobile_work_share":
-        block = contexts.get(views.build_part_time).mobile  # type: ignore[attr-defined]
+        block = contexts.get(views.build_part_time).mobile
     elif kpi_id == "sb_quota":
-        block = contexts.get(views.build_inclusion).trend  # type: ignore[attr-defined]
+        block = contexts.get(views.build_inclusion).trend
     elif kpi_id == "migration_background_share":
-        block = contexts.get(views.build_migration).waves  # type: ignore[attr-defined]
+        block = contexts.get(views.build_migration).waves
     if block is not None:
         return block
     # the view adds the years shown to the title
@@ -349,11 +351,9 @@ def _chart(
     return views.kpi_trend_block(history, kpi_id, carrier, lang, title=title)
 
 
-def headlines(
-    con: duckdb.DuckDBPyConnection, content: ReportContent, history: KpiHistory
-) -> list[Headline]:
+def headlines(content: ReportContent, history: KpiHistory) -> list[Headline]:
     year, carrier, lang = content.year, content.carrier, content.lang
-    contexts = _Contexts(con, history, Filters(year, carrier), lang)
+    contexts = _Contexts(history, Filters(year, carrier), lang)
     result = []
     for kpi_id in headline_ids(carrier):
         kpi = kpis.KPIS[kpi_id]

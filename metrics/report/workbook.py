@@ -23,7 +23,6 @@ import io
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-import duckdb
 import pandas as pd
 from openpyxl import load_workbook
 from openpyxl.styles import Alignment, Font, PatternFill
@@ -95,12 +94,12 @@ class Sheet:
         return pd.DataFrame(body, columns=self.columns, dtype=object)
 
 
-def render_workbook(con: duckdb.DuckDBPyConnection, content: ReportContent) -> bytes:
+def render_workbook(content: ReportContent, published: kpis.PublishedYear) -> bytes:
     sheets = [
         _info_sheet(content),
         _kpi_sheet(content),
-        *_equality_sheets(con, content),
-        *_sb_sheets(con, content),
+        *_equality_sheets(published, content),
+        *_sb_sheets(published, content),
         _methodology_sheet(content),
     ]
     raw = safe_export.to_xlsx_bytes({sheet.name: sheet.frame() for sheet in sheets})
@@ -352,7 +351,7 @@ def _kpi_note(value: KpiValue, previous: KpiValue | None, content: ReportContent
     return " ".join(notes) or None
 
 
-def _equality_sheets(con: duckdb.DuckDBPyConnection, content: ReportContent) -> list[Sheet]:
+def _equality_sheets(published: kpis.PublishedYear, content: ReportContent) -> list[Sheet]:
     lang, year, carrier = content.lang, content.year, content.carrier
     settings = content.settings
     k = settings.k_ordinary
@@ -361,7 +360,7 @@ def _equality_sheets(con: duckdb.DuckDBPyConnection, content: ReportContent) -> 
     sheets = []
 
     # women and men by employment type (staff without trainees)
-    employment = kpis.kpi_breakdown(con, "women_share", year, "employment_type", carrier, settings)
+    employment = published.breakdown("women_share", "employment_type", carrier)
     sheet = Sheet(
         t("report.sheet.employment", lang),
         _gender_columns(kpis.dimension_label("employment_type", lang), lang),
@@ -400,7 +399,7 @@ def _equality_sheets(con: duckdb.DuckDBPyConnection, content: ReportContent) -> 
     sheets.append(sheet)
 
     # pay groups and leadership levels: the BGleiG table of the KPI engine
-    bgleig = kpis.underrepresentation_table(con, year, carrier, settings)
+    bgleig = published.underrepresentation(carrier)
     for dimension, sheet_key, total_id, note_key in (
         ("pay_group", "report.sheet.pay_groups", "women_share", "report.note.pay_groups"),
         ("leadership", "report.sheet.leadership", "women_leadership_share", "report.note.leaders"),
@@ -426,8 +425,8 @@ def _equality_sheets(con: duckdb.DuckDBPyConnection, content: ReportContent) -> 
         sheets.append(sheet)
 
     # organisational units (the equality plan is drawn up per unit)
-    units = kpis.kpi_breakdown(con, "women_share", year, "org_unit", carrier, settings)
-    leaders = kpis.kpi_breakdown(con, "women_leadership_share", year, "org_unit", carrier, settings)
+    units = published.breakdown("women_share", "org_unit", carrier)
+    leaders = published.breakdown("women_leadership_share", "org_unit", carrier)
     leader_share = {
         row["category"]: _as_value(row, "women_leadership_share") for _, row in leaders.iterrows()
     }
@@ -494,10 +493,10 @@ def _verdict(row: pd.Series, lang: Lang) -> str:
     return t("view.balanced", lang)
 
 
-def _sb_sheets(con: duckdb.DuckDBPyConnection, content: ReportContent) -> list[Sheet]:
+def _sb_sheets(published: kpis.PublishedYear, content: ReportContent) -> list[Sheet]:
     """The notice of §§ 154–160 SGB IX: each carrier's own, and the combined internal figure."""
     lang = content.lang
-    tables = kpis.sb_quota_table(con, content.year, content.settings)
+    tables = published.sb_quota_tables()
     views_shown: tuple[str | None, ...] = (
         (*CARRIERS, None) if content.carrier is None else (content.carrier,)
     )

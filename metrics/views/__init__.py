@@ -1,6 +1,7 @@
 """Page contexts: everything a page shows, built from published KPIs, without Streamlit.
 
-A page asks `build_<page>(con, history, filters, lang)` for a frozen context and renders it.
+A page asks `build_<page>(history, filters, lang)` for a frozen context and renders it: the
+history holds the store's published years, so a builder sends no query.
 Every number in a context comes from `metrics.kpis` (and so has passed `metrics.disclosure`);
 these modules only select, label, format and draw. Reports reuse the same contexts.
 

@@ -306,7 +306,7 @@ def _bar_block(
 
 
 def _breakdown_block(
-    con: duckdb.DuckDBPyConnection, history: KpiHistory, kpi_id: str, filters: Filters, lang: Lang
+    history: KpiHistory, kpi_id: str, filters: Filters, lang: Lang
 ) -> ChartBlock | None:
     """The KPI per category of the sidebar's breakdown, where the registry allows it."""
     kpi = kpis.KPIS[kpi_id]
@@ -315,9 +315,7 @@ def _breakdown_block(
         return None
     if filters.carrier is not None and not kpi.carrier_view:
         return None
-    frame = kpis.kpi_breakdown(
-        con, kpi_id, filters.year, dimension, filters.carrier, history.settings
-    )
+    frame = history.published(filters.year).breakdown(kpi_id, dimension, filters.carrier)
     if frame.empty:
         return None
     frame = frame.assign(
@@ -345,21 +343,19 @@ def _breakdown_block(
     return ChartBlock(f"breakdown_{kpi_id}", title, figure, table, _suppressed_from_labels(frame))
 
 
-def _as_of(con: duckdb.DuckDBPyConnection, year: int, lang: Lang) -> str:
-    reporting = kpis.reporting_date(con, year)
-    return format_date(reporting, lang) if reporting else str(year)
+def _as_of(published: kpis.PublishedYear, lang: Lang) -> str:
+    reporting = published.reporting_date
+    return format_date(reporting, lang) if reporting else str(published.year)
 
 
-def _view_subtitle(
-    con: duckdb.DuckDBPyConnection, history: KpiHistory, filters: Filters, lang: Lang
-) -> str:
+def _view_subtitle(history: KpiHistory, filters: Filters, lang: Lang) -> str:
     carrier = t("app.all_carriers", lang) if filters.carrier is None else filters.carrier
     subtitle = t(
         "view.subtitle",
         lang,
         carrier=carrier,
-        date=_as_of(con, filters.year, lang) if filters.year else "–",
+        date=_as_of(history.published(filters.year), lang) if filters.year else "–",
     )
-    if filters.year and kpis.gender_assigned(con, filters.year, history.settings):
+    if filters.year and history.published(filters.year).gender_assigned:
         subtitle += "  \n" + t("app.gender_assigned_note", lang)
     return subtitle

@@ -7,7 +7,6 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
-import duckdb
 import pandas as pd
 
 from metrics import charts
@@ -51,9 +50,7 @@ def _quota_id(view: str | None) -> str:
     return "sb_quota" if view is None else f"sb_quota.{view}"
 
 
-def build_inclusion(
-    con: duckdb.DuckDBPyConnection, history: KpiHistory, filters: Filters, lang: Lang
-) -> InclusionContext:
+def build_inclusion(history: KpiHistory, filters: Filters, lang: Lang) -> InclusionContext:
     year, carrier = filters.year, filters.carrier
     assert year is not None
     settings = history.settings
@@ -93,7 +90,7 @@ def build_inclusion(
         lang,
         extra_lines=target_lines,
     )
-    tables = kpis.sb_quota_table(con, year, settings)
+    tables = history.published(year).sb_quota_tables()
     notices = _notice_table(tables, _views_of(carrier), lang, view_name)
     applicant_values = history.values(year, carrier)
     applicants = _bar_block(
@@ -117,13 +114,13 @@ def build_inclusion(
     )
     return InclusionContext(
         title=t("page.inclusion", lang),
-        subtitle=_view_subtitle(con, history, filters, lang),
+        subtitle=_view_subtitle(history, filters, lang),
         cards=cards,
         quota=quota,
         trend=trend,
         notices=notices,
         applicants=applicants,
-        breakdown=_breakdown_block(con, history, "sb_headcount_share", filters, lang),
+        breakdown=_breakdown_block(history, "sb_headcount_share", filters, lang),
     )
 
 

@@ -4,7 +4,7 @@ year's published values, built once per store state).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 import duckdb
@@ -27,31 +27,42 @@ class Filters:
 
 
 class KpiHistory:
-    """Published KPI values per year and view; each year is built once for all of its views.
+    """The store's published years as the pages read them: each year's planned release
+    (`kpis.PublishedYear`: every view, breakdown and table), asked for once per year.
 
-    `compute(year)` returns every view of a year (`kpis.compute_kpis_by_view`): switching the
-    carrier then costs nothing, and a page comparing views builds the year once. The app backs
-    this with a cache keyed by the store's stamp; tests, reports and the CLI use it as it is
-    (memoised for the lifetime of the object).
-    """
+    The app backs it with releases cached per store state, so a page builder sends no query;
+    reports, the CLI and tests use `of_store` (memoised for the lifetime of the object)."""
 
     def __init__(
         self,
-        con: duckdb.DuckDBPyConnection,
-        settings: Settings | None = None,
-        compute: Callable[[int], Mapping[str | None, YearValues]] | None = None,
+        years: Sequence[int],
+        settings: Settings,
+        published: Callable[[int], kpis.PublishedYear],
     ):
-        self.settings = settings or load_settings()
-        self.years: tuple[int, ...] = tuple(kpis.available_years(con))
-        self._compute = compute or (
-            lambda year: kpis.compute_kpis_by_view(con, year, self.settings)
+        self.years: tuple[int, ...] = tuple(years)
+        self.settings = settings
+        self._published = published
+        self._memo: dict[int, kpis.PublishedYear] = {}
+
+    @classmethod
+    def of_store(
+        cls, con: duckdb.DuckDBPyConnection, settings: Settings | None = None
+    ) -> KpiHistory:
+        """Straight from a connection (reports, the CLI, tests)."""
+        chosen = settings or load_settings()
+        return cls(
+            kpis.available_years(con),
+            chosen,
+            lambda year: kpis.published_year(con, year, chosen),
         )
-        self._memo: dict[int, Mapping[str | None, YearValues]] = {}
+
+    def published(self, year: int) -> kpis.PublishedYear:
+        if year not in self._memo:
+            self._memo[year] = self._published(year)
+        return self._memo[year]
 
     def values(self, year: int, carrier: str | None = None) -> YearValues:
-        if year not in self._memo:
-            self._memo[year] = self._compute(year)
-        return self._memo[year][carrier]
+        return self.published(year).values(carrier)
 
     def trend(self, kpi_id: str, carrier: str | None = None) -> pd.DataFrame:
         """year, value, label, target over every year in the store (gaps where no value)."""

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-import duckdb
 import pandas as pd
 
 from metrics import charts
@@ -41,9 +40,7 @@ class MigrationContext:
 SURVEY_KPIS = ("migration_background_share", "immigration_history_share")
 
 
-def build_migration(
-    con: duckdb.DuckDBPyConnection, history: KpiHistory, filters: Filters, lang: Lang
-) -> MigrationContext:
+def build_migration(history: KpiHistory, filters: Filters, lang: Lang) -> MigrationContext:
     year = filters.year
     # the survey is anonymous and joint: no carrier view (CONTRACT § 2)
     notes = (t("app.not_in_carrier_view", lang),) if filters.carrier else ()
@@ -138,10 +135,10 @@ def build_migration(
         ),
     )
     latest = waves[-1]
-    leaders = _survey_breakdown(con, history, latest, "leadership", lang)
+    leaders = _survey_breakdown(history, latest, "leadership", lang)
     breakdown = None
     if filters.breakdown == "gender":
-        breakdown = _survey_breakdown(con, history, latest, "gender", lang)
+        breakdown = _survey_breakdown(history, latest, "gender", lang)
     cards = tuple(
         _card(history, kpi_id, latest, None, lang)
         for kpi_id in (*SURVEY_KPIS, "survey_response_rate")
@@ -159,11 +156,11 @@ def build_migration(
 
 
 def _survey_breakdown(
-    con: duckdb.DuckDBPyConnection, history: KpiHistory, wave: int, dimension: str, lang: Lang
+    history: KpiHistory, wave: int, dimension: str, lang: Lang
 ) -> ChartBlock | None:
     rows = []
     for kpi_id in SURVEY_KPIS:
-        frame = kpis.kpi_breakdown(con, kpi_id, wave, dimension, None, history.settings)
+        frame = history.published(wave).breakdown(kpi_id, dimension)
         for row in frame.itertuples():
             rows.append(
                 {

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import duckdb
-
 from metrics.i18n import Lang, t
 from metrics.kpis import api as kpis
 from metrics.views.blocks import KpiCard, _card, _view_subtitle
@@ -32,9 +30,7 @@ class OverviewContext:
     empty: bool = False
 
 
-def build_overview(
-    con: duckdb.DuckDBPyConnection, history: KpiHistory, filters: Filters, lang: Lang
-) -> OverviewContext:
+def build_overview(history: KpiHistory, filters: Filters, lang: Lang) -> OverviewContext:
     if filters.year is None:
         return OverviewContext(t("page.overview", lang), "", (), empty=True)
     cards = []
@@ -45,6 +41,6 @@ def build_overview(
         cards.append(_card(history, kpi_id, filters.year, filters.carrier, lang))
     return OverviewContext(
         title=t("view.overview_title", lang, year=filters.year),
-        subtitle=_view_subtitle(con, history, filters, lang),
+        subtitle=_view_subtitle(history, filters, lang),
         cards=tuple(cards),
     )

@@ -5,7 +5,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-import duckdb
 import pandas as pd
 
 from metrics.i18n import Lang, t
@@ -36,9 +35,7 @@ class PartTimeContext:
     breakdown: ChartBlock | None
 
 
-def build_part_time(
-    con: duckdb.DuckDBPyConnection, history: KpiHistory, filters: Filters, lang: Lang
-) -> PartTimeContext:
+def build_part_time(history: KpiHistory, filters: Filters, lang: Lang) -> PartTimeContext:
     year, carrier = filters.year, filters.carrier
     assert year is not None
     women, men = (kpis.category_label("gender", g, lang) for g in ("w", "m"))
@@ -55,12 +52,10 @@ def build_part_time(
         carrier,
         lang,
     )
-    levels = kpis.kpi_breakdown(
-        con, "part_time_share", year, "leadership", carrier, history.settings
-    )
+    levels = history.published(year).breakdown("part_time_share", "leadership", carrier)
     by_level = _bar_block(
         "part_time_level",
-        t("view.part_time_by_level", lang, date=_as_of(con, year, lang)),
+        t("view.part_time_by_level", lang, date=_as_of(history.published(year), lang)),
         [
             (kpis.category_label("leadership", row.category, lang), _row_value(row))
             for row in levels.itertuples()
@@ -100,13 +95,13 @@ def build_part_time(
     )
     return PartTimeContext(
         title=t("page.part_time", lang),
-        subtitle=_view_subtitle(con, history, filters, lang),
+        subtitle=_view_subtitle(history, filters, lang),
         cards=cards,
         by_gender=by_gender,
         by_level=by_level,
         mobile=mobile,
         parental_leave=parental,
-        breakdown=_breakdown_block(con, history, "part_time_share", filters, lang),
+        breakdown=_breakdown_block(history, "part_time_share", filters, lang),
     )
 
 

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import duckdb
 import pandas as pd
 
 from metrics.contract import LEADERSHIP_LEVELS
@@ -39,9 +38,7 @@ class LeadershipContext:
     breakdown: ChartBlock | None
 
 
-def build_women_leadership(
-    con: duckdb.DuckDBPyConnection, history: KpiHistory, filters: Filters, lang: Lang
-) -> LeadershipContext:
+def build_women_leadership(history: KpiHistory, filters: Filters, lang: Lang) -> LeadershipContext:
     year, carrier = filters.year, filters.carrier
     assert year is not None
     values = history.values(year, carrier)
@@ -62,7 +59,7 @@ def build_women_leadership(
         lang,
         target=target,
     )
-    as_of = _as_of(con, year, lang)
+    as_of = _as_of(history.published(year), lang)
     pipeline = _bar_block(
         "leadership_pipeline",
         t("view.pipeline", lang, date=as_of),
@@ -88,19 +85,19 @@ def build_women_leadership(
     )
     return LeadershipContext(
         title=t("page.women_leadership", lang),
-        subtitle=_view_subtitle(con, history, filters, lang),
+        subtitle=_view_subtitle(history, filters, lang),
         cards=cards,
         trend=trend,
         pipeline=pipeline,
-        underrepresentation=_underrepresentation_block(con, history, year, carrier, lang),
-        breakdown=_breakdown_block(con, history, "women_leadership_share", filters, lang),
+        underrepresentation=_underrepresentation_block(history, year, carrier, lang),
+        breakdown=_breakdown_block(history, "women_leadership_share", filters, lang),
     )
 
 
 def _underrepresentation_block(
-    con: duckdb.DuckDBPyConnection, history: KpiHistory, year: int, carrier: str | None, lang: Lang
+    history: KpiHistory, year: int, carrier: str | None, lang: Lang
 ) -> TableBlock:
-    frame = kpis.underrepresentation_table(con, year, carrier, history.settings)
+    frame = history.published(year).underrepresentation(carrier)
     gender_names = {g: kpis.category_label("gender", g, lang) for g in ("w", "m")}
 
     def count(value: float | None, label: object) -> str:
@@ -131,7 +128,7 @@ def _underrepresentation_block(
     )
     return TableBlock(
         "underrepresentation",
-        t("view.underrepresentation_title", lang, date=_as_of(con, year, lang)),
+        t("view.underrepresentation_title", lang, date=_as_of(history.published(year), lang)),
         table,
         _suppressed_from_labels(frame),
         (t("view.underrepresentation_note", lang, k=history.settings.k_ordinary),),
