@@ -22,8 +22,14 @@ from pathlib import Path
 import duckdb
 import threadpoolctl
 
-from bench.common import interleaved, load_average, machine_report, ratio_line, source_identity
-from metrics import demo
+from bench.common import (
+    demo_store,
+    interleaved,
+    load_average,
+    machine_report,
+    ratio_line,
+    source_identity,
+)
 from metrics.kpis import api as kpis
 from metrics.settings import load_settings
 
@@ -65,11 +71,7 @@ def main() -> None:
     args = parser.parse_args()
     print(machine_report())
     print(f"measured: {source_identity('metrics/disclosure/attacker.py')}")
-    db = args.db
-    if db is None:
-        db = Path("bench/out/release_demo/vielfalt.duckdb")
-        if not db.exists():
-            demo.build_demo_store(db)
+    db = demo_store(args.db)
     settings = load_settings()
     con = duckdb.connect(str(db), read_only=True)
     cores = len(os.sched_getaffinity(0))

@@ -23,8 +23,7 @@ from pathlib import Path
 
 import duckdb
 
-from bench.common import load_average, machine_report, ratio_line
-from metrics import demo
+from bench.common import demo_store, load_average, machine_report, ratio_line
 from metrics.disclosure.rules import _passes
 from metrics.kpis import api as kpis
 from metrics.kpis import release
@@ -82,11 +81,7 @@ def main() -> None:
     args = parser.parse_args()
     print(machine_report())
     print(f"load average: {load_average()}")
-    db = args.db
-    if db is None:
-        db = Path("bench/out/release_demo/vielfalt.duckdb")
-        if not db.exists():
-            demo.build_demo_store(db)
+    db = demo_store(args.db)
     settings = load_settings()
     con = duckdb.connect(str(db), read_only=True)
     print(f"store: {db}")

@@ -20,7 +20,19 @@ import duckdb
 import numpy as np
 import pandas as pd
 
+from metrics import demo
+
 OUT = Path("bench/out")
+
+
+def demo_store(db: Path | None) -> Path:
+    """The store to measure: the one given, or the release benchmarks' demo store (built once)."""
+    if db is not None:
+        return db
+    path = OUT / "release_demo" / "vielfalt.duckdb"
+    if not path.exists():
+        demo.build_demo_store(path)
+    return path
 
 
 def _read(path: str) -> str:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Hashable
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -11,7 +13,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from metrics.disclosure.attacker import Box, Figure, Group, Knowledge, attack, build_model
-from metrics.disclosure.planner import audit, plan
+from metrics.disclosure.planner import PlanResult, audit, plan
 
 CATEGORIES = {
     "carrier": ("BA", "Kommune"),
@@ -35,6 +37,27 @@ def count(frame: pd.DataFrame, where: str, **conditions: object) -> Figure:
 
 def group(**conditions: str) -> Group:
     return Group(Box.of({d: {c} for d, c in conditions.items()}))
+
+
+def plan_cells(
+    frame: pd.DataFrame,
+    categories: dict[str, tuple[str, ...]],
+    published: dict[str, tuple[Figure, float]],
+    protected: Group,
+) -> PlanResult:
+    """The planner over named cells (figure, cost of hiding it); hidden cells leave `published`."""
+
+    def figures() -> list[Figure]:
+        return [
+            Figure(f.box, f.value, f.where, owner=name, cost=cost)
+            for name, (f, cost) in published.items()
+        ]
+
+    def hide(owner: Hashable) -> None:
+        assert isinstance(owner, str)
+        published.pop(owner)
+
+    return plan(frame, categories, figures, hide, [protected], 5, 10)
 
 
 STAFF = persons(
@@ -189,21 +212,7 @@ def test_the_planner_hides_the_cheapest_cell_that_breaks_the_combination() -> No
         "Kommune m": (count(STAFF, "Kommune m", carrier="Kommune", gender="m"), 1.0),
     }
 
-    def figures() -> list[Figure]:
-        return [
-            Figure(f.box, f.value, f.where, owner=name, cost=cost)
-            for name, (f, cost) in published.items()
-        ]
-
-    result = plan(
-        STAFF,
-        CATEGORIES,
-        figures,
-        lambda owner: published.pop(owner),  # type: ignore[arg-type,call-overload]
-        [group(carrier="Kommune", gender="d")],
-        5,
-        10,
-    )
+    result = plan_cells(STAFF, CATEGORIES, published, group(carrier="Kommune", gender="d"))
     assert result.hidden == ["Kommune m"]
     assert set(published) == {"Kommune", "Kommune w"}
 
@@ -254,21 +263,7 @@ def test_a_group_pinned_again_through_the_next_proof_of_empty_cells(
         # ties broken by order: the first is the cheapest
         published[name] = (count(staff, name, **conditions), 1.0 + rank / 1000)
 
-    def figures() -> list[Figure]:
-        return [
-            Figure(f.box, f.value, f.where, owner=name, cost=cost)
-            for name, (f, cost) in published.items()
-        ]
-
-    result = plan(
-        staff,
-        categories,
-        figures,
-        lambda owner: published.pop(owner),  # type: ignore[arg-type,call-overload]
-        [group(carrier="Kommune", leave="Elternzeit")],
-        5,
-        10,
-    )
+    result = plan_cells(staff, categories, published, group(carrier="Kommune", leave="Elternzeit"))
     assert result.hidden == hidden
     assert result.rounds == rounds
     assert "Kommune" in published
