@@ -78,7 +78,7 @@ def build_inclusion(history: KpiHistory, filters: Filters, lang: Lang) -> Inclus
             y=value,
             line={"color": charts.TARGET_COLOUR, "dash": "dash"},
             annotation_text=f"{label}: {format_value(value, '%', lang)}",
-            annotation_position="top right",
+            annotation_position="top left",
             annotation=charts.annotation_style(),
         )
     trend = _trend_block(
