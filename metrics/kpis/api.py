@@ -157,6 +157,14 @@ BREAKDOWN_COLUMNS = [
 
 
 @dataclass(frozen=True)
+class BreakdownRow:
+    """One category of a breakdown as the release publishes it."""
+
+    category: str
+    value: KpiValue
+
+
+@dataclass(frozen=True)
 class SbQuotaTable:
     """The published legal quota of one view: the KPI, with the year's sums (places, filled
     places, Soll, unfilled, levy) in its extra.
@@ -204,9 +212,11 @@ class PublishedYear:
             self._views[carrier] = _values_for_view(self._state, carrier)
         return self._views[carrier]
 
-    def breakdown(self, kpi_id: str, dimension: str, carrier: str | None = None) -> pd.DataFrame:
-        """The KPI per category of `dimension` in one view: BREAKDOWN_COLUMNS, one row per
-        category, every row as the release publishes it."""
+    def breakdown(
+        self, kpi_id: str, dimension: str, carrier: str | None = None
+    ) -> tuple[BreakdownRow, ...]:
+        """The KPI per category of `dimension` in one view, every row as the release publishes
+        it (the categories in the catalogue's order)."""
         kpi = KPIS.get(kpi_id)
         if kpi is None:
             raise ValueError(f"unknown KPI id {kpi_id!r} (breakdowns are of KPIs, not variants)")
@@ -216,25 +226,23 @@ class PublishedYear:
             )
         _check_view(kpi, carrier)
         state = self._state
-        rows: list[dict[str, object]] = []
         if dimension == "carrier":
             carriers = CARRIERS if carrier is None else (carrier,)
-            for category in carriers:
-                value = _kpi_values(state, kpi, category)[kpi.id]
-                rows.append(_breakdown_row(category, value))
-            return pd.DataFrame(rows, columns=BREAKDOWN_COLUMNS)
+            return tuple(
+                BreakdownRow(category, _kpi_values(state, kpi, category)[kpi.id])
+                for category in carriers
+            )
         if kpi.kind == "ratio":
             return _ratio_breakdown(state, kpi, dimension, carrier)
         assert kpi.measure is not None
         section = _section_of(state, kpi.measure.universe)
         if section is None:
-            return pd.DataFrame(columns=BREAKDOWN_COLUMNS)
+            return ()
         group = section.groups[(kpi.measure, dimension)]
-        for category in group.categories:
-            published = group.results[carrier][category]
-            value = _value_from(kpi.id, kpi, published, None)
-            rows.append(_breakdown_row(category, value))
-        return pd.DataFrame(rows, columns=BREAKDOWN_COLUMNS)
+        return tuple(
+            BreakdownRow(category, _value_from(kpi.id, kpi, group.results[carrier][category], None))
+            for category in group.categories
+        )
 
     def underrepresentation(self, carrier: str | None = None) -> pd.DataFrame:
         """BGleiG § 3 Nr. 9 per pay group and per leadership level of the staff at D.
@@ -301,8 +309,11 @@ def kpi_breakdown(
     carrier: str | None = None,
     settings: Settings | None = None,
 ) -> pd.DataFrame:
-    """`PublishedYear.breakdown` of one year."""
-    return published_year(con, year, settings).breakdown(kpi_id, dimension, carrier)
+    """`PublishedYear.breakdown` of one year as a table: BREAKDOWN_COLUMNS (the CLI, tests)."""
+    rows = published_year(con, year, settings).breakdown(kpi_id, dimension, carrier)
+    return pd.DataFrame(
+        [_breakdown_row(row.category, row.value) for row in rows], columns=BREAKDOWN_COLUMNS
+    )
 
 
 def underrepresentation_table(
@@ -335,10 +346,12 @@ def _breakdown_row(category: str, value: KpiValue) -> dict[str, object]:
     }
 
 
-def _ratio_breakdown(state: _Year, kpi: Kpi, dimension: str, carrier: View) -> pd.DataFrame:
+def _ratio_breakdown(
+    state: _Year, kpi: Kpi, dimension: str, carrier: View
+) -> tuple[BreakdownRow, ...]:
     section = state.personnel
     if section is None:
-        return pd.DataFrame(columns=BREAKDOWN_COLUMNS)
+        return ()
     numerator, denominator = ratio_measures(kpi)
     leadership = section.groups[(numerator, dimension)]
     staff = section.groups[(denominator, dimension)]
@@ -351,8 +364,8 @@ def _ratio_breakdown(state: _Year, kpi: Kpi, dimension: str, carrier: View) -> p
             else publish_share(0, 0, sensitive=False, rules=section.rules)
         )
         value = _ratio_of(kpi.id, kpi, leader_cell, staff_cell, None, section.rules)
-        rows.append(_breakdown_row(category, value))
-    return pd.DataFrame(rows, columns=BREAKDOWN_COLUMNS)
+        rows.append(BreakdownRow(category, value))
+    return tuple(rows)
 
 
 def kpi_json(values: Mapping[str, KpiValue]) -> dict[str, dict[str, object]]:
@@ -369,6 +382,7 @@ __all__ = [
     "PERSONNEL_ATOMS",
     "REGISTRY",
     "UNITS",
+    "BreakdownRow",
     "Kpi",
     "KpiValue",
     "PublishedYear",

@@ -175,29 +175,6 @@ def _gender_columns(first: str, lang: Lang, *, men_share: bool = False) -> list[
 GENDER_FORMATS: list[str | None] = [None, COUNT_FORMAT, COUNT_FORMAT, COUNT_FORMAT, PERCENT_FORMAT]
 
 
-def _as_value(row: pd.Series, kpi_id: str, unit: str = "%") -> KpiValue:
-    """A breakdown row as a KpiValue (the same published numbers)."""
-
-    def number(key: str) -> float | None:
-        raw = row[key]
-        return None if raw is None or pd.isna(raw) else float(raw)
-
-    return KpiValue(
-        id=kpi_id,
-        value=number("value"),
-        numerator=number("numerator"),
-        denominator=number("denominator"),
-        target=None,
-        suppressed=bool(row["suppressed"]),
-        reason=row.get("reason"),
-        k=None if pd.isna(row.get("k")) else int(row["k"]),
-        unit=unit,
-    )
-
-
-# --- sheets ---------------------------------------------------------------------------------------
-
-
 def _info_sheet(content: ReportContent) -> Sheet:
     lang = content.lang
     sheet = Sheet(
@@ -366,9 +343,9 @@ def _equality_sheets(published: kpis.PublishedYear, content: ReportContent) -> l
         _gender_columns(kpis.dimension_label("employment_type", lang), lang),
         GENDER_FORMATS,
     )
-    for _, row in employment.iterrows():
-        women, men = _split(_as_value(row, "women_share"), k)
-        label = kpis.category_label("employment_type", row["category"], lang)
+    for row in employment:
+        women, men = _split(row.value, k)
+        label = kpis.category_label("employment_type", row.category, lang)
         sheet.rows.append(_gender_row(label, women, men))
     women, men = _split(values.get("women_share"), k)
     sheet.rows.append(_gender_row(t("report.row.total", lang), women, men))
@@ -427,9 +404,7 @@ def _equality_sheets(published: kpis.PublishedYear, content: ReportContent) -> l
     # organisational units (the equality plan is drawn up per unit)
     units = published.breakdown("women_share", "org_unit", carrier)
     leaders = published.breakdown("women_leadership_share", "org_unit", carrier)
-    leader_share = {
-        row["category"]: _as_value(row, "women_leadership_share") for _, row in leaders.iterrows()
-    }
+    leader_share = {row.category: row.value for row in leaders}
     sheet = Sheet(
         kpis.dimension_label("org_unit", lang)[:31],
         [
@@ -438,10 +413,11 @@ def _equality_sheets(published: kpis.PublishedYear, content: ReportContent) -> l
         ],
         [*GENDER_FORMATS, PERCENT_FORMAT],
     )
-    for _, row in units.iterrows():
-        women, men = _split(_as_value(row, "women_share"), k)
-        leadership = leader_share.get(row["category"])
-        sheet.rows.append([*_gender_row(row["category"], women, men), _share_cell(leadership)])
+    for row in units:
+        women, men = _split(row.value, k)
+        sheet.rows.append(
+            [*_gender_row(row.category, women, men), _share_cell(leader_share.get(row.category))]
+        )
     sheet.notes = [t("report.note.staff", lang, date=as_of)]
     sheets.append(sheet)
 

@@ -268,6 +268,7 @@ def _bar_block(
     unit: str = "%",
     target: float | None = None,
     category_label: str | None = None,
+    value_label: str | None = None,
     horizontal: bool = False,
     notes: tuple[str, ...] = (),
 ) -> ChartBlock:
@@ -296,7 +297,7 @@ def _bar_block(
     table = pd.DataFrame(
         {
             category_label or t("view.group", lang): frame["category"],
-            t("view.value", lang): [
+            value_label or t("view.value", lang): [
                 _display(v, lab, unit, lang)
                 for v, lab in zip(frame["value"], frame["label"], strict=True)
             ],
@@ -315,12 +316,9 @@ def _breakdown_block(
         return None
     if filters.carrier is not None and not kpi.carrier_view:
         return None
-    frame = history.published(filters.year).breakdown(kpi_id, dimension, filters.carrier)
-    if frame.empty:
+    rows = history.published(filters.year).breakdown(kpi_id, dimension, filters.carrier)
+    if not rows:
         return None
-    frame = frame.assign(
-        category=[kpis.category_label(dimension, c, lang) for c in frame["category"]]
-    )
     title = t(
         "view.breakdown_title",
         lang,
@@ -328,19 +326,16 @@ def _breakdown_block(
         dimension=kpis.dimension_label(dimension, lang),
         year=filters.year,
     )
-    figure = charts.bar_figure(
-        frame, category_column="category", title=title, unit=kpi.unit, lang=lang, horizontal=True
+    return _bar_block(
+        f"breakdown_{kpi_id}",
+        title,
+        [(kpis.category_label(dimension, row.category, lang), row.value) for row in rows],
+        lang,
+        unit=kpi.unit,
+        category_label=kpis.dimension_label(dimension, lang),
+        value_label=kpi.label(lang),
+        horizontal=True,
     )
-    table = pd.DataFrame(
-        {
-            kpis.dimension_label(dimension, lang): frame["category"],
-            kpi.label(lang): [
-                _display(v, lab, kpi.unit, lang)
-                for v, lab in zip(frame["value"], frame["label"], strict=True)
-            ],
-        }
-    )
-    return ChartBlock(f"breakdown_{kpi_id}", title, figure, table, _suppressed_from_labels(frame))
 
 
 def _as_of(published: kpis.PublishedYear, lang: Lang) -> str:

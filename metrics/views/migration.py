@@ -160,14 +160,14 @@ def _survey_breakdown(
 ) -> ChartBlock | None:
     rows = []
     for kpi_id in SURVEY_KPIS:
-        frame = history.published(wave).breakdown(kpi_id, dimension)
-        for row in frame.itertuples():
+        for row in history.published(wave).breakdown(kpi_id, dimension):
             rows.append(
                 {
                     "category": kpis.category_label(dimension, row.category, lang),
                     "series": kpis.kpi_label(kpi_id, lang),
-                    "value": row.value,
-                    "label": row.label,
+                    "value": row.value.value,
+                    "label": row.value.label,
+                    "k": row.value.k,
                 }
             )
     if not rows:

@@ -3,13 +3,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
-
-import pandas as pd
 
 from metrics.i18n import Lang, t
 from metrics.kpis import api as kpis
-from metrics.kpis.values import KpiValue
 from metrics.views.blocks import (
     ChartBlock,
     KpiCard,
@@ -56,10 +52,7 @@ def build_part_time(history: KpiHistory, filters: Filters, lang: Lang) -> PartTi
     by_level = _bar_block(
         "part_time_level",
         t("view.part_time_by_level", lang, date=_as_of(history.published(year), lang)),
-        [
-            (kpis.category_label("leadership", row.category, lang), _row_value(row))
-            for row in levels.itertuples()
-        ],
+        [(kpis.category_label("leadership", row.category, lang), row.value) for row in levels],
         lang,
         category_label=t("view.level", lang),
     )
@@ -102,20 +95,4 @@ def build_part_time(history: KpiHistory, filters: Filters, lang: Lang) -> PartTi
         mobile=mobile,
         parental_leave=parental,
         breakdown=_breakdown_block(history, "part_time_share", filters, lang),
-    )
-
-
-def _row_value(row: Any) -> KpiValue:
-    """A breakdown row (`itertuples` of `kpi_breakdown`, untyped as pandas rows are) as a
-    KpiValue for the bar builder."""
-    return KpiValue(
-        id="",
-        value=row.value,
-        numerator=row.numerator,
-        denominator=row.denominator,
-        target=None,
-        suppressed=bool(row.suppressed),
-        reason=row.reason,
-        k=None if pd.isna(row.k) else int(row.k),
-        unit="%",
     )
