@@ -1,35 +1,24 @@
 """Daten: upload exports with a preview and an explicit confirmation, what the store holds,
 deleting a reporting date / year / wave, invited counts per survey wave, the import log, and
-templates. The logic lives in metrics.ingest, metrics.store and metrics.templates."""
-
-import shutil
-import tempfile
-from pathlib import Path
+templates. The tables come from metrics.views.build_data_page, the staging from
+metrics.ingest.stage_upload; this page holds the widgets and the pending upload."""
 
 import streamlit as st
 
 from metrics import app_support as ui
 from metrics import store, templates
-from metrics.contract import SOURCES, SOURCES_BY_KIND
-from metrics.disclosure import count_text, published_import_log, yearly_holdings
-from metrics.formatting import format_number
+from metrics.contract import SOURCES
+from metrics.disclosure import count_text
 from metrics.i18n import Lang, t
-from metrics.ingest import ImportRefused, check_upload_size, delete_coverage, prepare_import
+from metrics.ingest import ImportRefused, StagedUpload, delete_coverage, stage_upload
 from metrics.ingest import set_invited as save_invited
-from metrics.safe_export import safe_frame
-from metrics.views import respondents_text
-
-
-def kind_label(kind: str, lang: Lang) -> str:
-    source = SOURCES_BY_KIND[kind]
-    return source.label_de if lang == "de" else source.label_en
+from metrics.views import DataPageContext, build_data_page, kind_label
 
 
 def discard_pending() -> None:
-    pending = st.session_state.pop("pending_import", None)
+    pending: StagedUpload | None = st.session_state.pop("pending_import", None)
     if pending is not None:
-        pending["prepared"].close()
-        shutil.rmtree(pending["directory"], ignore_errors=True)
+        pending.discard()
 
 
 def upload_section(lang: Lang) -> None:
@@ -45,36 +34,25 @@ def upload_section(lang: Lang) -> None:
     if not files:
         discard_pending()
         return
-    signature = tuple((f.name, f.size) for f in files)
-    pending = st.session_state.get("pending_import")
-    if pending is None or pending["signature"] != signature:
+    pending: StagedUpload | None = st.session_state.get("pending_import")
+    if pending is None or pending.signature != tuple((f.name, f.size) for f in files):
         discard_pending()
         try:
-            for file in files:
-                check_upload_size(file.name, file.size, lang=lang)
+            with st.spinner(t("datapage.checking", lang)):
+                uploaded = [(file.name, file.getvalue()) for file in files]
+                pending = stage_upload(uploaded, ui.db_path(), lang)
         except ImportRefused as refusal:
             st.error(refusal.report(lang))
             return
-        # raw ids stay where the data lives: the upload is staged beside the store
-        directory = Path(tempfile.mkdtemp(prefix=".upload-", dir=ui.db_path().parent))
-        paths = []
-        for index, file in enumerate(files):
-            path = directory / f"{index}{Path(file.name).suffix.lower()}"
-            path.write_bytes(file.getbuffer())
-            paths.append(path)
-        with st.spinner(t("datapage.checking", lang)):
-            prepared = prepare_import(paths, ui.db_path(), names=[f.name for f in files])
-        pending = {"signature": signature, "prepared": prepared, "directory": directory}
         st.session_state["pending_import"] = pending
-    prepared = pending["prepared"]
+    prepared = pending.prepared
     for preview in prepared.previews:
         box = st.success if preview.ok else st.error
         box(preview.summary(lang, ui.settings().rules).replace("\n", "  \n"))
     if not prepared.ok:
         st.warning(t("datapage.fix_and_retry", lang))
         return
-    confirmed = st.button(t("datapage.confirm_import", lang), type="primary")
-    if confirmed:
+    if st.button(t("datapage.confirm_import", lang), type="primary"):
         try:
             results = prepared.commit()
         except (ImportRefused, store.StoreError) as error:
@@ -89,49 +67,22 @@ def upload_section(lang: Lang) -> None:
         st.rerun()
 
 
-def holdings_section(lang: Lang) -> None:
+def holdings_section(context: DataPageContext, lang: Lang) -> None:
     st.subheader(t("datapage.holdings", lang))
-    summary = store.coverage_summary(ui.db_path())
-    if summary.empty:
+    if context.holdings is None:
         st.info(t("datapage.nothing", lang))
         return
-    shown = yearly_holdings(summary)
-    table = shown.assign(
-        kind=[kind_label(k, lang) for k in shown["kind"]],
-        snapshots=[
-            "" if n is None or n != n else format_number(n, lang) for n in shown["snapshots"]
-        ],
-        # rows of persons, applicants and respondents are person counts; invited rows are not
-        rows=[
-            format_number(r, lang)
-            if k == "survey_invited"
-            else respondents_text(ui.planned_release_values(int(c)), int(c), lang)
-            if k == "survey"
-            else count_text(r, lang, ui.settings().rules)
-            for k, c, r in zip(shown["kind"], shown["coverage"], shown["rows"], strict=True)
-        ],
-    ).rename(
-        columns={
-            "kind": t("datapage.kind", lang),
-            "coverage": t("datapage.coverage", lang),
-            "snapshots": t("datapage.snapshots", lang),
-            "rows": t("datapage.rows", lang),
-        }
-    )
-    st.dataframe(table, hide_index=True, width="stretch", height=240)
+    st.dataframe(context.holdings, hide_index=True, width="stretch", height=240)
     st.caption(t("datapage.yearly_rows_note", lang))
     with st.expander(t("datapage.delete", lang)):
-        kinds = [k for k in dict.fromkeys(summary["kind"]) if k != "survey_invited"]
         kind = st.selectbox(
             t("datapage.kind", lang),
-            kinds,
+            list(context.deletable),
             format_func=lambda k: kind_label(k, lang),
             key="delete_kind",
         )
         values = st.multiselect(
-            t("datapage.coverage", lang),
-            list(summary.loc[summary["kind"] == kind, "coverage"]),
-            key="delete_values",
+            t("datapage.coverage", lang), list(context.deletable[kind]), key="delete_values"
         )
         sure = st.checkbox(t("datapage.delete_confirm", lang), key="delete_sure")
         if st.button(t("datapage.delete_button", lang), disabled=not (values and sure)):
@@ -142,27 +93,10 @@ def holdings_section(lang: Lang) -> None:
             st.rerun()
 
 
-def invited_section(lang: Lang) -> None:
+def invited_section(context: DataPageContext, lang: Lang) -> None:
     st.subheader(t("datapage.invited", lang))
-    waves = store.survey_waves(ui.db_path())
-    if not waves.empty:
-        # the respondents as the wave's release publishes them (the response rate's numerator)
-        waves = waves.assign(
-            respondents=[
-                respondents_text(ui.planned_release_values(int(w)), int(w), lang)
-                for w in waves["wave"]
-            ]
-        )
-        st.dataframe(
-            waves.rename(
-                columns={
-                    "wave": t("datapage.wave", lang),
-                    "respondents": t("datapage.respondents", lang),
-                    "invited": t("datapage.invited_count", lang),
-                }
-            ),
-            hide_index=True,
-        )
+    if context.waves is not None:
+        st.dataframe(context.waves, hide_index=True)
         st.caption(t("datapage.respondents_note", lang))
     with st.form("invited"):
         left, right = st.columns(2)
@@ -170,7 +104,7 @@ def invited_section(lang: Lang) -> None:
             t("datapage.wave", lang),
             min_value=2000,
             max_value=2100,
-            value=int(waves["wave"].max()) if not waves.empty else 2025,
+            value=context.next_wave,
             step=1,
         )
         invited = right.number_input(
@@ -186,11 +120,9 @@ def invited_section(lang: Lang) -> None:
                 st.rerun()
 
 
-def log_section(lang: Lang) -> None:
+def log_section(context: DataPageContext, lang: Lang) -> None:
     st.subheader(t("datapage.log", lang))
-    log = store.import_log(ui.db_path())
-    log = published_import_log(log, lang, ui.settings().rules)
-    st.dataframe(safe_frame(log), hide_index=True, width="stretch", height=280)
+    st.dataframe(context.log, hide_index=True, width="stretch", height=280)
     st.caption(t("datapage.yearly_rows_note", lang))
 
 
@@ -228,9 +160,11 @@ def render(lang: Lang) -> None:
     for message in st.session_state.pop("import_done", []):
         st.success(message.replace("\n", "  \n"))
     upload_section(lang)
-    holdings_section(lang)
-    invited_section(lang)
-    log_section(lang)
+    # after the upload section: a confirmed import reruns the page before the tables are read
+    context = build_data_page(ui.db_path(), ui.planned_release_values, ui.settings().rules, lang)
+    holdings_section(context, lang)
+    invited_section(context, lang)
+    log_section(context, lang)
     templates_section(lang)
 
 

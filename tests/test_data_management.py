@@ -419,6 +419,36 @@ def test_upload_size_check() -> None:
         check_upload_size("x.csv", -1)
 
 
+def test_an_upload_is_staged_beside_the_store_and_goes_with_its_preview(
+    tmp_path: Path, filled: Path
+) -> None:
+    data = write_csv(
+        tmp_path / "x.csv", PERSONNEL_HEADER, personnel_population(8, "31.12.2024")
+    ).read_bytes()
+    before = digest(filled)
+    staged = ingest.stage_upload([("Personal Dezember.CSV", data)], filled, "de")
+    assert staged.signature == (("Personal Dezember.CSV", len(data)),)
+    # a private folder next to the store (raw ids stay where the data lives), the file under a
+    # name of its own with the upload's suffix
+    assert staged.directory.parent == filled.parent
+    assert staged.directory.name.startswith(".upload-")
+    assert [p.name for p in staged.directory.iterdir()] == ["0.csv"]
+    assert staged.prepared.ok
+    assert "Personal Dezember.CSV" in staged.prepared.previews[0].summary("de", DisclosureRules())
+    assert digest(filled) == before  # staged, not imported
+    staged.discard()
+    assert not staged.directory.exists()
+
+
+def test_an_upload_over_the_limit_is_refused_before_anything_is_written(filled: Path) -> None:
+    neighbours = beside_store(filled)
+    big = bytes(store.UPLOAD_LIMIT_MB * 1024 * 1024 + 1)
+    with pytest.raises(ImportRefused) as caught:
+        ingest.stage_upload([("gross.csv", big)], filled, "en")
+    assert "gross.csv" in caught.value.report("en")
+    assert beside_store(filled) == neighbours
+
+
 # --- the store's neighbourhood -------------------------------------------------------------------
 
 

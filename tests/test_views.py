@@ -115,6 +115,30 @@ def test_the_data_page_shows_a_waves_respondents_as_its_release_has_them(
     assert not plans.is_planned(unplanned, 2025, settings)
 
 
+def test_the_data_page_shows_holdings_per_year_waves_and_the_log_as_published(
+    planned_demo_store: Path,
+) -> None:
+    settings = load_settings()
+    with store.open_store(planned_demo_store) as con:
+        released = {2025: kpis.compute_kpis(con, 2025, None, settings)}
+    context = views.build_data_page(planned_demo_store, released.get, settings.rules, "de")
+    assert context.holdings is not None and context.waves is not None
+    holdings = context.holdings.set_index(["Art", "Stichtag / Jahr / Welle"])
+    # personnel per year, not per reporting date (a monthly series shows who joined or left)
+    personnel = holdings.loc["Personalbestand"]
+    assert list(personnel.index) == [str(year) for year in range(2016, 2026)]
+    assert set(personnel["Stichtage"]) == {"12"}
+    # a wave's respondents as its planned release publishes them, "…" while it is not planned
+    waves = context.waves.set_index("Befragungsjahr")
+    respondents = released[2025]["survey_response_rate"].numerator
+    assert waves.loc[2025, "Antworten"] == format_number(respondents, "de")
+    assert waves.loc[2019, "Antworten"] == "…"
+    assert context.next_wave == 2025
+    assert set(context.deletable) == {"personnel", "applications", "survey"}
+    assert "31.12.2025" in context.deletable["personnel"]
+    assert len(context.log) > 0
+
+
 def test_the_quota_chart_draws_the_targets_the_settings_have(small_db: Path) -> None:
     """The legal 5 % and the internal 9 % come from the settings; a target the settings lack
     is left out, not replaced by a number of the code's own."""

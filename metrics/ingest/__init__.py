@@ -12,7 +12,8 @@ under the same lock, and the preview the Data page shows before an import is com
 
 The modules, in the order the data flows: `read` (any format to a text table, headers mapped)
 -> `validate` (typed and checked in SQL) -> `pseudonyms` (keyed ids) -> `prepare` (one file,
-then the batch and its preview) -> `write` (copy, change, rename). `problems` is what they
+then the batch and its preview; `uploads` stages the browser's files for it) -> `write` (copy,
+change, rename). `problems` is what they
 report, `limits` what bounds them. A name with a leading underscore is shared between these
 modules, not outside the package.
 """
@@ -34,6 +35,7 @@ from metrics.ingest.problems import (
     check_upload_size,
 )
 from metrics.ingest.pseudonyms import load_secret, pseudonym_key
+from metrics.ingest.uploads import StagedUpload, stage_upload
 from metrics.ingest.write import delete_coverage, set_invited
 from metrics.store import coverage_summary, survey_waves
 
@@ -44,6 +46,7 @@ __all__ = [
     "ImportResult",
     "PreparedImport",
     "Problem",
+    "StagedUpload",
     "check_upload_size",
     "coverage_summary",
     "delete_coverage",
@@ -54,6 +57,7 @@ __all__ = [
     "pseudonym_key",
     "set_invited",
     "stage_file",
+    "stage_upload",
     "staging_connection",
     "survey_waves",
 ]

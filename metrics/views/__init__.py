@@ -22,6 +22,7 @@ from metrics.views.blocks import (
     build_status,
     respondents_text,
 )
+from metrics.views.data import DataPageContext, build_data_page, kind_label
 from metrics.views.inclusion import build_inclusion
 from metrics.views.inputs import BREAKDOWNS, Filters, KpiHistory
 from metrics.views.methodology import build_methodology
@@ -35,11 +36,13 @@ __all__ = [
     "BREAKDOWNS",
     "OVERVIEW_KPIS",
     "ChartBlock",
+    "DataPageContext",
     "Filters",
     "KpiCard",
     "KpiHistory",
     "StatusContext",
     "TableBlock",
+    "build_data_page",
     "build_inclusion",
     "build_methodology",
     "build_migration",
@@ -47,6 +50,7 @@ __all__ = [
     "build_part_time",
     "build_status",
     "build_women_leadership",
+    "kind_label",
     "kpi_trend_block",
     "previous_value",
     "respondents_text",
