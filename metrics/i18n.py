@@ -635,6 +635,14 @@ TEXTS: dict[str, dict[Lang, str]] = {
     "datapage.invited_count": {"de": "Eingeladene", "en": "Invited"},
     "datapage.save": {"de": "Speichern", "en": "Save"},
     "datapage.log": {"de": "Importprotokoll", "en": "Import log"},
+    "datapage.log_when": {"de": "Zeitpunkt", "en": "When"},
+    "datapage.log_file": {"de": "Datei", "en": "File"},
+    "datapage.log_sha256": {"de": "Prüfsumme (SHA-256)", "en": "Checksum (SHA-256)"},
+    "datapage.log_replaced": {"de": "Ersetzte Zeilen", "en": "Rows replaced"},
+    "datapage.log_outcome": {"de": "Ergebnis", "en": "Outcome"},
+    "datapage.log_message": {"de": "Meldung", "en": "Message"},
+    "datapage.log_ok": {"de": "importiert", "en": "imported"},
+    "datapage.log_refused": {"de": "abgelehnt", "en": "refused"},
     "datapage.templates": {"de": "Vorlagen", "en": "Templates"},
     "datapage.templates_help": {
         "de": "Leere Vorlagen mit den deutschen Spaltenüberschriften und ein ausgefülltes "

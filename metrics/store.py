@@ -358,7 +358,7 @@ def import_log(db_path: Path) -> pd.DataFrame:
     ]
     frames = [frame for frame in frames if not frame.empty]
     if not frames:
-        return pd.DataFrame(columns=columns)
+        return pd.DataFrame(columns=[*columns, "message"])
     log = pd.concat(frames, ignore_index=True)
     return log.reindex(columns=[*columns, "message"]).sort_values(
         "imported_at", ascending=False, ignore_index=True

@@ -136,7 +136,11 @@ def test_the_data_page_shows_holdings_per_year_waves_and_the_log_as_published(
     assert context.next_wave == 2025
     assert set(context.deletable) == {"personnel", "applications", "survey"}
     assert "31.12.2025" in context.deletable["personnel"]
-    assert len(context.log) > 0
+    # the import log in the page's words; a monthly file's rows are withheld
+    personnel_file = context.log[context.log["Art"] == "Personalbestand"].iloc[0]
+    assert personnel_file["Zeilen"] == "•"
+    assert personnel_file["Ergebnis"] == "importiert"
+    assert personnel_file["Zeitpunkt"].count(".") == 2  # TT.MM.JJJJ hh:mm
 
 
 def test_the_quota_chart_draws_the_targets_the_settings_have(small_db: Path) -> None:

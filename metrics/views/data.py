@@ -56,7 +56,7 @@ def build_data_page(
         },
         waves=None if waves.empty else _waves(waves, release_of, lang),
         next_wave=int(waves["wave"].max()) if not waves.empty else 2025,
-        log=safe_frame(published_import_log(store.import_log(db_path), lang, rules)),
+        log=_log(store.import_log(db_path), rules, lang),
     )
 
 
@@ -85,6 +85,33 @@ def _holdings(
             "snapshots": t("datapage.snapshots", lang),
             "rows": t("datapage.rows", lang),
         }
+    )
+
+
+def _log(log: pd.DataFrame, rules: DisclosureRules, lang: Lang) -> pd.DataFrame:
+    """The published import log with the page's words: when, which file (and its checksum, to
+    tell which export it was), what it held and replaced, and whether it went in."""
+    shown = published_import_log(log, lang, rules)
+    when = pd.to_datetime(shown["imported_at"])
+    return safe_frame(
+        shown.assign(
+            imported_at=when.dt.strftime("%d.%m.%Y %H:%M" if lang == "de" else "%Y-%m-%d %H:%M"),
+            kind=[kind_label(k, lang) if k in SOURCES_BY_KIND else k for k in shown["kind"]],
+            outcome=[t(f"datapage.log_{o}", lang) for o in shown["outcome"]],
+            message=[m if isinstance(m, str) else "" for m in shown["message"]],
+        ).rename(
+            columns={
+                "imported_at": t("datapage.log_when", lang),
+                "file_name": t("datapage.log_file", lang),
+                "sha256": t("datapage.log_sha256", lang),
+                "kind": t("datapage.kind", lang),
+                "rows": t("datapage.rows", lang),
+                "coverage": t("datapage.coverage", lang),
+                "replaced_rows": t("datapage.log_replaced", lang),
+                "outcome": t("datapage.log_outcome", lang),
+                "message": t("datapage.log_message", lang),
+            }
+        )
     )
 
 
