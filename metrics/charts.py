@@ -236,7 +236,7 @@ def bar_figure(
                 y=target,
                 line=line,
                 annotation_text=text,
-                annotation_position="top right",
+                annotation_position=line_label_position(list(frame["value"]), target),
                 annotation=annotation_style(),
             )
     base_layout(figure, title=title, lang=lang, unit=unit)
@@ -245,6 +245,23 @@ def bar_figure(
         figure.update_xaxes(ticksuffix=" %" if unit == "%" else "", rangemode="tozero")
         figure.update_yaxes(ticksuffix="", autorange="reversed")
     return figure
+
+
+def line_label_position(values: Sequence[object], level: float) -> str:
+    """Where the label of a horizontal line over bars reads best: at the end whose bar is
+    farther from the line (the value label of a bar ending near it would be covered), and
+    below the line where that bar reaches above it (then the label sits on the bar, not on the
+    bar's value)."""
+    numbers = [None if _missing(v) else float(v) for v in values]  # type: ignore[arg-type]
+    if not numbers:
+        return "top right"
+
+    def distance(value: float | None) -> float:
+        return float("inf") if value is None else abs(value - level)
+
+    first, last = numbers[0], numbers[-1]
+    side, bar = ("left", first) if distance(first) > distance(last) else ("right", last)
+    return f"{'bottom' if bar is not None and bar >= level else 'top'} {side}"
 
 
 @dataclass(frozen=True)

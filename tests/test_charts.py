@@ -7,6 +7,7 @@ import xml.etree.ElementTree as ET
 
 import pandas as pd
 
+from metrics import charts
 from metrics.charts import SPARK_PAD, SPARK_WIDTH, sparkline_svg
 
 SVG = "{http://www.w3.org/2000/svg}"
@@ -116,3 +117,16 @@ def test_trend_marks_withheld_points_and_drops_empty_series() -> None:
     assert "Kommune: < 5 – nicht ausgewiesen (Datenschutz)" in marks.hovertext
     # the withheld point carries no value on the line itself
     assert pd.isna(figure.data[0].y[1])
+
+
+def test_a_line_label_over_bars_keeps_clear_of_the_bar_values() -> None:
+    # the women's share of the pipeline: the last bar ends on the 50 % line, the first far above
+    assert charts.line_label_position([69.0, 52.3, 55.6, 50.0], 50.0) == "bottom left"
+    # the quota: the last bar (8.3 %) ends just under the 9 % line, the first (10.4 %) above it
+    assert charts.line_label_position([10.4, 11.8, 8.3], 9.0) == "bottom left"
+    # a first bar under the line and nearer it than the last: right, above the line
+    assert charts.line_label_position([4.0, 9.0, 20.0], 5.0) == "bottom right"
+    assert charts.line_label_position([4.5, 9.0, 1.0], 5.0) == "top right"
+    # a withheld bar has no value label to cover
+    assert charts.line_label_position([None, 50.0], 50.0) == "top left"
+    assert charts.line_label_position([], 5.0) == "top right"

@@ -66,10 +66,11 @@ def build_inclusion(history: KpiHistory, filters: Filters, lang: Lang) -> Inclus
     def view_name(view: str | None) -> str:
         return t("combined", lang) if view is None else view
 
+    quota_rows = [(view_name(v), values.get(_quota_id(v))) for v in _views_of(carrier)]
     quota = _bar_block(
         "sb_quota",
         t("view.sb_quota_title", lang, year=year),
-        [(view_name(v), values.get(_quota_id(v))) for v in _views_of(carrier)],
+        quota_rows,
         lang,
         category_label=t("app.carrier", lang),
     )
@@ -78,7 +79,9 @@ def build_inclusion(history: KpiHistory, filters: Filters, lang: Lang) -> Inclus
             y=value,
             line={"color": charts.TARGET_COLOUR, "dash": "dash"},
             annotation_text=f"{label}: {format_value(value, '%', lang)}",
-            annotation_position="top left",
+            annotation_position=charts.line_label_position(
+                [v.value if v is not None else None for _, v in quota_rows], value
+            ),
             annotation=charts.annotation_style(),
         )
     trend = _trend_block(
