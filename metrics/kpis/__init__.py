@@ -20,7 +20,9 @@ The modules, in the order the data flows:
   `metrics.disclosure.planner` until it pins nothing (CONTRACT § 3), kept beside the store;
 - `published` — from the planned release to `KpiValue`s (`values`: what a value is and how it
   reads);
-- `api` — what pages, reports and the CLI ask for.
+- `api` — what pages, reports and the CLI ask for: above all `PublishedYear`, a year's planned
+  release with its values per view, breakdowns (typed rows), BGleiG table and SGB IX sums.
 
+A name with a leading underscore is shared between these modules, not outside the package.
 Survey KPIs have no carrier view; `sb_quota` follows its own monthly rule (CONTRACT § 2.1).
 """
