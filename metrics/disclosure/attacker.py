@@ -185,6 +185,11 @@ class Model:
         return Knowledge(self)
 
     @functools.cached_property
+    def row_of(self) -> dict[int, int]:
+        """Per figure (by identity), its row of the incidence matrix (asked for every pin)."""
+        return {id(f): i for i, f in enumerate(self.figures)}
+
+    @functools.cached_property
     def _proof(self) -> tuple[list[Figure], scipy.sparse.csc_matrix]:
         return self.zero_proof()
 
@@ -833,8 +838,7 @@ def _zero_figures(model: Model, witness: Sequence[Figure], box: Box) -> tuple[Fi
     if not model.forced_zero.any() or not model.zero_sources:
         return ()
     assert model.incidence is not None and model.zero_source_classes is not None
-    index = {id(f): i for i, f in enumerate(model.figures)}
-    rows = [index[id(f)] for f in witness]
+    rows = [model.row_of[id(f)] for f in witness]
     support = np.asarray(model.incidence[rows].sum(axis=0)).ravel() != 0
     support |= _class_coverage(model, box) & model.forced_zero
     # the sources holding any class of the support (a column slice: the support is small)
