@@ -27,7 +27,7 @@ import streamlit as st
 from metrics import safe_export, store
 from metrics.contract import CARRIERS
 from metrics.disclosure import plans
-from metrics.formatting import format_date
+from metrics.formatting import MINUS, format_date
 from metrics.i18n import LANGUAGES, Lang, t
 from metrics.kpis import api as kpis
 from metrics.kpis.values import KpiValue
@@ -399,9 +399,9 @@ def cards_html(cards: Sequence[KpiCard], lang: Lang, *, per_row: int) -> str:
             parts.append(f'<span class="kpi-sr">{definition}</span>')
         parts.append(f'<div class="kpi-value">{escape(card.value_text)}</div>')
         if card.delta_text:
-            # as st.metric: a leading "-" points the arrow down; "±0" has none
+            # a leading minus points the arrow down; "±0" has none
             delta = card.delta_text.strip()
-            direction = "down" if delta.startswith("-") else "flat" if delta[0] == "±" else "up"
+            direction = "down" if delta[0] in ("-", MINUS) else "flat" if delta[0] == "±" else "up"
             change = f'<span class="kpi-delta kpi-{direction}">{escape(delta)}</span>'
             if card.delta_label:
                 change += f'<span class="kpi-delta-label">{escape(card.delta_label)}</span>'

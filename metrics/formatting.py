@@ -13,6 +13,7 @@ from datetime import date
 
 from metrics.i18n import Lang
 
+MINUS = "−"  # the typographic minus of a change (U+2212)
 SHARE_DECIMALS = 1
 RATIO_DECIMALS = 2
 # per unit: the decimals its values and their changes are shown with (others: whole numbers)
@@ -59,11 +60,9 @@ def format_target(target: float, unit: str, lang: Lang) -> str:
     return format_number(target, lang, 0)
 
 
-def format_change(change: float, unit: str, lang: Lang, *, ascii_minus: bool = False) -> str:
-    """A change against the previous year: '+2,0 Pp.' / '+2.0 pp', '−0,03', '±0'.
-    ascii_minus: Streamlit's metric reads the direction of its arrow from a leading '-'."""
-    minus = "-" if ascii_minus else "−"
-    sign = "+" if change > 0 else minus if change < 0 else "±"
+def format_change(change: float, unit: str, lang: Lang) -> str:
+    """A change against the previous year: '+2,0 Pp.' / '+2.0 pp', '−0,03', '±0'."""
+    sign = "+" if change > 0 else MINUS if change < 0 else "±"
     text = f"{sign}{format_number(abs(change), lang, decimals_of(unit))}"
     if unit == "%":
         return f"{text} {'Pp.' if lang == 'de' else 'pp'}"

@@ -169,10 +169,10 @@ def test_filters_change_what_is_shown(demo_db: Path, monkeypatch: pytest.MonkeyP
 
 
 def _integers_in_text(text: str) -> Iterator[int]:
-    """A displayed whole number ("1.060", "3", "1,060"), also as a change ("+2", "-15");
+    """A displayed whole number ("1.060", "3", "1,060"), also as a change ("+2", "-15", "−15");
     labels such as "Bereich 3" or shares such as "8,73 %" are not counts."""
-    if re.fullmatch(r"\s*[+\-±]?\d{1,3}(?:[.,]\d{3})*\s*", text):
-        yield int(re.sub(r"[+\-±.,\s]", "", text))
+    if re.fullmatch(r"\s*[+\-−±]?\d{1,3}(?:[.,]\d{3})*\s*", text):
+        yield int(re.sub(r"[+\-−±.,\s]", "", text))
 
 
 class _ShownText(HTMLParser):
@@ -321,6 +321,7 @@ def test_the_scan_would_catch_a_leak() -> None:
     assert small_counts(only_in_the_image, K_ORDINARY) == ["html block: '3'"]
     assert list(_integers_in_text("1.060")) == [1060]
     assert list(_integers_in_text("-15")) == [15]
+    assert list(_integers_in_text("−3")) == [3]  # the cards' minus
     assert list(_integers_in_text("8,73 %")) == []
     assert list(_integers_in_text("Bereich 3")) == []
 

@@ -92,7 +92,7 @@ def test_cards_are_one_grid_with_value_change_and_definition_as_escaped_html() -
         title="Köpfe <alle>",
         value_text="1.060",
         target_text=None,
-        delta_text="-15",
+        delta_text="−15",
         status=None,
         help='Beschäftigte am "Stichtag"',
         trend=None,
@@ -112,7 +112,7 @@ def test_cards_are_one_grid_with_value_change_and_definition_as_escaped_html() -
     assert f'<span class="kpi-sr">{definition}</span>' in grid
     assert grid.count("kpi-help") == 2  # the style rule and the first card only
     assert '<div class="kpi-value">1.060</div>' in grid
-    assert '<span class="kpi-delta kpi-down">-15</span>' in grid
+    assert '<span class="kpi-delta kpi-down">−15</span>' in grid
     assert '<span class="kpi-delta kpi-up">+0,2 Pp.</span>' in grid
     assert '<span class="kpi-delta-label">ggü. Vorjahr</span>' in grid
     assert app_support.card_body_html(card, "de") in grid

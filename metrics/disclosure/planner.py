@@ -431,7 +431,7 @@ def _hideable(figure: Figure) -> list[Figure]:
     return [] if figure.public else [figure]
 
 
-def _cover(pins: Sequence[Pin], spent: dict[Box, float] | None = None) -> set[Hashable]:
+def _cover(pins: Sequence[Pin], spent: dict[Box, float]) -> set[Hashable]:
     """Cells to hide so that every pin loses a figure of its combination: greedy weighted set
     cover (the cell in most open pins per cost first), as complementary suppression does.
 
@@ -441,7 +441,6 @@ def _cover(pins: Sequence[Pin], spent: dict[Box, float] | None = None) -> set[Ha
     those proofs have cost as much as the cheapest figure of its combination, that figure goes
     instead: as in renting skis or buying them, this never costs more than twice the better
     of the two, and it ends the rounds."""
-    spent = {} if spent is None else spent
     candidates: dict[Hashable, tuple[float, str]] = {}
     covers: dict[Hashable, set[int]] = {}
     involved_in: list[list[Figure]] = []

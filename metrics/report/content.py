@@ -19,6 +19,7 @@ from metrics import store, views
 from metrics.contract import CARRIERS
 from metrics.disclosure import change_publishable, withheld_sign
 from metrics.formatting import (
+    MINUS,
     decimals_of,
     format_change,
     format_date,
@@ -189,7 +190,7 @@ def change_text(current: KpiValue, previous: KpiValue | None, k: int, lang: Lang
     kpi, _ = kpis.split_id(current.id)
     if not change_publishable(change, current.unit, sensitive=kpi.sensitive, k=k):
         return None
-    sign = "+" if change > 0 else "−" if change < 0 else "±"
+    sign = "+" if change > 0 else MINUS if change < 0 else "±"
     return f"{sign}{persons(abs(change), lang)}"
 
 

@@ -124,7 +124,7 @@ def _delta(
         return None
     if current.unit not in ("%", "ratio", "count"):
         return None
-    return format_change(change, current.unit, lang, ascii_minus=True)
+    return format_change(change, current.unit, lang)
 
 
 def _previous_value(
