@@ -180,11 +180,13 @@ def bar_figure(
     series_column: str | None = None,
     target: float | None = None,
     target_label: str = "Ziel",
+    lines: Sequence[tuple[str, float]] = (),
     horizontal: bool = False,
     error_columns: tuple[str, str] | None = None,
 ) -> go.Figure:
-    """Bars of `value` per category (grouped by `series_column`), optional target line and
-    error bars from (low, high) columns."""
+    """Bars of `value` per category (grouped by `series_column`), the target and other
+    labelled levels (a legal quota, say) as dashed lines, and error bars from (low, high)
+    columns."""
     figure = go.Figure()
     groups = (
         [(None, frame)] if series_column is None else list(frame.groupby(series_column, sort=False))
@@ -224,19 +226,20 @@ def bar_figure(
                 **({"error_x" if horizontal else "error_y": error} if error else {}),
             )
         )
-    if target is not None:
+    levels = [*([(target_label, target)] if target is not None else []), *lines]
+    for label, level in levels:
         line = {"color": TARGET_COLOUR, "dash": "dash", "width": 2}
-        text = f"{target_label}: {format_value(target, unit, lang)}"
+        text = f"{label}: {format_value(level, unit, lang)}"
         if horizontal:
             figure.add_vline(
-                x=target, line=line, annotation_text=text, annotation=annotation_style()
+                x=level, line=line, annotation_text=text, annotation=annotation_style()
             )
         else:
             figure.add_hline(
-                y=target,
+                y=level,
                 line=line,
                 annotation_text=text,
-                annotation_position=line_label_position(list(frame["value"]), target),
+                annotation_position=line_label_position(list(frame["value"]), level),
                 annotation=annotation_style(),
             )
     base_layout(figure, title=title, lang=lang, unit=unit)

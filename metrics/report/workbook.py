@@ -175,6 +175,9 @@ def _gender_columns(first: str, lang: Lang, *, men_share: bool = False) -> list[
 GENDER_FORMATS: list[str | None] = [None, COUNT_FORMAT, COUNT_FORMAT, COUNT_FORMAT, PERCENT_FORMAT]
 
 
+# --- sheets ---------------------------------------------------------------------------------------
+
+
 def _info_sheet(content: ReportContent) -> Sheet:
     lang = content.lang
     sheet = Sheet(

@@ -267,6 +267,7 @@ def _bar_block(
     *,
     unit: str = "%",
     target: float | None = None,
+    lines: Sequence[tuple[str, float]] = (),
     category_label: str | None = None,
     value_label: str | None = None,
     horizontal: bool = False,
@@ -292,6 +293,7 @@ def _bar_block(
         lang=lang,
         target=target,
         target_label=t("app.target", lang),
+        lines=lines,
         horizontal=horizontal,
     )
     table = pd.DataFrame(

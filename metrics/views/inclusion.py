@@ -9,7 +9,6 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from metrics import charts
 from metrics.contract import CARRIERS
 from metrics.formatting import format_number, format_value
 from metrics.i18n import Lang, t
@@ -66,24 +65,14 @@ def build_inclusion(history: KpiHistory, filters: Filters, lang: Lang) -> Inclus
     def view_name(view: str | None) -> str:
         return t("combined", lang) if view is None else view
 
-    quota_rows = [(view_name(v), values.get(_quota_id(v))) for v in _views_of(carrier)]
     quota = _bar_block(
         "sb_quota",
         t("view.sb_quota_title", lang, year=year),
-        quota_rows,
+        [(view_name(v), values.get(_quota_id(v))) for v in _views_of(carrier)],
         lang,
+        lines=target_lines,
         category_label=t("app.carrier", lang),
     )
-    for label, value in target_lines:
-        quota.figure.add_hline(
-            y=value,
-            line={"color": charts.TARGET_COLOUR, "dash": "dash"},
-            annotation_text=f"{label}: {format_value(value, '%', lang)}",
-            annotation_position=charts.line_label_position(
-                [v.value if v is not None else None for _, v in quota_rows], value
-            ),
-            annotation=charts.annotation_style(),
-        )
     trend = _trend_block(
         history,
         "sb_quota_trend",
