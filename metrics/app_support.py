@@ -23,6 +23,7 @@ import duckdb
 import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
+from streamlit.delta_generator import DeltaGenerator
 
 from metrics import safe_export, store
 from metrics.contract import CARRIERS
@@ -314,6 +315,25 @@ def start_screen(lang: Lang) -> None:
     right.page_link(
         "pages/data.py", label=t("app.start_import", lang), icon=":material/upload_file:"
     )
+
+
+# Two charts side by side need about 450 px each to keep their titles, legends and year labels
+# apart; the sidebar takes about 300 px, so below a 1,200 px window they go one under the other.
+_SIDE_BY_SIDE_CSS = (
+    "<style>@media (max-width: 1200px){"
+    "div[class*='st-key-side-by-side'] [data-testid='stHorizontalBlock']{flex-wrap:wrap}"
+    "div[class*='st-key-side-by-side'] [data-testid='stColumn']"
+    "{flex:1 1 100% !important;width:100% !important;min-width:100% !important}}</style>"
+)
+
+
+def side_by_side(name: str) -> tuple[DeltaGenerator, DeltaGenerator]:
+    """Two columns for two charts (or a chart and its table), one under the other in a narrow
+    window; `name` tells the pairs of a page apart."""
+    with st.container(key=f"side-by-side-{name}"):
+        st.html(_SIDE_BY_SIDE_CSS)
+        left, right = st.columns(2)
+    return left, right
 
 
 def render_cards(cards: Sequence[KpiCard], lang: Lang, *, per_row: int) -> None:

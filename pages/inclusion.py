@@ -15,7 +15,7 @@ def render(lang: Lang) -> None:
     context = ui.page_context(build_inclusion, lang)
     st.caption(context.subtitle)
     ui.render_cards(context.cards, lang, per_row=3)
-    left, right = st.columns(2)
+    left, right = ui.side_by_side("quota")
     with left:
         ui.render_chart(context.quota, lang)
     with right:

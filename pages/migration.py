@@ -18,7 +18,7 @@ def render(lang: Lang) -> None:
         return
     ui.render_cards(context.cards, lang, per_row=3)
     ui.render_chart(context.waves, lang)
-    left, right = st.columns(2)
+    left, right = ui.side_by_side("leaders")
     with left:
         if context.leaders:
             ui.render_chart(context.leaders, lang)

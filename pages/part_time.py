@@ -15,12 +15,12 @@ def render(lang: Lang) -> None:
     context = ui.page_context(build_part_time, lang)
     st.caption(context.subtitle)
     ui.render_cards(context.cards, lang, per_row=3)
-    left, right = st.columns(2)
+    left, right = ui.side_by_side("gender")
     with left:
         ui.render_chart(context.by_gender, lang)
     with right:
         ui.render_chart(context.by_level, lang)
-    left, right = st.columns(2)
+    left, right = ui.side_by_side("mobile")
     with left:
         ui.render_chart(context.mobile, lang)
     with right:

@@ -15,7 +15,7 @@ def render(lang: Lang) -> None:
     context = ui.page_context(build_women_leadership, lang)
     st.caption(context.subtitle)
     ui.render_cards(context.cards, lang, per_row=4)
-    left, right = st.columns(2)
+    left, right = ui.side_by_side("trend")
     with left:
         ui.render_chart(context.trend, lang)
     with right:

@@ -31,6 +31,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from metrics import safe_export, views
 from metrics.contract import CARRIERS
+from metrics.disclosure import WITHHELD_SIGN
 from metrics.formatting import RATIO_DECIMALS, SHARE_DECIMALS
 from metrics.i18n import Lang, t
 from metrics.kpis import api as kpis
@@ -126,6 +127,8 @@ def _split(value: KpiValue | None, k: int) -> tuple[Cell, Cell]:
         return Cell(None), Cell(None)
     if value.suppressed:
         return _withheld(value, k), _withheld(value, k)
+    if value.counts_withheld:  # published as its rounded share alone (CONTRACT § 3)
+        return Cell(None, WITHHELD_SIGN), Cell(None, WITHHELD_SIGN)
     if value.numerator is None or value.denominator is None:
         return Cell(None), Cell(None)
     numerator = int(value.numerator)
@@ -160,6 +163,19 @@ def _gender_row(label: str, women: Cell, men: Cell, *, men_share: bool = False) 
     both = _sum([women, men])
     share = _share(men if men_share else women, both)
     return [label, women.shown, men.shown, both.shown, share.shown]
+
+
+def _gender_row_of(
+    label: str, value: KpiValue | None, k: int, *, men_share: bool = False
+) -> list[object]:
+    """The row of one published share (women's, or men's with men_share): its two counts, and
+    the share itself where only the share is published (its counts withheld)."""
+    part, rest = _split(value, k)
+    women, men = (rest, part) if men_share else (part, rest)
+    row = _gender_row(label, women, men, men_share=men_share)
+    if value is not None and value.counts_withheld and value.value is not None:
+        row[-1] = round(float(value.value), SHARE_DECIMALS)
+    return row
 
 
 def _gender_columns(first: str, lang: Lang, *, men_share: bool = False) -> list[str]:
@@ -347,11 +363,9 @@ def _equality_sheets(published: kpis.PublishedYear, content: ReportContent) -> l
         GENDER_FORMATS,
     )
     for row in employment:
-        women, men = _split(row.value, k)
         label = kpis.category_label("employment_type", row.category, lang)
-        sheet.rows.append(_gender_row(label, women, men))
-    women, men = _split(values.get("women_share"), k)
-    sheet.rows.append(_gender_row(t("report.row.total", lang), women, men))
+        sheet.rows.append(_gender_row_of(label, row.value, k))
+    sheet.rows.append(_gender_row_of(t("report.row.total", lang), values.get("women_share"), k))
     sheet.notes = [t("report.note.staff", lang, date=as_of)]
     sheets.append(sheet)
 
@@ -399,8 +413,7 @@ def _equality_sheets(published: kpis.PublishedYear, content: ReportContent) -> l
         total_label = t(
             "report.row.total" if dimension == "pay_group" else "report.row.all_leaders", lang
         )
-        women, men = _split(values.get(total_id), k)
-        sheet.rows.append([*_gender_row(total_label, women, men), None])
+        sheet.rows.append([*_gender_row_of(total_label, values.get(total_id), k), None])
         sheet.notes = [t(note_key, lang, date=as_of, k=k)]
         sheets.append(sheet)
 
@@ -417,9 +430,11 @@ def _equality_sheets(published: kpis.PublishedYear, content: ReportContent) -> l
         [*GENDER_FORMATS, PERCENT_FORMAT],
     )
     for row in units:
-        women, men = _split(row.value, k)
         sheet.rows.append(
-            [*_gender_row(row.category, women, men), _share_cell(leader_share.get(row.category))]
+            [
+                *_gender_row_of(row.category, row.value, k),
+                _share_cell(leader_share.get(row.category)),
+            ]
         )
     sheet.notes = [t("report.note.staff", lang, date=as_of)]
     sheets.append(sheet)
@@ -434,8 +449,7 @@ def _equality_sheets(published: kpis.PublishedYear, content: ReportContent) -> l
         ("parental_leave_men_share", "report.row.parental_leave"),
         ("care_leave_men_share", "report.row.care_leave"),
     ):
-        men, women = _split(values.get(kpi_id), k)
-        sheet.rows.append(_gender_row(t(row_key, lang), women, men, men_share=True))
+        sheet.rows.append(_gender_row_of(t(row_key, lang), values.get(kpi_id), k, men_share=True))
     sheet.notes = [t("report.note.leave", lang, date=as_of)]
     sheets.append(sheet)
 
@@ -449,8 +463,7 @@ def _equality_sheets(published: kpis.PublishedYear, content: ReportContent) -> l
         ("women_share_applicants", "report.row.applicants"),
         ("women_share_hires", "report.row.hires"),
     ):
-        women, men = _split(values.get(kpi_id), k)
-        sheet.rows.append(_gender_row(t(row_key, lang), women, men))
+        sheet.rows.append(_gender_row_of(t(row_key, lang), values.get(kpi_id), k))
     sheet.notes = [t("report.note.applications", lang, year=year)]
     sheets.append(sheet)
     return sheets
