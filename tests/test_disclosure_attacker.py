@@ -422,6 +422,37 @@ def test_what_one_breakdown_derives_the_attacker_uses_in_another() -> None:
     assert audit(WIDE_STAFF, WIDE, current(), [men_u2, group(gender="w")], 5, 10).pins == []
 
 
+WIDER = {"gender": ("w", "m"), "disabled": ("ja", "nein"), **WIDE}
+WIDER_STAFF = pd.DataFrame(
+    [
+        ("w", "nein", "a1", "u1", 12), ("w", "nein", "a2", "u2", 15), ("w", "nein", "a1", "u2", 9),
+        ("m", "ja", "a1", "u1", 11), ("m", "nein", "a2", "u1", 20), ("m", "ja", "a2", "u2", 12),
+        ("m", "nein", "a1", "u2", 30),
+    ],
+    columns=["gender", "disabled", "age_band", "org_unit", "n"],
+)  # fmt: skip
+
+
+def test_a_fact_from_another_breakdown_proves_cells_empty_that_the_own_figures_leave_open() -> None:
+    """The women by age band add up to the women (36); the women without a disability by org
+    unit (12, 24) add up to 36 too. So no woman has a disability, in u1 either: a sensitive
+    group pinned to 0. Only the org-unit model that knows the derived 36 can prove u1's women
+    with a disability empty, and only by non-negativity (w ∧ ja = 0 is a sum over both units);
+    its own figures' model leaves those cells open and must not be the reference."""
+    frame = WIDER_STAFF
+    figures = [
+        count(frame, "all"),
+        count(frame, "w a1", gender="w", age_band="a1"),
+        count(frame, "w a2", gender="w", age_band="a2"),
+        count(frame, "u1 w nein", org_unit="u1", gender="w", disabled="nein"),
+        count(frame, "u2 w nein", org_unit="u2", gender="w", disabled="nein"),
+    ]
+    in_u1 = Box.of({"gender": {"w"}, "disabled": {"ja"}, "org_unit": {"u1"}})
+    disabled_women_u1 = Group(in_u1, True, Box.of({"gender": {"w"}, "org_unit": {"u1"}}))
+    (pin,) = audit(frame, WIDER, figures, [disabled_women_u1, group(gender="w")], 5, 10).pins
+    assert (pin.group, pin.value, pin.reason) == (disabled_women_u1, 0, "zero")
+
+
 def test_the_attacker_runs_its_linear_algebra_on_one_blas_thread() -> None:
     # BLAS threads fight over the cores beside the app's sessions and the test workers
     # (bench/bench_blas_threads.py); importing the attacker sets every loaded BLAS to one

@@ -178,7 +178,10 @@ def _release_models(
         if before is not None and _same(before.figures_given, figures):
             models[name] = before
         else:
-            models[name] = build_model(persons, figures, categories, model.forced_cells)
+            # only a model that said at least as much may spare the LP: the base model says
+            # less (a derived fact can force cells empty that it leaves open)
+            forced = None if before is None else before.forced_cells
+            models[name] = build_model(persons, figures, categories, forced)
         models[name].release_figures = own_of[name]
         everything[(name, "exchanged")] = models[name]
     return models, everything
