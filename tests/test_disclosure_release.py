@@ -49,6 +49,23 @@ def test_leaders_per_level_are_published_as_public_facts(demo_db: Path) -> None:
         assert not share.suppressed and share.denominator
 
 
+def test_the_womens_share_of_the_org_units_is_kept_rounded_where_its_counts_would_tell(
+    demo_db: Path,
+) -> None:
+    """An org unit's headcount (122) and the staff its women's share counts (119: w + m, no
+    trainees) differ by its 3 trainees. The rules withheld the women's share of 9 of the 10 org
+    units for that; now the planner decides, and publishes it at least rounded (counts withheld)
+    for every unit, with the headcount per unit exact."""
+    with store.open_store(demo_db) as con:
+        year = kpis.published_year(con, YEAR)
+        shares = year.breakdown("women_share", "org_unit")
+        headcounts = year.breakdown("headcount", "org_unit")
+    assert len(shares) == 10
+    assert [row.category for row in shares if row.value.suppressed] == []
+    assert [row.category for row in headcounts if row.value.suppressed] == []
+    assert any(row.value.counts_withheld for row in shares)
+
+
 def test_audit_cli_reports_as_json(demo_db: Path) -> None:
     result = subprocess.run(
         [sys.executable, "-m", "metrics", "audit", "--year", str(YEAR), "--json",

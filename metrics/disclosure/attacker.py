@@ -111,6 +111,8 @@ class Figure:
     terms: tuple[tuple[Box, float], ...] = ()
     # a fact the attacker derived from other figures (in another model): what it rests on
     sources: tuple[Figure, ...] = field(default=(), compare=False)
+    # the cell is a share: hiding it first publishes it as its rounded percentage only
+    share: bool = field(default=False, compare=False)
 
     @property
     def is_bound(self) -> bool:

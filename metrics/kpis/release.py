@@ -565,6 +565,9 @@ def _leader_facts(persons: pd.DataFrame, categories: Mapping[str, Sequence[str]]
 
 # priorities of CONTRACT § 3, as the cost of hiding a cell (larger populations cost more)
 _TIER_COST = {"headline": 1000.0, "carrier": 100.0, "variant": 10.0, "breakdown": 1.0}
+# hiding an exact share only rounds it (`_hide`): the reader keeps the percentage, so that
+# costs a quarter of losing the cell (demo store 2025: 222 cells hidden or rounded, 229 at par)
+_ROUNDING_COST = 0.25
 
 
 def _personnel_scope(atoms: Iterable[str], view: View) -> Box:
@@ -602,25 +605,33 @@ def section_figures(
         published: Published,
         where: str,
         tier: str,
+        size: int,
     ) -> None:
         if published.suppressed:
             return
         scope = scope_of((*measure.population, *extra), view)
+        # size: the population (a count's own value), also where the release withholds it
+        full_cost = _TIER_COST[tier] * (1 + size / 100)
         if published.counts_withheld and published.value is not None:
             # the attacker knows the share to its rounding: low ≤ numerator / population ≤ high
             assert measure.numerator is not None
             part = scope_of((*measure.population, *extra, measure.numerator), view)
             low = float(published.value) - _WITHHELD_HALF_BAND
             high = float(published.value) + _WITHHELD_HALF_BAND
-            cost = _TIER_COST[tier]
+            cost = full_cost
             for terms in (((part, 1.0), (scope, -low)), ((scope, high), (part, -1.0))):
-                figures.append(Figure(scope, 0.0, f"{where} (rounded)", owner, cost, False, terms))
+                figures.append(
+                    Figure(scope, 0.0, f"{where} (rounded)", owner, cost, False, terms, share=True)
+                )
             return
         population = published.denominator if measure.is_share else published.numerator
         is_public = owner in public
-        cost = _TIER_COST[tier] * (1 + (population or 0) / 100)
+        cost = full_cost * (_ROUNDING_COST if measure.is_share else 1.0)
         if population is not None:
-            figures.append(Figure(scope, int(population), where, owner, cost, is_public))
+            share = measure.is_share
+            figures.append(
+                Figure(scope, int(population), where, owner, cost, is_public, share=share)
+            )
         if measure.is_share and published.numerator is not None:
             assert measure.numerator is not None
             figures.append(
@@ -631,6 +642,7 @@ def section_figures(
                     owner,
                     cost,
                     is_public,
+                    share=True,
                 )
             )
 
@@ -646,6 +658,7 @@ def section_figures(
             published,
             f"{_measure_name(measure)} [{view or 'all'}]",
             tier,
+            section.base_counts(measure, view).den,
         )
     for (measure, dimension), group in section.groups.items():
         tier = "variant" if (measure, dimension) in variant_keys else "breakdown"
@@ -660,6 +673,7 @@ def section_figures(
                     published,
                     f"{_measure_name(measure)} by {dimension}={category} [{view or 'all'}]",
                     tier,
+                    group.rows[view][category].den,
                 )
     return figures
 
