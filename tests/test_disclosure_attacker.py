@@ -12,7 +12,15 @@ import threadpoolctl
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from metrics.disclosure.attacker import Box, Figure, Group, Knowledge, attack, build_model
+from metrics.disclosure.attacker import (
+    Box,
+    Figure,
+    Group,
+    Knowledge,
+    attack,
+    build_integral_model,
+    build_model,
+)
 from metrics.disclosure.planner import PlanResult, audit, plan
 
 CATEGORIES = {
@@ -165,11 +173,55 @@ def test_a_share_shown_only_rounded_gives_a_band_not_its_counts() -> None:
         Figure(whole, 0.0, "rounded high", terms=((whole, high), (part, -1.0))),
         count(frame, "women", gender="w"),
     ]
-    model = build_model(frame, figures, CATEGORIES)
+    model = build_integral_model(frame, figures, CATEGORIES)
     assert Knowledge(model).pinned(part) is None
-    # with the exact denominator published too, the numerator is still only bounded
-    model = build_model(frame, [*figures, count(frame, "Kommune", carrier="Kommune")], CATEGORIES)
-    assert Knowledge(model).pinned(part) is None
+    # with the exact denominator published too, the numerator is bounded by 53.8 … 54.2: to
+    # the linear attacker a band, to anyone who counts persons 54
+    whole = [*figures, count(frame, "Kommune", carrier="Kommune")]
+    assert Knowledge(build_model(frame, whole, CATEGORIES)).pinned(part) is None
+    assert Knowledge(build_integral_model(frame, whole, CATEGORIES)).pinned(part) == 54
+
+
+TWO_GENDERS = {**CATEGORIES, "gender": ("w", "m")}
+
+
+def test_a_rounded_share_of_a_known_population_is_read_in_whole_persons() -> None:
+    """357 Kommune staff, 15.1 % of them on leave (54, counts withheld), 51 women on leave:
+    the men on leave are 54 − 51 = 3. The band alone leaves 2.8 … 3.2, which a count of
+    persons can only be 3; the planner then withholds the rounded share too."""
+    frame = persons(
+        ("Kommune", "w", "keine", "nein", 300),
+        ("Kommune", "w", "Elternzeit", "nein", 51),
+        ("Kommune", "m", "Elternzeit", "nein", 3),
+        ("Kommune", "m", "keine", "nein", 3),
+    )
+    whole = Box.of({"carrier": {"Kommune"}})
+    part = Box.of({"carrier": {"Kommune"}, "leave": {"Elternzeit"}})
+    low, high = round(54 / 357, 3) - 0.0005, round(54 / 357, 3) + 0.0005
+    band = (
+        Figure(whole, 0.0, "on leave (rounded)", terms=((part, 1.0), (whole, -low))),
+        Figure(whole, 0.0, "on leave (rounded)", terms=((whole, high), (part, -1.0))),
+    )
+    women = count(frame, "women on leave", carrier="Kommune", gender="w", leave="Elternzeit")
+    published = {
+        "Kommune": ((count(frame, "Kommune", carrier="Kommune"),), 100.0),
+        "on leave (rounded)": (band, 1.0),
+        "women on leave": ((women,), 50.0),
+    }
+
+    def figures() -> list[Figure]:
+        return [
+            Figure(f.box, f.value, f.where, owner=name, cost=cost, terms=f.terms)
+            for name, (own, cost) in published.items()
+            for f in own
+        ]
+
+    men_on_leave = group(carrier="Kommune", gender="m", leave="Elternzeit")
+    (pin,) = audit(frame, TWO_GENDERS, figures(), [men_on_leave], 5, 10).pins
+    assert (pin.group, pin.value, pin.reason) == (men_on_leave, 3, "small")
+    result = plan(frame, TWO_GENDERS, figures, published.pop, [men_on_leave], 5, 10)  # type: ignore[arg-type]
+    assert result.hidden == ["on leave (rounded)"]
+    assert audit(frame, TWO_GENDERS, figures(), [men_on_leave], 5, 10).pins == []
 
 
 def test_a_bound_tight_in_every_solution_is_an_equation() -> None:

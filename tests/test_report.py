@@ -375,14 +375,21 @@ def test_a_hung_export_fails_once_then_fast(monkeypatch: pytest.MonkeyPatch) -> 
 
 
 def test_a_share_published_without_its_counts_is_in_the_equality_table(con, workbook) -> None:
-    # demo store 2025: the planner publishes the women's share per employment type only as its
-    # rounded percentage; the table shows it, with "•" for the counts, not "–" for no data
-    rows = kpis.published_year(con, YEAR).breakdown("women_share", "employment_type")
-    shown = {row[0].value: row for row in workbook["Beschäftigungsart"].iter_rows(min_row=2)}
-    withheld = [row for row in rows if row.value.counts_withheld]
+    # demo store 2025: the planner publishes some women's shares per employment type or org
+    # unit only as their rounded percentage; the tables show them, with "•" for the counts, not
+    # "–" for no data
+    withheld = []
+    for dimension, sheet in (
+        ("employment_type", "Beschäftigungsart"),
+        ("org_unit", "Organisationseinheit"),
+    ):
+        rows = kpis.published_year(con, YEAR).breakdown("women_share", dimension)
+        shown = {row[0].value: row for row in workbook[sheet].iter_rows(min_row=2)}
+        for row in rows:
+            if row.value.counts_withheld:
+                withheld.append(row)
+                label = kpis.category_label(dimension, row.category, "de")
+                women, men, both, share = (cell.value for cell in shown[label][1:5])
+                assert (women, men, both) == ("•", "•", "•")
+                assert share == pytest.approx(round(row.value.value, 1))
     assert withheld, "the demo store has such a share"
-    for row in withheld:
-        label = kpis.category_label("employment_type", row.category, "de")
-        women, men, both, share = (cell.value for cell in shown[label][1:5])
-        assert (women, men, both) == ("•", "•", "•")
-        assert share == pytest.approx(round(row.value.value, 1))

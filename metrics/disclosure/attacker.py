@@ -161,6 +161,8 @@ class Model:
     figures_given: list[Figure] = field(repr=False, default_factory=list)  # to build_model
     # of those, the ones the release publishes (the others: facts derived in other models)
     release_figures: list[Figure] = field(repr=False, default_factory=list)
+    # built with the bands' whole numbers (`build_integral_model`)
+    integral: bool = False
     # per cell (flattened product of the dimensions' categories): its class
     cell_class: np.ndarray = field(repr=False, default_factory=lambda: np.zeros(0, np.int64))
     # per class: its true number of persons
@@ -823,6 +825,79 @@ def attack(
                     continue  # public facts alone pin the group: no leak of the release
             pins.append(Pin(group, value, witness, reason, zeros))
     return pins
+
+
+def build_integral_model(
+    persons: pd.DataFrame,
+    figures: Sequence[Figure],
+    categories: Mapping[str, Sequence[str]],
+    forced_before: tuple[tuple[str, ...], np.ndarray] | None = None,
+) -> Model:
+    """`build_model`, with what the rounding bands tell in whole persons.
+
+    A share shown only as its rounded percentage bounds its numerator by low · P … high · P.
+    Where the figures pin the population P, the numerator is a whole number in that band, and
+    a band of 0.1 percentage points holds at most one below 1,000 persons: the rounding then
+    hides nothing from an attacker who counts persons (the linear attacker alone would miss
+    it). Such a numerator joins the figures as a fact resting on the band and on what pins the
+    population, and the model is built again, until no band gives a number. forced_before: as
+    for `build_model`, of a model that said at least as much as this one with its numbers (the
+    planner's previous round: hiding cells takes numbers away, never adds one)."""
+    model = build_model(persons, figures, categories, forced_before)
+    facts: list[Figure] = []
+    while True:
+        more = _whole_numerators(model, {f.box for f in facts})
+        if not more:
+            break
+        facts += more
+        model = build_model(persons, [*figures, *facts], categories, forced_before)
+    model.figures_given = list(figures)
+    model.integral = True
+    return model
+
+
+def _whole_numerators(model: Model, known: set[Box]) -> list[Figure]:
+    """The numerators the model's rounding bands fix to one whole number (see
+    `build_integral_model`); known: those fixed before."""
+    bands: dict[tuple[Box, Box], list[Figure]] = {}
+    for figure in model.figures_given:
+        if figure.is_bound and len(figure.terms) == 2:
+            (first, _), (second, _) = figure.terms
+            # low: part − low · scope ≥ 0; high: high · scope − part ≥ 0
+            part, scope = (first, second) if figure.terms[0][1] == 1.0 else (second, first)
+            bands.setdefault((part, scope), []).append(figure)
+    asked = [(part, scope) for part, scope in bands if part not in known]
+    if not asked:
+        return []
+    evaluated = model.knowledge.probe.evaluate_many([box for pair in asked for box in pair])
+    facts = []
+    for number, (part, scope) in enumerate(asked):
+        part_known, population = evaluated[2 * number], evaluated[2 * number + 1]
+        if population is None or not population[1] or (part_known and part_known[1]):
+            continue
+        low = high = None
+        for figure in bands[(part, scope)]:
+            if figure.terms[0][1] == 1.0:
+                low = -figure.terms[1][1]
+            else:
+                high = figure.terms[0][1]
+        if low is None or high is None:
+            continue
+        size = population[0]
+        least, most = math.ceil(low * size - 1e-9), math.floor(high * size + 1e-9)
+        if least != most:
+            continue
+        sources = (*bands[(part, scope)], *derivation(model, scope))
+        facts.append(
+            Figure(
+                part,
+                least,
+                f"{part.describe()} = {least} (the rounded share in whole persons)",
+                public=all(f.public for f in sources),
+                sources=sources,
+            )
+        )
+    return facts
 
 
 def derivation(model: Model, box: Box) -> tuple[Figure, ...]:

@@ -37,6 +37,7 @@ from metrics.disclosure.attacker import (
     Model,
     Pin,
     attack,
+    build_integral_model,
     build_model,
     derivation,
     group_coverage,
@@ -142,8 +143,11 @@ def _release_models(
     rests on the first model's figures. (One exchange: a chain through three models is not
     followed.) asked: the models that will be attacked (default: all); the others are only
     asked what they derive. Returns the models to attack by name, and every model built."""
+    # the planner's cheap rounds (each model alone, no exchange) leave out what the bands tell
+    # in whole persons; the check that ends them, and every audit, take it in
+    integral = facts != () or len(own_of) < 2
     base = {
-        name: _model_of(persons, categories, own, built.get((name, "base")))
+        name: _model_of(persons, categories, own, built.get((name, "base")), integral)
         for name, own in own_of.items()
     }
     everything: Built = {(name, "base"): model for name, model in base.items()}
@@ -181,7 +185,7 @@ def _release_models(
             # only a model that said at least as much may spare the LP: the base model says
             # less (a derived fact can force cells empty that it leaves open)
             forced = None if before is None else before.forced_cells
-            models[name] = build_model(persons, figures, categories, forced)
+            models[name] = build_integral_model(persons, figures, categories, forced)
         models[name].release_figures = own_of[name]
         everything[(name, "exchanged")] = models[name]
     return models, everything
@@ -229,12 +233,22 @@ def _model_of(
     categories: Mapping[str, Sequence[str]],
     own: list[Figure],
     before: Model | None,
+    integral: bool,
 ) -> Model:
-    """The model of these figures alone: the one of an earlier audit if it had exactly them."""
-    if before is not None and before.release_figures == own and before.figures_given == own:
+    """The model of these figures alone (`build_integral_model` if integral): the one of an
+    earlier audit if it had exactly them and was built alike."""
+    if (
+        before is not None
+        and before.integral == integral
+        and before.release_figures == own
+        and before.figures_given == own
+    ):
         return before
-    forced = before.forced_cells if before is not None else None
-    model = build_model(persons, own, categories, forced)
+    # a model without the bands' whole numbers says less than one with them: no hint then
+    usable = before is not None and (before.integral or not integral)
+    forced = before.forced_cells if before is not None and usable else None
+    build = build_integral_model if integral else build_model
+    model = build(persons, own, categories, forced)
     model.release_figures = own
     return model
 
