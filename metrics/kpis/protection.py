@@ -825,9 +825,10 @@ def _covering_victims(
     figures), not a full recount per victim."""
     victims: list[tuple] = []
     chosen: set[tuple] = set()
+    # a pair of figures nobody may hide any more (a pair left to the planner while one of them
+    # could still be rounded, say) is the attacker's, like every difference of such figures
+    pairs = [(child, parent) for child, parent in pairs if child.mutable or parent.mutable]
     for child, parent in pairs:
-        if not (child.mutable or parent.mutable):
-            continue  # left to the attacker, like every pair of figures nobody may hide
         if child.mutable != parent.mutable:
             # a figure published elsewhere already (stage 1) cannot be taken back
             victim = child.owner if child.mutable else parent.owner
