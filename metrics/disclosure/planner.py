@@ -369,7 +369,7 @@ def plan(
                 k_ordinary,
                 k_sensitive,
                 excused,
-                built=built,
+                built=_unchanged(built, current_figures()),
                 facts=check_facts,
             ).pins
         ):
@@ -381,6 +381,18 @@ def plan(
         else:
             hidden = [owner for owner in hidden if owner not in given_away]
     return PlanResult(hidden, rounds, result)
+
+
+def _unchanged(built: Built, figures: Sequence[Figure]) -> Built:
+    """The models of `built` whose own figures these still are (reused as they are). After a
+    restore, the figures say more than every other model did: none of those is a valid hint
+    of which cells stay open."""
+    own_of = _models(figures)
+    return {
+        key: model
+        for key, model in built.items()
+        if key[1] == "base" and model.release_figures == own_of.get(key[0])
+    }
 
 
 def _figures_by_owner(figures: Sequence[Figure]) -> dict[Hashable, list[Figure]]:
