@@ -256,28 +256,46 @@ def sidebar(lang: Lang) -> None:
         if st.session_state.get("year") not in current.years:
             st.session_state["year"] = current.years[-1]
         st.sidebar.selectbox(t("app.year", lang), options=list(reversed(current.years)), key="year")
-        # a None option would show as an empty selection: "all"/"none" stand for no filter
-        for key, options in (("carrier", (ALL, *CARRIERS)), ("breakdown", (NONE, *BREAKDOWNS))):
-            if st.session_state.get(key) not in options:
-                st.session_state[key] = options[0]
-        st.sidebar.selectbox(
+        _choice(
+            "carrier",
             t("app.carrier", lang),
-            options=[ALL, *CARRIERS],
-            key="carrier",
-            format_func=lambda c: t("app.all_carriers", lang) if c == ALL else c,
+            [ALL, *CARRIERS],
+            lambda c: t("app.all_carriers", lang) if c == ALL else c,
+            lang,
         )
-        st.sidebar.selectbox(
+        _choice(
+            "breakdown",
             t("app.breakdown", lang),
-            options=[NONE, *BREAKDOWNS],
-            key="breakdown",
-            format_func=lambda d: (
-                t("app.no_breakdown", lang) if d == NONE else kpis.dimension_label(d, lang)
-            ),
+            [NONE, *BREAKDOWNS],
+            lambda d: t("app.no_breakdown", lang) if d == NONE else kpis.dimension_label(d, lang),
+            lang,
         )
     st.sidebar.caption(
         t("app.status", lang, date=format_date(current.as_of, lang))
         if current.as_of
         else t("app.status_empty", lang)
+    )
+
+
+def _choice(
+    name: str, label: str, options: list[str], format_func: Callable[[str], str], lang: Lang
+) -> None:
+    """A sidebar filter whose choice is kept in `st.session_state[name]` across languages.
+
+    Each language has a widget of its own: Streamlit keeps showing an option by the text it was
+    chosen with, so after a switch to English the carrier still read "Alle Träger". A None
+    option would show as an empty selection: "all"/"none" stand for no filter."""
+    if st.session_state.get(name) not in options:
+        st.session_state[name] = options[0]
+    widget = f"{name}.{lang}"
+    if st.session_state.get(widget) != st.session_state[name]:
+        st.session_state[widget] = st.session_state[name]
+
+    def keep() -> None:
+        st.session_state[name] = st.session_state[widget]
+
+    st.sidebar.selectbox(
+        label, options=options, key=widget, format_func=format_func, on_change=keep
     )
 
 

@@ -119,6 +119,34 @@ def test_language_switch(page, demo_server: AppServer, artifacts: Path) -> None:
         page.screenshot(path=artifacts / f"page-{path or 'overview'}-en.png", full_page=True)
 
 
+def test_the_filters_keep_their_choice_and_read_in_the_new_language(
+    page, demo_server: AppServer
+) -> None:
+    """Streamlit shows a chosen option by the text it was chosen with: the carrier once read
+    "Alle Träger" on the English page. The choice itself must survive the switch."""
+
+    def shows(label: str, option: str) -> None:
+        box = page.get_by_role("combobox", name=label, exact=True)
+        expect(box).to_match_aria_snapshot(f'- combobox "{label}": {option}')
+
+    page.goto(f"{demo_server.url}/part_time")
+    wait_idle(page)
+    choose(page, "Aufschlüsseln nach", "Organisationseinheit")
+    shows("Träger", "Alle Träger")
+    sidebar = page.locator("[data-testid='stSidebar']")
+    sidebar.get_by_text("English", exact=True).click()
+    wait_rerun(page)
+    assert_no_error(page)
+    shows("Carrier", "All carriers")
+    shows("Break down by", "organisational unit")
+    choose(page, "Carrier", "Kommune")
+    sidebar.get_by_text("Deutsch", exact=True).click()
+    wait_rerun(page)
+    shows("Träger", "Kommune")
+    shows("Aufschlüsseln nach", "Organisationseinheit")
+    expect(page.get_by_text("Kommune · Stichtag 31.12.2025").first).to_be_attached()
+
+
 @pytest.mark.parametrize("path", list(PAGES))
 def test_small_group_store_renders_without_error(page, small_server: AppServer, path: str) -> None:
     page.goto(f"{small_server.url}/{path}")
