@@ -130,23 +130,24 @@ def templates_section(lang: Lang) -> None:
     st.subheader(t("datapage.templates", lang))
     st.caption(t("datapage.templates_help", lang))
     for source in SOURCES:
-        columns = st.columns([2, 1, 1, 1])
-        columns[0].write(kind_label(source.kind, lang))
-        columns[1].download_button(
+        # the source above its buttons: beside them, at 800 px they were cut to "Vorlag…"
+        st.markdown(f"**{kind_label(source.kind, lang)}**")
+        columns = st.columns(3)
+        columns[0].download_button(
             t("datapage.template_csv", lang),
             templates.template_csv(source.kind, lang),
             file_name=f"vorlage_{source.kind}.csv",
             mime="text/csv",
             key=f"tcsv_{source.kind}",
         )
-        columns[2].download_button(
+        columns[1].download_button(
             t("datapage.template_xlsx", lang),
             templates.template_xlsx(source.kind, lang),
             file_name=f"vorlage_{source.kind}.xlsx",
             key=f"txlsx_{source.kind}",
             mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         )
-        columns[3].download_button(
+        columns[2].download_button(
             t("datapage.example_csv", lang),
             templates.example_csv(source.kind),
             file_name=f"beispiel_{source.kind}.csv",
