@@ -243,9 +243,10 @@ class _TimedConnection:
 
 def profiled_import(path: Path, db_path: Path, memory_limit: str | None) -> dict[str, Any]:
     import metrics.ingest as ingest
+    from metrics.ingest import prepare, read, write
 
     profiler = _Profiler()
-    original_connection = ingest.staging_connection
+    original_connection = prepare.staging_connection
 
     def staging_connection(*args: Any, **kwargs: Any) -> Any:
         con = original_connection(*args, **kwargs)
@@ -261,16 +262,16 @@ def profiled_import(path: Path, db_path: Path, memory_limit: str | None) -> dict
 
         return wrapper
 
-    ingest.staging_connection = staging_connection
-    # Python steps
-    for name, label in (
-        ("_file_digest_and_encoding", "SHA-256 + UTF-8 check (Python)"),
-        ("_transcode_to_utf8", "transcode cp1252 -> UTF-8 (Python)"),
-        ("_hash_pseudonyms", "HMAC of distinct ids (Python) + key table"),
-        ("_fsync", "fsync"),
-        ("_fsync_directory", "fsync"),
+    # each step is replaced where the importer looks it up (the module that calls it)
+    prepare.staging_connection = staging_connection
+    for module, name, label in (
+        (prepare, "_file_digest_and_encoding", "SHA-256 + UTF-8 check (Python)"),
+        (read, "_transcode_to_utf8", "transcode cp1252 -> UTF-8 (Python)"),
+        (prepare, "_hash_pseudonyms", "HMAC of distinct ids (Python) + key table"),
+        (write, "_fsync", "fsync"),
+        (write, "_fsync_directory", "fsync"),
     ):
-        setattr(ingest, name, timed(label, getattr(ingest, name)))
+        setattr(module, name, timed(label, getattr(module, name)))
     started = time.perf_counter()
     with profiler.phase("Python glue, schema, logging (rest)"):
         ingest.import_files([path], db_path)
