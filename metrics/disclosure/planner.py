@@ -244,9 +244,10 @@ def _model_of(
         and before.figures_given == own
     ):
         return before
+    forced = None
     # a model without the bands' whole numbers says less than one with them: no hint then
-    usable = before is not None and (before.integral or not integral)
-    forced = before.forced_cells if before is not None and usable else None
+    if before is not None and (before.integral or not integral):
+        forced = before.forced_cells
     build = build_integral_model if integral else build_model
     model = build(persons, own, categories, forced)
     model.release_figures = own
