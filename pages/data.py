@@ -130,24 +130,25 @@ def templates_section(lang: Lang) -> None:
     st.subheader(t("datapage.templates", lang))
     st.caption(t("datapage.templates_help", lang))
     for source in SOURCES:
-        # the source above its buttons: beside them, at 800 px they were cut to "Vorlag…"
+        # the source above its buttons, which sit side by side and wrap in a narrow window (in
+        # columns beside the source, at 800 px they were cut to "Vorlag…")
         st.markdown(f"**{kind_label(source.kind, lang)}**")
-        columns = st.columns(3)
-        columns[0].download_button(
+        buttons = st.container(horizontal=True)
+        buttons.download_button(
             t("datapage.template_csv", lang),
             templates.template_csv(source.kind, lang),
             file_name=f"vorlage_{source.kind}.csv",
             mime="text/csv",
             key=f"tcsv_{source.kind}",
         )
-        columns[1].download_button(
+        buttons.download_button(
             t("datapage.template_xlsx", lang),
             templates.template_xlsx(source.kind, lang),
             file_name=f"vorlage_{source.kind}.xlsx",
             key=f"txlsx_{source.kind}",
             mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         )
-        columns[2].download_button(
+        buttons.download_button(
             t("datapage.example_csv", lang),
             templates.example_csv(source.kind),
             file_name=f"beispiel_{source.kind}.csv",
