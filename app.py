@@ -10,6 +10,7 @@ from metrics.i18n import t
 st.set_page_config(page_title="Vielfaltsmonitor", page_icon=":material/monitoring:", layout="wide")
 
 lang = ui.language()
+ui.start_up()
 ui.ensure_store()
 ui.warm_releases()
 

@@ -61,6 +61,7 @@ def _import(args: argparse.Namespace) -> int:
             )
 
     db_path = store.resolve_db_path(args.db)
+    store.prune_refusals(db_path, settings.log_retention_days)
     try:
         results = import_files(paths, db_path, kind=args.kind, progress=progress)
     except ImportRefused as refusal:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import base64
 import logging
+import os
 import threading
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
@@ -25,7 +26,7 @@ import plotly.graph_objects as go
 import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
 
-from metrics import safe_export, store
+from metrics import ingest, safe_export, store
 from metrics.contract import CARRIERS
 from metrics.disclosure import plans
 from metrics.formatting import MINUS, format_date
@@ -92,6 +93,23 @@ def _build_demo_store(path: str) -> bool:
     if not Path(path).exists():
         build_demo_store(Path(path))
     return True
+
+
+@st.cache_resource(show_spinner=False)
+def _start_up(path: str, retention_days: int) -> bool:
+    # once per server process: whatever it writes is the owner's alone (DuckDB's WAL and spill
+    # files too); uploads a killed process left (raw ids) go; old refusals leave the log
+    os.umask(0o077)
+    db = Path(path)
+    store.private_directory(db.parent)
+    ingest.remove_leftovers(db)
+    store.prune_refusals(db, retention_days)
+    return True
+
+
+def start_up() -> None:
+    """The server's housekeeping before the first page."""
+    _start_up(str(db_path()), settings().log_retention_days)
 
 
 def ensure_store() -> Path:

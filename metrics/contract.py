@@ -36,6 +36,8 @@ class Column:
     maximum: float | None = None
     # the store keeps this column under another name (hashed ids)
     stored_as: str | None = None
+    # health or origin data (GDPR Art. 9): its cell text is never quoted in a message or log
+    sensitive: bool = False
 
     @property
     def store_name(self) -> str:
@@ -161,11 +163,13 @@ PERSONNEL = Source(
             ("Schwerbehinderung",),
             ColumnType.CODE,
             codes=DISABILITY_CODES,
+            sensitive=True,
         ),
         Column(
             "credit_factor",
             ("Mehrfachanrechnung",),
             ColumnType.INT,
+            sensitive=True,
             required=False,
             default=1,
             minimum=1,
@@ -222,7 +226,13 @@ APPLICATIONS = Source(
         Column("posting_id", ("Ausschreibung", "Stellen-ID"), ColumnType.TEXT),
         Column("carrier", ("Träger",), ColumnType.CODE, required=False, codes=CARRIER_CODES),
         Column("gender", ("Geschlecht",), ColumnType.CODE, codes=GENDER_CODES),
-        Column("disability", ("Schwerbehinderung",), ColumnType.CODE, codes=DISABILITY_CODES),
+        Column(
+            "disability",
+            ("Schwerbehinderung",),
+            ColumnType.CODE,
+            codes=DISABILITY_CODES,
+            sensitive=True,
+        ),
         Column(
             "leadership_posting",
             ("Führungsposition",),
@@ -265,15 +275,34 @@ SURVEY = Source(
     coverage_column="wave",
     columns=(
         Column("wave", ("Befragungsjahr",), ColumnType.INT, minimum=2000, maximum=2100),
-        Column("german_at_birth", ("Deutsch seit Geburt",), ColumnType.CODE, codes=YES_NO_UNKNOWN),
-        Column("immigrated", ("Selbst zugewandert",), ColumnType.CODE, codes=YES_NO_UNKNOWN),
+        Column(
+            "german_at_birth",
+            ("Deutsch seit Geburt",),
+            ColumnType.CODE,
+            codes=YES_NO_UNKNOWN,
+            sensitive=True,
+        ),
+        Column(
+            "immigrated",
+            ("Selbst zugewandert",),
+            ColumnType.CODE,
+            codes=YES_NO_UNKNOWN,
+            sensitive=True,
+        ),
         Column(
             "parents_not_german_at_birth",
             ("Eltern nicht deutsch seit Geburt",),
             ColumnType.CODE,
             codes=PARENT_COUNT,
+            sensitive=True,
         ),
-        Column("parents_immigrated", ("Eltern zugewandert",), ColumnType.CODE, codes=PARENT_COUNT),
+        Column(
+            "parents_immigrated",
+            ("Eltern zugewandert",),
+            ColumnType.CODE,
+            codes=PARENT_COUNT,
+            sensitive=True,
+        ),
         Column(
             "leadership",
             ("Führungskraft",),
@@ -363,6 +392,22 @@ DIRECT_IDENTIFIER_HEADERS = frozenset(
 def normalise_header(header: str) -> str:
     """Case-insensitive, trimmed, inner whitespace collapsed (CONTRACT § 1)."""
     return " ".join(str(header).replace("\ufeff", "").split()).lower()
+
+
+# Headers of the columns whose cell text no message or log quotes: the person and applicant ids
+# (a raw id singles a person out) and the sensitive columns. Compared after normalise_header().
+UNQUOTABLE_HEADERS = frozenset(
+    normalise_header(name)
+    for source in SOURCES
+    for column in source.columns
+    if column.type is ColumnType.PSEUDONYM or column.sensitive
+    for name in column.header_names()
+)
+
+
+def quotable(header: str | None) -> bool:
+    """Whether a message may quote a cell of the column with this header."""
+    return header is None or normalise_header(header) not in UNQUOTABLE_HEADERS
 
 
 def header_lookup(source: Source) -> dict[str, Column]:

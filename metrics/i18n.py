@@ -25,6 +25,10 @@ TEXTS: dict[str, dict[Lang, str]] = {
         "de": "Zeile {row}, Spalte „{column}“, Wert „{value}“: {expected}",
         "en": "Row {row}, column “{column}”, value “{value}”: {expected}",
     },
+    "import.problem_row_withheld": {
+        "de": "Zeile {row}, Spalte „{column}“ (Wert nicht gezeigt: geschützte Spalte): {expected}",
+        "en": "Row {row}, column “{column}” (value not shown: protected column): {expected}",
+    },
     "import.problem_column": {
         "de": "Spalte „{column}“: {expected}",
         "en": "Column “{column}”: {expected}",
@@ -116,8 +120,8 @@ TEXTS: dict[str, dict[Lang, str]] = {
         "en": "expected a birth year from {minimum} to reporting year − 14 ({maximum})",
     },
     "expect.duplicate_person": {
-        "de": "dieselbe Person ist zum Stichtag {date} mehrfach enthalten (auch Zeile {first})",
-        "en": "the same person appears more than once at reporting date {date} (also row {first})",
+        "de": "wiederholt Zeile {first} (gleiches Pseudonym und Stichtag {date})",
+        "en": "repeats row {first} (same pseudonym and reporting date {date})",
     },
     "expect.duplicate_wave": {
         "de": "Befragungsjahr ist mehrfach enthalten (auch Zeile {first})",
@@ -167,6 +171,12 @@ TEXTS: dict[str, dict[Lang, str]] = {
         "geöffnet. Bitte in Excel neu speichern oder als CSV exportieren.",
         "en": "The XLSX file contains XML entities (DTD) and is not opened for security reasons. "
         "Please save it again in Excel or export CSV.",
+    },
+    "import.xlsx_too_many_cells": {
+        "de": "Die XLSX-Datei enthält mehr als {millions} Mio. Zellen – mehr, als eine Datei hier haben "
+        "darf; sie wird nicht geöffnet. Bitte als CSV exportieren oder in mehrere Dateien teilen.",
+        "en": "The XLSX file holds more than {millions} million cells, more than a file may have here; it "
+        "is not opened. Please export it as CSV or split it into several files.",
     },
     "import.xlsx_too_large": {
         "de": "Die XLSX-Datei würde entpackt {size} MB groß – weit mehr als eine Tabelle dieser "

@@ -53,6 +53,8 @@ class Settings:
     targets: tuple[tuple[str, float], ...]
     levy_rates: tuple[tuple[int, LevyRates], ...]
     benchmarks: tuple[Benchmark, ...]
+    # days a refused import stays in the log beside the store
+    log_retention_days: int = 365
     path: Path | None = None
 
     @property
@@ -103,7 +105,9 @@ def parse_settings(data: Mapping[str, object], source: Path | None = None) -> Se
     def fail(key: str, message: str) -> SettingsError:
         return SettingsError(f"{where}{key}: {message}")
 
-    _refuse_unknown(data, {"disclosure", "targets", "levy_rates", "benchmarks"}, "", fail)
+    _refuse_unknown(
+        data, {"disclosure", "targets", "levy_rates", "benchmarks", "privacy"}, "", fail
+    )
 
     disclosure = _table(data, "disclosure", fail)
     _refuse_unknown(disclosure, {"k_ordinary", "k_sensitive"}, "disclosure.", fail)
@@ -118,12 +122,18 @@ def parse_settings(data: Mapping[str, object], source: Path | None = None) -> Se
     targets = _targets(_table(data, "targets", fail), fail)
     levy_rates = _levy_rates(_table(data, "levy_rates", fail), fail)
     benchmarks = _benchmarks(data.get("benchmarks"), fail)
+    privacy = _table(data, "privacy", fail)
+    _refuse_unknown(privacy, {"log_retention_days"}, "privacy.", fail)
+    retention = _whole(privacy.get("log_retention_days"), "privacy.log_retention_days", fail)
+    if retention < 1:
+        raise fail("privacy.log_retention_days", f"must be at least 1, got {retention}")
     return Settings(
         k_ordinary=k_ordinary,
         k_sensitive=k_sensitive,
         targets=targets,
         levy_rates=levy_rates,
         benchmarks=benchmarks,
+        log_retention_days=retention,
         path=source,
     )
 

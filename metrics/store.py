@@ -25,6 +25,10 @@ from metrics.contract import PERSONNEL, SOURCES, ColumnType, Source
 SCHEMA_VERSION = 1
 DEFAULT_DB = Path("data") / "vielfalt.duckdb"
 DB_ENV_VAR = "VIELFALT_DB"
+# The pseudonym key is a file outside the data directory (a copy of `data/` must not carry the
+# key that links its pseudonyms to the HR system's ids): VIELFALT_SECRET names it, else it lives
+# in the user's configuration directory.
+SECRET_ENV_VAR = "VIELFALT_SECRET"
 # Browser uploads larger than this are refused (CONTRACT § 1.4); the CLI imports any size.
 # Must equal `server.maxUploadSize` in .streamlit/config.toml, which Streamlit counts in MiB.
 UPLOAD_LIMIT_MB = 50
@@ -54,7 +58,31 @@ def resolve_db_path(db: str | os.PathLike[str] | None = None) -> Path:
 
 
 def secret_path(db_path: Path) -> Path:
+    """Where the store's pseudonym key is: $VIELFALT_SECRET, else a key beside the store (where
+    installations before this rule kept it: moving it changes nothing), else
+    `default_secret_path()`."""
+    if os.environ.get(SECRET_ENV_VAR):
+        return Path(os.environ[SECRET_ENV_VAR])
+    beside = legacy_secret_path(db_path)
+    return beside if beside.exists() else default_secret_path()
+
+
+def legacy_secret_path(db_path: Path) -> Path:
     return db_path.with_suffix(".secret")
+
+
+def default_secret_path() -> Path:
+    """$XDG_CONFIG_HOME/vielfaltsmonitor/pseudonym.key (~/.config/… without it)."""
+    config = os.environ.get("XDG_CONFIG_HOME") or str(Path.home() / ".config")
+    return Path(config) / "vielfaltsmonitor" / "pseudonym.key"
+
+
+def private_directory(directory: Path) -> None:
+    """Creates the directory (and its parents) if missing and makes it the owner's alone: it
+    holds pseudonymised personal data, keys or raw uploads."""
+    directory.mkdir(mode=0o700, parents=True, exist_ok=True)
+    if directory.stat().st_mode & 0o077:
+        directory.chmod(0o700)
 
 
 def plan_path(db_path: Path) -> Path:
@@ -77,6 +105,10 @@ def new_revision(con: duckdb.DuckDBPyConnection, catalog: str) -> None:
 def refusal_log_path(db_path: Path) -> Path:
     """Refused imports are logged beside the store so that the store itself stays untouched."""
     return db_path.with_suffix(".refusals.jsonl")
+
+
+# a browser upload's folder beside the store: `.upload-<pid>-<random>` (raw ids until checked)
+UPLOAD_DIR_PREFIX = ".upload-"
 
 
 def lock_path(db_path: Path) -> Path:
@@ -326,14 +358,43 @@ def store_stamp(db_path: Path) -> tuple[int, int, int] | None:
 
 
 def append_refusal(db_path: Path, entry: dict[str, object]) -> None:
+    """Adds a refusal to the log beside the store (the owner's alone). The entry holds file,
+    rows, columns, rules and counts; `Problem` has already dropped the cell text of id and
+    sensitive columns."""
     log = refusal_log_path(db_path)
-    log.parent.mkdir(parents=True, exist_ok=True)
-    with log.open("a", encoding="utf-8") as handle:
+    private_directory(log.parent)
+    fd = os.open(log, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
+    os.fchmod(fd, 0o600)  # a log written before this rule
+    with os.fdopen(fd, "a", encoding="utf-8") as handle:
         handle.write(json.dumps(entry, ensure_ascii=False, default=str) + "\n")
 
 
+def prune_refusals(db_path: Path, retention_days: int, now: datetime | None = None) -> int:
+    """Drops refusals older than the retention period from the log, and the message texts of
+    entries written before messages were left out (those could quote cell text); returns how
+    many entries were dropped. Rewritten by rename: a crash leaves the old log or the new."""
+    log = refusal_log_path(db_path)
+    if not log.exists():
+        return 0
+    cutoff = (now or datetime.now()) - pd.Timedelta(days=retention_days)
+    with log.open(encoding="utf-8") as handle:
+        entries = [json.loads(line) for line in handle if line.strip()]
+    kept = [e for e in entries if datetime.fromisoformat(str(e["imported_at"])) >= cutoff]
+    scrubbed = [{k: v for k, v in e.items() if k != "message"} for e in kept]
+    if scrubbed == entries:
+        return 0
+    tmp = log.with_name(f".{log.name}.tmp")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w", encoding="utf-8") as handle:
+        handle.writelines(json.dumps(e, ensure_ascii=False) + "\n" for e in scrubbed)
+    os.replace(tmp, log)
+    return len(entries) - len(kept)
+
+
 def import_log(db_path: Path) -> pd.DataFrame:
-    """Successful imports (from the store) and refusals (from the sidecar log), newest first."""
+    """Successful imports (from the store) and refusals (from the sidecar log), newest first.
+    A refusal has its `problems` (as `Problem` fields) and their `total`, to be rendered in the
+    reader's language; message texts of old entries are not read."""
     frames = []
     if db_path.exists():
         with open_store(db_path) as con:
@@ -355,11 +416,13 @@ def import_log(db_path: Path) -> pd.DataFrame:
         "coverage",
         "replaced_rows",
         "outcome",
+        "problems",
+        "total",
     ]
     frames = [frame for frame in frames if not frame.empty]
     if not frames:
-        return pd.DataFrame(columns=[*columns, "message"])
+        return pd.DataFrame(columns=columns)
     log = pd.concat(frames, ignore_index=True)
-    return log.reindex(columns=[*columns, "message"]).sort_values(
+    return log.reindex(columns=columns).sort_values(
         "imported_at", ascending=False, ignore_index=True
     )

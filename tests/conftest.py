@@ -12,7 +12,9 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
+import os
 import shutil
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -28,11 +30,21 @@ from metrics.settings import load_settings
 # planned release, the same in every run.
 PLANNER_KEY = "b736f5a61d265e3a17beb7c136efe6e76d24dd9af2c9ab9913537282e263f25b"
 
+# A store's pseudonym key lives in the user's configuration directory (metrics.store.secret_path):
+# the tests keep theirs out of the home directory, every test (and what it starts) its own.
+os.environ["XDG_CONFIG_HOME"] = tempfile.mkdtemp(prefix="vielfalt-test-config-")
+os.environ.pop(store.SECRET_ENV_VAR, None)
+
+
+@pytest.fixture(autouse=True)
+def _own_pseudonym_key(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
+
 
 def build_keyed_demo_store(db: Path) -> Path:
     """The demo store under the fixed pseudonym key."""
     db.parent.mkdir(parents=True, exist_ok=True)
-    store.secret_path(db).write_text(PLANNER_KEY)
+    store.legacy_secret_path(db).write_text(PLANNER_KEY)  # kept with the store it belongs to
     build_demo_store(db)
     return db
 
@@ -44,7 +56,7 @@ def copy_store(db: Path, directory: Path) -> Path:
     target = directory / db.name
     for source, destination in (
         (db, target),
-        (store.secret_path(db), store.secret_path(target)),
+        (store.secret_path(db), store.legacy_secret_path(target)),
         (store.plan_path(db), store.plan_path(target)),
     ):
         if source.exists():

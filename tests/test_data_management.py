@@ -4,6 +4,8 @@ holds, the browser upload limit, batches of several files, leftovers of killed w
 from __future__ import annotations
 
 import hashlib
+import os
+import subprocess
 import tomllib
 from datetime import date
 from pathlib import Path
@@ -180,7 +182,9 @@ def test_preview_without_a_store_creates_none(tmp_path: Path, db: Path) -> None:
     [preview] = inspect_files([write_csv(tmp_path / "p.csv", PERSONNEL_HEADER, [person()])], db)
     assert preview.ok and preview.store_rows == {}
     assert not db.exists()
-    assert [p.name for p in db.parent.iterdir()] == [store.secret_path(db).name]
+    # nothing beside the store; its pseudonym key was made outside the data directory
+    assert not list(db.parent.iterdir())
+    assert store.secret_path(db) == store.default_secret_path() and store.secret_path(db).exists()
 
 
 def test_preview_sees_the_current_file_although_an_old_connection_is_open(
@@ -234,8 +238,8 @@ def test_the_same_person_in_two_files_of_a_batch_is_refused(tmp_path: Path, fill
     report = caught.value.report("de")
     assert caught.value.file_name == "kommune.csv"
     assert (
-        "Zeile 3, Spalte „Pseudonym“, Wert „P1“: dieselbe Person ist zum Stichtag "
-        "31.10.2024 auch in „ba.csv“ enthalten (Zeile 2)" in report
+        "Zeile 3, Spalte „Pseudonym“ (Wert nicht gezeigt: geschützte Spalte): dieselbe Person "
+        "ist zum Stichtag 31.10.2024 auch in „ba.csv“ enthalten (Zeile 2)" in report
     )
     assert digest(filled) == before
     invited = [
@@ -419,7 +423,7 @@ def test_upload_size_check() -> None:
         check_upload_size("x.csv", -1)
 
 
-def test_an_upload_is_staged_beside_the_store_and_goes_with_its_preview(
+def test_an_upload_is_staged_and_its_raw_file_is_gone_once_checked(
     tmp_path: Path, filled: Path
 ) -> None:
     data = write_csv(
@@ -428,16 +432,34 @@ def test_an_upload_is_staged_beside_the_store_and_goes_with_its_preview(
     before = digest(filled)
     staged = ingest.stage_upload([("Personal Dezember.CSV", data)], filled, "de")
     assert staged.signature == (("Personal Dezember.CSV", len(data)),)
-    # a private folder next to the store (raw ids stay where the data lives), the file under a
-    # name of its own with the upload's suffix
-    assert staged.directory.parent == filled.parent
-    assert staged.directory.name.startswith(".upload-")
-    assert [p.name for p in staged.directory.iterdir()] == ["0.csv"]
+    # the raw file (raw ids) went to a private folder beside the store and is gone once staged:
+    # the preview keeps the staged rows only
+    assert not [p for p in filled.parent.iterdir() if p.name.startswith(".upload-")]
     assert staged.prepared.ok
     assert "Personal Dezember.CSV" in staged.prepared.previews[0].summary("de", DisclosureRules())
     assert digest(filled) == before  # staged, not imported
-    staged.discard()
-    assert not staged.directory.exists()
+    [result] = staged.prepared.commit()
+    assert result.rows == 8
+
+
+def test_uploads_a_killed_process_left_are_removed_and_a_live_ones_kept(filled: Path) -> None:
+    dead = subprocess.Popen(["true"])
+    dead.wait()
+    folders = {
+        name: filled.parent / name
+        for name in (
+            f".upload-{dead.pid}-abc",  # its process is gone
+            ".upload-k3j4",  # from before upload folders carried their process id
+            f".upload-{os.getpid()}-def",  # a live process's upload, being checked
+        )
+    }
+    for folder in folders.values():
+        folder.mkdir()
+        (folder / "0.csv").write_text("Stichtag;Pseudonym\n31.12.2024;PERS-004711\n")
+    ingest.remove_leftovers(filled)
+    assert {name for name, folder in folders.items() if folder.exists()} == {
+        f".upload-{os.getpid()}-def"
+    }
 
 
 def test_an_upload_over_the_limit_is_refused_before_anything_is_written(filled: Path) -> None:
@@ -503,7 +525,8 @@ def test_the_secret_is_private_and_a_damaged_one_is_never_used(tmp_path: Path) -
     store.secret_path(db).write_text("")
     with pytest.raises(store.StoreError, match="damaged"):
         ingest.load_secret(db)
-    assert not [p for p in db.parent.iterdir() if p.name.endswith(".new")]
+    key_folder = store.secret_path(db).parent
+    assert not [p for p in key_folder.iterdir() if p.name.endswith(".new")]
 
 
 def test_open_current_refuses_a_missing_store(db: Path) -> None:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import hashlib
+import json
+import os
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -11,7 +13,15 @@ import pandas as pd
 import pytest
 
 from metrics import store
-from metrics.ingest import ImportRefused, import_files, limits, load_secret, pseudonym_key, read
+from metrics.ingest import (
+    ImportRefused,
+    import_files,
+    limits,
+    load_secret,
+    logged_refusal_report,
+    pseudonym_key,
+    read,
+)
 from tests.exports import (
     APPLICATION_HEADER,
     PERSONNEL_HEADER,
@@ -349,7 +359,6 @@ def refused_personnel(
         (5, "1939", "Geburtsjahr", "erwartet ein Geburtsjahr von 1940 bis Stichtagsjahr − 14"),
         (5, "2011", "Geburtsjahr", "Stichtagsjahr − 14 (2010)"),
         (5, "19x0", "Geburtsjahr", "erwartet eine ganze Zahl"),
-        (13, "4", "Mehrfachanrechnung", "erwartet einen Wert von 1 bis 3"),
         (11, "vielleicht", "Stellvertretung", "erwartet ja/nein"),
         (1, "", "Pseudonym", "Pflichtfeld ist leer"),
         (10, "Chef", "Führungsebene", "erwartet einen von: keine, Teamleitung"),
@@ -375,10 +384,14 @@ def test_future_reporting_date_refused(tmp_path: Path, db: Path) -> None:
 
 
 def test_duplicate_person_at_reporting_date_refused(tmp_path: Path, db: Path) -> None:
-    rows = [person("P1"), person("P2"), person("P1")]
-    report = refused_personnel(tmp_path, db, rows).report("de")
-    assert "Zeile 4, Spalte „Pseudonym“, Wert „P1“" in report
-    assert "31.12.2024 mehrfach enthalten (auch Zeile 2)" in report
+    rows = [person("PERS-004711"), person("P2"), person("PERS-004711")]
+    error = refused_personnel(tmp_path, db, rows)
+    report = error.report("de")
+    assert (
+        "Zeile 4, Spalte „Pseudonym“ (Wert nicht gezeigt: geschützte Spalte): wiederholt "
+        "Zeile 2 (gleiches Pseudonym und Stichtag 31.12.2024)" in report
+    )
+    assert "PERS-004711" not in report + error.report("en") + str(error)
 
 
 def test_missing_required_column_refused(tmp_path: Path, db: Path) -> None:
@@ -453,7 +466,71 @@ def test_refusal_is_logged_beside_the_store(tmp_path: Path, db: Path) -> None:
     assert list(log["outcome"]) == ["refused", "ok"]
     assert list(log["file_name"]) == ["bad.csv", "ok.csv"]
     assert log.loc[0, "sha256"] == digest(refused_path)
-    assert "Zeile 2" in log.loc[0, "message"]
+    assert log.loc[0, "total"] == 1
+    report = logged_refusal_report("bad.csv", log.loc[0, "problems"], 1, "en")
+    assert "Row 2, column “Geschlecht”, value “?”" in report
+    assert store.refusal_log_path(db).stat().st_mode & 0o777 == 0o600
+
+
+def test_a_refused_file_leaves_no_id_and_no_health_or_origin_value_in_messages_or_logs(
+    tmp_path: Path, db: Path
+) -> None:
+    """A duplicate row and a disability cell with free text (a diagnosis), an applicant file
+    and a survey file with bad answers: neither the reports, nor the exception, nor the log
+    beside the store, nor the import log as the Data page shows it quote those cells."""
+    secrets_in_files = ["PERS-004711", "Schwerbehinderung GdB 50 Diabetes", "BEW-0815", "Türkei"]
+    personnel = write_csv(
+        tmp_path / "personal.csv",
+        PERSONNEL_HEADER,
+        [
+            person("PERS-004711"),
+            person("PERS-004711", disability="Schwerbehinderung GdB 50 Diabetes"),
+        ],
+    )
+    applicants = write_csv(
+        tmp_path / "bewerbungen.csv",
+        APPLICATION_HEADER,
+        [application("BEW-0815"), application("", disability="Schwerbehinderung GdB 50 Diabetes")],
+    )
+    survey = write_csv(
+        tmp_path / "befragung.csv", SURVEY_HEADER, [survey_answer(immigrated="Türkei")]
+    )
+    texts = []
+    for path in (personnel, applicants, survey):
+        error = refusal([path], db)
+        texts += [error.report("de"), error.report("en"), str(error), repr(error.problems)]
+    texts.append(store.refusal_log_path(db).read_text(encoding="utf-8"))
+    log = store.import_log(db)
+    texts += [
+        logged_refusal_report(name, problems, int(total), lang)
+        for name, problems, total in zip(
+            log["file_name"], log["problems"], log["total"], strict=True
+        )
+        for lang in ("de", "en")
+    ]
+    everything = "\n".join(texts)
+    assert (
+        "Spalte „Pseudonym“ (Wert nicht gezeigt: geschützte Spalte): wiederholt Zeile 2"
+        in everything
+    )
+    assert "column “Schwerbehinderung” (value not shown: protected column)" in everything
+    assert "Spalte „Selbst zugewandert“ (Wert nicht gezeigt" in everything
+    for secret in secrets_in_files:
+        assert secret not in everything
+
+
+def test_refusals_older_than_the_retention_period_are_dropped(tmp_path: Path, db: Path) -> None:
+    for name in ("alt.csv", "neu.csv"):
+        refusal([write_csv(tmp_path / name, PERSONNEL_HEADER, [person(gender="?")])], db)
+    log_file = store.refusal_log_path(db)
+    lines = log_file.read_text(encoding="utf-8").splitlines()
+    old = json.loads(lines[0]) | {"imported_at": "2020-01-01T08:00:00", "message": "PERS-004711"}
+    log_file.write_text("\n".join([json.dumps(old), lines[1]]) + "\n", encoding="utf-8")
+    assert store.prune_refusals(db, retention_days=365) == 1
+    assert list(store.import_log(db)["file_name"]) == ["neu.csv"]
+    assert "PERS-004711" not in log_file.read_text(encoding="utf-8")
+    assert log_file.stat().st_mode & 0o777 == 0o600
+    assert store.prune_refusals(db, retention_days=365) == 0
 
 
 # --- atomicity and idempotence ------------------------------------------------------------------
@@ -540,9 +617,10 @@ def test_ids_are_stored_only_as_keyed_hashes(tmp_path: Path, db: Path) -> None:
     assert b"Kennung-XQZ" in control.read_bytes()
 
 
-def test_the_secret_is_created_once_beside_the_store(tmp_path: Path, db: Path) -> None:
+def test_the_secret_is_created_once_outside_the_data_directory(tmp_path: Path, db: Path) -> None:
     import_files([write_csv(tmp_path / "p.csv", PERSONNEL_HEADER, [person()])], db)
     secret_file = store.secret_path(db)
+    assert db.parent not in secret_file.parents and secret_file == store.default_secret_path()
     assert secret_file.stat().st_mode & 0o077 == 0
     first = secret_file.read_text()
     import_files([write_csv(tmp_path / "p.csv", PERSONNEL_HEADER, [person()])], db)
@@ -610,3 +688,32 @@ def test_pay_group_spelling_is_normalised(
 ) -> None:
     import_files([write_csv(tmp_path / "p.csv", PERSONNEL_HEADER, [person(pay_group=written)])], db)
     assert rows_of(db, "SELECT pay_group FROM personnel") == [(stored,)]
+
+
+def test_the_data_directory_and_every_file_in_it_are_the_owners_alone_from_the_first_import(
+    tmp_path: Path,
+) -> None:
+    """Under the common umask 022 (files 0644 by default): the data directory is made 0700 and
+    the store, its lock and the refusal log 0600 from the first write on; the key too."""
+    db = tmp_path / "daten" / "vielfalt.duckdb"
+    db.parent.mkdir(mode=0o755)
+    previous = os.umask(0o022)
+    try:
+        import_files([write_csv(tmp_path / "p.csv", PERSONNEL_HEADER, [person()])], db)
+        refusal([write_csv(tmp_path / "bad.csv", PERSONNEL_HEADER, [person(gender="?")])], db)
+    finally:
+        os.umask(previous)
+    assert db.parent.stat().st_mode & 0o777 == 0o700
+    modes = {p.name: p.stat().st_mode & 0o777 for p in db.parent.iterdir()}
+    assert {"vielfalt.duckdb", "vielfalt.refusals.jsonl"} <= set(modes)
+    assert set(modes.values()) == {0o600}, modes
+    assert store.secret_path(db).stat().st_mode & 0o777 == 0o600
+
+
+def test_a_store_moved_without_its_key_takes_no_import(tmp_path: Path, db: Path) -> None:
+    import_files([write_csv(tmp_path / "p.csv", PERSONNEL_HEADER, [person()])], db)
+    before = digest(db)
+    store.secret_path(db).unlink()  # the key stayed on the old server: a new one is made
+    with pytest.raises(store.StoreError, match="another key"):
+        import_files([write_csv(tmp_path / "q.csv", PERSONNEL_HEADER, [person()])], db)
+    assert digest(db) == before

@@ -87,7 +87,7 @@ def fresh_copy(base_store: Path) -> Iterator[Path]:
         store_dir.mkdir()
         db = store_dir / base_store.name
         shutil.copyfile(base_store, db)
-        shutil.copyfile(store.secret_path(base_store), store.secret_path(db))
+        shutil.copyfile(store.secret_path(base_store), store.legacy_secret_path(db))
         yield db
 
 

@@ -33,10 +33,11 @@ from metrics.ingest.problems import (
     ImportResult,
     Problem,
     check_upload_size,
+    logged_refusal_report,
 )
 from metrics.ingest.pseudonyms import load_secret, pseudonym_key
 from metrics.ingest.uploads import StagedUpload, stage_upload
-from metrics.ingest.write import delete_coverage, set_invited
+from metrics.ingest.write import delete_coverage, remove_leftovers, set_invited
 from metrics.store import coverage_summary, survey_waves
 
 __all__ = [
@@ -53,8 +54,10 @@ __all__ = [
     "import_files",
     "inspect_files",
     "load_secret",
+    "logged_refusal_report",
     "prepare_import",
     "pseudonym_key",
+    "remove_leftovers",
     "set_invited",
     "stage_file",
     "stage_upload",

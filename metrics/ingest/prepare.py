@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import hashlib
 import shutil
@@ -24,7 +25,12 @@ from metrics.i18n import Lang, t
 from metrics.ingest import limits
 from metrics.ingest.limits import MAX_REPORTED_PROBLEMS, STAGING_MEMORY_LIMIT, Progress, _log
 from metrics.ingest.problems import ImportRefused, ImportResult, Problem, _coverage_text
-from metrics.ingest.pseudonyms import _create_clean_view, _hash_pseudonyms, load_secret
+from metrics.ingest.pseudonyms import (
+    _create_clean_view,
+    _hash_pseudonyms,
+    key_check,
+    load_secret,
+)
 from metrics.ingest.read import (
     StagedFile,
     _csv_layout,
@@ -303,6 +309,8 @@ class PreparedImport:
         self._workdir = _staging_workdir(db_path)
         self._con = staging_connection(self._workdir)
         self._secret = b""
+        # the checksums of refused files, taken while they exist (uploads go once staged)
+        self._refused_sha256: dict[Path, str] = {}
         self._closed = False
         self._finalizer = weakref.finalize(self, _release, self._con, self._workdir)
 
@@ -323,7 +331,7 @@ class PreparedImport:
         try:
             refused = [(p, o) for p, o in self._outcomes if isinstance(o, ImportRefused)]
             for path, refusal in refused:
-                _log_refusal(self.db_path, path, refusal)
+                _log_refusal(self.db_path, path, refusal, self._refused_sha256.get(path))
             if refused:
                 raise refused[0][1]
             staged = [o for _, o in self._outcomes if isinstance(o, StagedFile)]
@@ -337,7 +345,13 @@ class PreparedImport:
             if progress:
                 progress(", ".join(s.file_name for s in staged), "progress.writing")
             try:
-                return _commit(self._con, staged, self.db_path, demo=self.demo)
+                return _commit(
+                    self._con,
+                    staged,
+                    self.db_path,
+                    demo=self.demo,
+                    key_check=key_check(self._secret),
+                )
             except ImportRefused as refusal:
                 item = next(s for s in staged if s.file_name == refusal.file_name)
                 _log_refusal(self.db_path, item.path, refusal, item.sha256)
@@ -437,6 +451,8 @@ def _prepare(
                 )
             except ImportRefused as refusal:
                 outcomes.append(refusal)
+                with contextlib.suppress(OSError):
+                    prepared._refused_sha256[path] = _sha256(path)
                 if stop_at_first_refusal:
                     break
         _check_across_files(prepared._con, outcomes)
@@ -589,6 +605,19 @@ def _log_refusal(
             "coverage": "",
             "replaced_rows": 0,
             "outcome": "refused",
-            "message": refusal.report("de"),
+            # what went wrong where, never a cell's text beyond what a Problem keeps (no id,
+            # no sensitive value) and no reader's message (it may quote a parser's error)
+            "problems": [
+                {
+                    "key": p.key,
+                    "row": p.row,
+                    "column": p.column,
+                    "value": p.value,
+                    "withheld": p.withheld,
+                    "params": {k: v for k, v in p.params.items() if k != "detail"},
+                }
+                for p in refusal.problems
+            ],
+            "total": refusal.total,
         },
     )

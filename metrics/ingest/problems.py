@@ -5,13 +5,11 @@ a health value) in the user's language; the results and refusals of an import.
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from metrics import store
-from metrics.contract import (
-    SOURCES_BY_KIND,
-)
+from metrics.contract import SOURCES_BY_KIND, quotable
 from metrics.disclosure import DisclosureRules, count_text
 from metrics.formatting import format_number
 from metrics.i18n import Lang, t
@@ -20,19 +18,29 @@ from metrics.ingest.limits import _MIB
 
 @dataclass(frozen=True)
 class Problem:
-    """One reason to refuse a file; rendered in the user's language only when shown."""
+    """One reason to refuse a file; rendered in the user's language only when shown.
+
+    The cell text of an id or a sensitive column is dropped as the problem is made (`withheld`):
+    a report, a log line or an exception of an import never carries a person's raw id or health
+    or origin data, whichever code made the problem."""
 
     key: str
     row: int | None = None
     column: str | None = None
     value: str | None = None
     params: dict[str, object] = field(default_factory=dict)
+    withheld: bool = False
+
+    def __post_init__(self) -> None:
+        if self.value and not quotable(self.column):
+            object.__setattr__(self, "value", None)
+            object.__setattr__(self, "withheld", True)
 
     def render(self, lang: Lang = "de") -> str:
         expected = t(self.key, lang, **self.params)
         if self.row is not None and self.column is not None:
             return t(
-                "import.problem_row",
+                "import.problem_row_withheld" if self.withheld else "import.problem_row",
                 lang,
                 row=self.row,
                 column=self.column,
@@ -97,6 +105,14 @@ class ImportResult:
         if self.demo_replaced:
             lines.append(t("import.demo_replaced", lang))
         return "\n".join(lines)
+
+
+def logged_refusal_report(
+    file_name: str, problems: Sequence[Mapping[str, object]], total: int, lang: Lang = "de"
+) -> str:
+    """A refusal of the log (`store.import_log`: its problems as `Problem` fields) in the
+    reader's language."""
+    return ImportRefused(file_name, [Problem(**p) for p in problems], total).report(lang)  # type: ignore[arg-type]
 
 
 class DataEditRefused(ImportRefused):

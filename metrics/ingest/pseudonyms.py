@@ -25,14 +25,15 @@ from metrics.ingest.validate import _sql_literal
 
 
 def load_secret(db_path: Path) -> bytes:
-    """The HMAC key beside the store; created on first use, readable by the owner only.
+    """The store's HMAC key (`store.secret_path`: outside the data directory unless an older
+    installation keeps it beside the store); created on first use, readable by the owner only.
 
     The key appears complete or not at all (written to a private temporary file, then linked
     into place), so two first imports at once agree on one key and neither reads a half-written
     file, which would silently hash every id with an empty key."""
     path = store.secret_path(db_path)
     if not path.exists():
-        path.parent.mkdir(parents=True, exist_ok=True)
+        store.private_directory(path.parent)
         # mkstemp creates the file with mode 0600
         fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".new", dir=path.parent)
         try:
@@ -52,6 +53,14 @@ def load_secret(db_path: Path) -> bytes:
     if len(secret) < 16:
         raise store.StoreError(f"{path}: the pseudonym key is damaged; restore it from the backup")
     return secret
+
+
+def key_check(secret: bytes) -> str:
+    """A fingerprint of the key, kept in the store's meta: an import under another key (a store
+    moved without its key file) would give every person a second pseudonym, so it is refused."""
+    return hmac.new(secret, b"vielfaltsmonitor pseudonym key check", hashlib.sha256).hexdigest()[
+        :16
+    ]
 
 
 def pseudonym_key(secret: bytes, raw_id: str) -> str:

@@ -1,15 +1,18 @@
 """Browser uploads, staged beside the store for the Data page's preview: the files go to a
-private folder next to the store (raw person ids stay where the data lives, never in /tmp), are
-checked and previewed, and the folder goes with the preview."""
+private folder next to the store (raw person ids stay where the data lives, never in /tmp) and
+are checked and previewed; the folder goes as soon as they are staged (the preview keeps the
+staged rows, ids already hashed), and a killed process's folder at the next start or write."""
 
 from __future__ import annotations
 
+import os
 import shutil
 import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from metrics import store
 from metrics.i18n import Lang
 from metrics.ingest.prepare import PreparedImport, prepare_import
 from metrics.ingest.problems import check_upload_size
@@ -25,12 +28,10 @@ class StagedUpload:
     `discard()` forgets them."""
 
     signature: UploadSignature
-    directory: Path
     prepared: PreparedImport
 
     def discard(self) -> None:
         self.prepared.close()
-        shutil.rmtree(self.directory, ignore_errors=True)
 
 
 def stage_upload(files: Sequence[tuple[str, bytes]], db_path: Path, lang: Lang) -> StagedUpload:
@@ -38,15 +39,18 @@ def stage_upload(files: Sequence[tuple[str, bytes]], db_path: Path, lang: Lang) 
     ImportRefused for a file over the upload limit (nothing is written then)."""
     for name, data in files:
         check_upload_size(name, len(data), lang=lang)
-    directory = Path(tempfile.mkdtemp(prefix=".upload-", dir=db_path.parent))
+    store.private_directory(db_path.parent)
+    # the process id tells a start-up whether the folder's owner is gone (see remove_leftovers)
+    prefix = f"{store.UPLOAD_DIR_PREFIX}{os.getpid()}-"
+    directory = Path(tempfile.mkdtemp(prefix=prefix, dir=db_path.parent))
     try:
         paths = []
         for index, (name, data) in enumerate(files):
             path = directory / f"{index}{Path(name).suffix.lower()}"
-            path.write_bytes(data)
+            with open(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600), "wb") as out:
+                out.write(data)
             paths.append(path)
         prepared = prepare_import(paths, db_path, names=[name for name, _ in files])
-    except BaseException:
+    finally:
         shutil.rmtree(directory, ignore_errors=True)
-        raise
-    return StagedUpload(tuple((name, len(data)) for name, data in files), directory, prepared)
+    return StagedUpload(tuple((name, len(data)) for name, data in files), prepared)

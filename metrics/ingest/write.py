@@ -61,8 +61,8 @@ def _store_lock(db_path: Path) -> Iterator[None]:
     flock is released by the kernel when its holder dies, so a killed import never blocks the
     next one."""
     lock = store.lock_path(db_path)
-    lock.parent.mkdir(parents=True, exist_ok=True)
-    with lock.open("w") as handle:
+    store.private_directory(lock.parent)
+    with open(os.open(lock, os.O_RDWR | os.O_CREAT, 0o600), "w") as handle:
         fcntl.flock(handle, fcntl.LOCK_EX)
         try:
             yield
@@ -83,18 +83,29 @@ def _process_alive(pid: int) -> bool:
 
 
 def _remove_leftovers(db_path: Path) -> None:
-    """Removes what killed writes and imports left beside the store. Runs under the lock, so no
-    live write owns a copy; staging directories of processes still alive are kept."""
+    """Removes what killed writes and imports left beside the store: copies, staging
+    directories and browser uploads (raw ids). Runs under the lock, so no live write owns a
+    copy; staging and upload directories of processes still alive are kept."""
     prefix = store.temp_store_prefix(db_path)
     staging = re.compile(re.escape(prefix) + r"staging-(\d+)-")
+    upload = re.compile(re.escape(store.UPLOAD_DIR_PREFIX) + r"(?:(\d+)-)?")
     for entry in db_path.parent.iterdir():
         name = entry.name
-        if not name.startswith(prefix):
-            continue
-        if name.endswith((".tmp", ".tmp.wal")):
+        if name.startswith(prefix) and name.endswith((".tmp", ".tmp.wal")):
             entry.unlink(missing_ok=True)
-        elif (match := staging.match(name)) and not _process_alive(int(match.group(1))):
+        elif (match := staging.match(name) or upload.match(name)) and (
+            # an upload folder from before folders carried their process id: nobody's now
+            match.group(1) is None or not _process_alive(int(match.group(1)))
+        ):
             shutil.rmtree(entry, ignore_errors=True)
+
+
+def remove_leftovers(db_path: Path) -> None:
+    """What killed imports left beside the store (raw uploads among it), removed at start-up
+    as well as before every write."""
+    if db_path.parent.exists():
+        with _store_lock(db_path):
+            _remove_leftovers(db_path)
 
 
 def _write_store(
@@ -113,7 +124,7 @@ def _write_store(
     Readers see the old file until the rename; a kill at any moment leaves the old or the new
     file, plus at most a stray copy that the next write removes. Raises StoreError when the
     store cannot be read or written; whatever `change` raises leaves the store untouched."""
-    db_path.parent.mkdir(parents=True, exist_ok=True)
+    store.private_directory(db_path.parent)
     with _store_lock(db_path):
         _remove_leftovers(db_path)
         fd, tmp_name = tempfile.mkstemp(
@@ -163,6 +174,8 @@ def _write_store(
             con.execute("CHECKPOINT target")
             con.execute("DETACH target")
             attached = False
+            # DuckDB creates a new store with the process's umask; it is the owner's alone
+            tmp_path.chmod(0o600)
             _fsync(tmp_path)
             os.replace(tmp_path, db_path)
             _fsync_directory(db_path.parent)
@@ -181,16 +194,40 @@ def _write_store(
 
 
 def _commit(
-    con: duckdb.DuckDBPyConnection, staged: Sequence[StagedFile], db_path: Path, *, demo: bool
+    con: duckdb.DuckDBPyConnection,
+    staged: Sequence[StagedFile],
+    db_path: Path,
+    *,
+    demo: bool,
+    key_check: str,
 ) -> list[ImportResult]:
-    """Copies the store, applies the batch in one transaction, renames the copy over the store."""
+    """Copies the store, applies the batch in one transaction, renames the copy over the store.
+    key_check: the fingerprint of the key the batch was hashed with (`pseudonyms.key_check`)."""
+
+    def change(demo_replaced: bool) -> list[ImportResult]:
+        _check_key(con, db_path, key_check)
+        return _apply_batch(con, staged, demo_replaced)
+
     return _write_store(
         con,
         db_path,
-        lambda demo_replaced: _apply_batch(con, staged, demo_replaced),
+        change,
         demo=demo,
         replace_demo=True,
     )
+
+
+def _check_key(con: duckdb.DuckDBPyConnection, db_path: Path, key_check: str) -> None:
+    """Refuses a batch hashed under another key than the store's pseudonyms; a store without
+    a fingerprint (new, or from before fingerprints) takes this key's."""
+    rows = con.execute("SELECT value FROM target.meta WHERE key = 'pseudonym_key_check'").fetchall()
+    if rows and rows[0][0] != key_check:
+        raise store.StoreError(
+            f"{db_path}: its pseudonyms were made with another key than "
+            f"{store.secret_path(db_path)}; point {store.SECRET_ENV_VAR} at this store's key "
+            "file (from its backup)"
+        )
+    con.execute("INSERT OR REPLACE INTO target.meta VALUES ('pseudonym_key_check', ?)", [key_check])
 
 
 def _apply_batch(

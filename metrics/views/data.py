@@ -20,6 +20,7 @@ from metrics.disclosure import (
 )
 from metrics.formatting import format_number
 from metrics.i18n import Lang, t
+from metrics.ingest import logged_refusal_report
 from metrics.kpis.values import KpiValue
 from metrics.safe_export import safe_frame
 from metrics.views.blocks import respondents_text
@@ -98,8 +99,15 @@ def _log(log: pd.DataFrame, rules: DisclosureRules, lang: Lang) -> pd.DataFrame:
             imported_at=when.dt.strftime("%d.%m.%Y %H:%M" if lang == "de" else "%Y-%m-%d %H:%M"),
             kind=[kind_label(k, lang) if k in SOURCES_BY_KIND else k for k in shown["kind"]],
             outcome=[t(f"datapage.log_{o}", lang) for o in shown["outcome"]],
-            message=[m if isinstance(m, str) else "" for m in shown["message"]],
-        ).rename(
+            message=[
+                logged_refusal_report(f, p, int(n), lang) if isinstance(p, list) else ""
+                for f, p, n in zip(
+                    shown["file_name"], shown["problems"], shown["total"], strict=True
+                )
+            ],
+        )
+        .drop(columns=["problems", "total"])
+        .rename(
             columns={
                 "imported_at": t("datapage.log_when", lang),
                 "file_name": t("datapage.log_file", lang),
