@@ -5,6 +5,7 @@ scan for DTDs before parsing, and openpyxl's defusedxml/lxml parsers themselves.
 from __future__ import annotations
 
 import hashlib
+import random
 import resource
 import subprocess
 import sys
@@ -291,3 +292,67 @@ def test_an_error_cell_is_named_not_taken_for_an_empty_optional_cell(
     with pytest.raises(ImportRefused) as caught:
         import_files([write_xlsx(tmp_path / "e.xlsx", workbook_xml(), sheet)], db)
     assert "Zeile 2, Spalte „Führungskraft“, Wert „#N/A“" in caught.value.report("de")
+
+
+def cell_bomb(path: Path, rows: int, columns: int = 50) -> Path:
+    """A sheet of small numbers, under every size limit (the review's file: 12 MiB that
+    unpacked to 1,000 MiB); openpyxl would build an object per cell."""
+    numbers = random.Random(7)
+    # values vary enough that deflate finds no long repeats, as in a real export
+    block = "".join(
+        "<row>"
+        + "".join(f"<c><v>{numbers.randrange(100)}</v></c>" for _ in range(columns))
+        + "</row>"
+        for _ in range(1000)
+    )
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("[Content_Types].xml", CONTENT_TYPES)
+        archive.writestr("_rels/.rels", ROOT_RELS)
+        archive.writestr("xl/workbook.xml", workbook_xml())
+        archive.writestr("xl/_rels/workbook.xml.rels", WORKBOOK_RELS)
+        with archive.open("xl/worksheets/sheet1.xml", "w") as sheet:
+            sheet.write(
+                b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?><worksheet '
+                b'xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>'
+            )
+            body = block.encode()
+            for _ in range(rows // 1000):
+                sheet.write(body)
+            sheet.write(b"</sheetData></worksheet>")
+    return path
+
+
+def test_a_sheet_of_millions_of_cells_is_refused_before_openpyxl_builds_them(
+    tmp_path: Path, db: Path
+) -> None:
+    """5.5 million cells (ratio ~100, under every size limit): counted in the zip and refused,
+    where openpyxl would take minutes and gigabytes in the server."""
+    path = cell_bomb(tmp_path / "bombe.xlsx", rows=110_000)
+    assert path.stat().st_size * 50 < 1024 * 1024 * 1024 and limits.XLSX_MAX_CELLS == 5_000_000
+    with pytest.raises(ImportRefused) as caught:
+        import_files([path], db)
+    assert "mehr als 5 Mio. Zellen" in caught.value.report("de")
+    assert "more than 5 million cells" in caught.value.report("en")
+    assert not db.exists()
+
+
+def test_cells_are_counted_whatever_the_chunks_and_the_prefix(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(limits, "_CHUNK", 7)  # matches cut at every position
+    rows = ['<x:c r="A1"><x:v>1</x:v></x:c><c/><c>', "<c\tr='B2'>", "<col min='1'/><cols>", "<cx>"]
+    path = tmp_path / "z.xlsx"
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("xl/worksheets/sheet1.xml", "".join(rows) * 3)
+    with zipfile.ZipFile(path) as archive:
+        assert read._count_cells(archive, archive.getinfo("xl/worksheets/sheet1.xml"), 100) == 12
+
+
+def test_the_cell_cap_holds_while_reading_too(
+    tmp_path: Path, db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(read, "_count_cells", lambda archive, info, cap: 0)  # fooled
+    monkeypatch.setattr(limits, "XLSX_MAX_CELLS", 3)
+    path = write_xlsx(tmp_path / "x.xlsx", workbook_xml(), sheet_xml())
+    with pytest.raises(ImportRefused, match="million cells"):
+        import_files([path], db, kind="survey_invited")

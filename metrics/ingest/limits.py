@@ -30,6 +30,15 @@ XLSX_MAX_UNPACKED_BYTES = 1024 * _MIB
 
 _XLSX_SUSPICIOUS_RATIO = 200
 
+# openpyxl builds a Python object per cell, about 0.2 kB each, and a bomb within the unpacked
+# limit can hold 30 million cells (minutes and gigabytes in the server): a file is refused at
+# this many, counted in the zip before parsing (and again while reading). 5 million is 250,000
+# rows of 20 columns, beyond any monthly export of a public employer; CSV has no such limit.
+XLSX_MAX_CELLS = 5_000_000
+
+# the shared strings are loaded whole, even in streaming mode: real exports share a few MB
+XLSX_MAX_SHARED_STRINGS_BYTES = 128 * _MIB
+
 _XLSX_RATIO_FLOOR_BYTES = 64 * _MIB
 
 # cells are trimmed of these (DuckDB's trim() alone strips only spaces, not tabs or NBSP)

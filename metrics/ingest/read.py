@@ -391,10 +391,52 @@ def _check_xlsx_archive(path: Path, file_name: str) -> None:
                 raise ImportRefused(file_name, [problem])
             if any(_declares_entities(archive, info) for info in members):
                 raise ImportRefused(file_name, [Problem("import.xlsx_entities")])
+            for info in members:
+                if info.filename.endswith("sharedStrings.xml") and (
+                    info.file_size > limits.XLSX_MAX_SHARED_STRINGS_BYTES
+                ):
+                    problem = Problem(
+                        "import.xlsx_too_large", params={"size": math.ceil(info.file_size / _MIB)}
+                    )
+                    raise ImportRefused(file_name, [problem])
+            cells = sum(
+                _count_cells(archive, info, limits.XLSX_MAX_CELLS)
+                for info in members
+                if info.filename.startswith("xl/worksheets/") and info.filename.endswith(".xml")
+            )
+            if cells > limits.XLSX_MAX_CELLS:
+                raise ImportRefused(file_name, [_too_many_cells()])
     except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError) as error:
         raise ImportRefused(
             file_name, [Problem("import.unreadable", params={"detail": f"no XLSX file ({error})"})]
         ) from None
+
+
+# a cell element, with or without a namespace prefix: <c r="A1" …>, <c>, <c/>, <x:c …>
+_CELL_TAG = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?c[\s/>]")
+_CELL_TAG_MAX = 64  # longest prefix + tag a match can span across two chunks
+
+
+def _count_cells(archive: zipfile.ZipFile, info: zipfile.ZipInfo, cap: int) -> int:
+    """The cells of a worksheet part, counted in its unpacked stream; stops past `cap` (a bomb
+    is refused after unpacking that much of it, not all)."""
+    count = 0
+    carry = b""
+    with archive.open(info) as member:
+        while chunk := member.read(limits._CHUNK):
+            buffer = carry + chunk
+            edge = len(buffer) - _CELL_TAG_MAX
+            # a match that starts in the last bytes is counted with the next chunk
+            count += sum(1 for m in _CELL_TAG.finditer(buffer) if m.start() < edge)
+            carry = buffer[max(edge, 0) :]
+            if count > cap:
+                return count
+    return count + sum(1 for _ in _CELL_TAG.finditer(carry))
+
+
+def _too_many_cells() -> Problem:
+    millions = limits.XLSX_MAX_CELLS / 1_000_000
+    return Problem("import.xlsx_too_many_cells", params={"millions": f"{millions:g}"})
 
 
 def _declares_entities(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> bool:
@@ -458,7 +500,12 @@ def _read_xlsx_rows(path: Path, file_name: str) -> list[list[object]]:
     silently take its default)."""
     formulas: dict[tuple[int, int], str] = {}
     rows: list[list[object]] = []
+    cells = 0
     for row_number, row in enumerate(_xlsx_cells(path, data_only=False), start=1):
+        # the count in the zip missed a cell spelled some other way: stop at the cap all the same
+        cells += len(row)
+        if cells > limits.XLSX_MAX_CELLS:
+            raise ImportRefused(file_name, [_too_many_cells()])
         values: list[object] = []
         for column_number, cell in enumerate(row):
             if cell.data_type == "f":
