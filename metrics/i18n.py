@@ -172,11 +172,26 @@ TEXTS: dict[str, dict[Lang, str]] = {
         "en": "The XLSX file contains XML entities (DTD) and is not opened for security reasons. "
         "Please save it again in Excel or export CSV.",
     },
+    "import.too_demanding_memory": {
+        "de": "Das Prüfen der Datei brauchte mehr als {memory} GB Arbeitsspeicher und wurde "
+        "abgebrochen; der Datenbestand bleibt unverändert. Bitte die Datei teilen oder als CSV "
+        "exportieren.",
+        "en": "Checking the file took more than {memory} GB of memory and was stopped; the store "
+        "is unchanged. Please split the file or export it as CSV.",
+    },
+    "import.too_demanding": {
+        "de": "Das Prüfen der Datei wurde abgebrochen (mehr als {cpu} s Rechenzeit oder ein "
+        "Absturz); der Datenbestand bleibt unverändert. Bitte die Datei teilen oder als CSV "
+        "exportieren.",
+        "en": "Checking the file was stopped (more than {cpu} s of CPU time, or a crash); the "
+        "store is unchanged. Please split the file or export it as CSV.",
+    },
     "import.xlsx_too_many_cells": {
-        "de": "Die XLSX-Datei enthält mehr als {millions} Mio. Zellen – mehr, als eine Datei hier haben "
-        "darf; sie wird nicht geöffnet. Bitte als CSV exportieren oder in mehrere Dateien teilen.",
-        "en": "The XLSX file holds more than {millions} million cells, more than a file may have here; it "
-        "is not opened. Please export it as CSV or split it into several files.",
+        "de": "Die XLSX-Datei enthält mehr als {millions} Mio. Zellen – mehr, als eine Datei "
+        "hier haben darf; sie wird nicht geöffnet. Bitte als CSV exportieren oder in mehrere "
+        "Dateien teilen.",
+        "en": "The XLSX file holds more than {millions} million cells, more than a file may "
+        "have here; it is not opened. Please export it as CSV or split it into several files.",
     },
     "import.xlsx_too_large": {
         "de": "Die XLSX-Datei würde entpackt {size} MB groß – weit mehr als eine Tabelle dieser "

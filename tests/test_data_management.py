@@ -532,3 +532,33 @@ def test_the_secret_is_private_and_a_damaged_one_is_never_used(tmp_path: Path) -
 def test_open_current_refuses_a_missing_store(db: Path) -> None:
     with pytest.raises(store.StoreError, match="no store"):
         store.open_current(db).__enter__()
+
+
+def test_an_upload_that_outgrows_the_memory_limit_is_stopped_and_the_store_kept(
+    tmp_path: Path, filled: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The check runs in a child process, killed beyond the memory limit (here 64 MB: less than
+    the child needs to start), where a file that outgrew it used to take the whole server."""
+    data = write_csv(
+        tmp_path / "x.csv", PERSONNEL_HEADER, personnel_population(8, "31.12.2024")
+    ).read_bytes()
+    before = digest(filled)
+    monkeypatch.setattr(ingest.limits, "IMPORT_CHILD_MEMORY_BYTES", 64 * 1024**2)
+    with pytest.raises(ImportRefused) as caught:
+        ingest.stage_upload([("Personal.csv", data)], filled, "de")
+    assert "mehr als 0.0625 GB Arbeitsspeicher" in caught.value.report("de")
+    assert digest(filled) == before
+    assert not [p for p in filled.parent.iterdir() if p.name.startswith((".upload-", ".vielfalt"))]
+
+
+def test_a_checked_upload_keeps_no_raw_id_in_what_the_server_holds(
+    tmp_path: Path, filled: Path
+) -> None:
+    rows = personnel_population(8, "31.12.2024")
+    rows[0][1] = "Kennung-XQZ-4711"
+    data = write_csv(tmp_path / "x.csv", PERSONNEL_HEADER, rows).read_bytes()
+    staged = ingest.stage_upload([("Personal.csv", data)], filled, "de")
+    staging = [p for p in filled.parent.rglob("*") if p.is_file()]
+    assert all(b"Kennung-XQZ-4711" not in p.read_bytes() for p in staging)
+    [result] = staged.prepared.commit()
+    assert result.rows == 8

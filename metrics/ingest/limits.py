@@ -14,6 +14,13 @@ MAX_REPORTED_PROBLEMS = 20
 
 STAGING_MEMORY_LIMIT = "4GB"
 
+# a browser upload is checked in a child process (metrics/ingest/isolated.py), killed beyond
+# these: DuckDB's staging limit above plus Python's own share, and ten minutes of CPU (a 12 M-row
+# CSV is checked in about a minute, bench/RESULTS.md)
+IMPORT_CHILD_MEMORY_BYTES = 6 * 1024**3
+
+IMPORT_CHILD_CPU_SECONDS = 600
+
 _CHUNK = 16 * 1024 * 1024
 
 _MIB = 1024 * 1024

@@ -61,6 +61,10 @@ class ImportRefused(Exception):
         self.total = total if total is not None else len(self.problems)
         super().__init__(self.report("en"))
 
+    def __reduce__(self) -> tuple[object, ...]:
+        # pickled as what it was made of (the import check's child sends refusals back)
+        return (type(self), (self.file_name, self.problems, self.total))
+
     def report(self, lang: Lang = "de") -> str:
         lines = [t("import.refused", lang, file=self.file_name, count=self.total)]
         lines += [f"  - {problem.render(lang)}" for problem in self.problems]

@@ -1,7 +1,8 @@
 """Browser uploads, staged beside the store for the Data page's preview: the files go to a
 private folder next to the store (raw person ids stay where the data lives, never in /tmp) and
-are checked and previewed; the folder goes as soon as they are staged (the preview keeps the
-staged rows, ids already hashed), and a killed process's folder at the next start or write."""
+are checked and previewed in a child process under limits (`isolated`). The folder goes as soon
+as they are staged (the preview keeps the staged rows, ids already hashed), and a killed
+process's folder at the next start or write."""
 
 from __future__ import annotations
 
@@ -14,7 +15,8 @@ from pathlib import Path
 
 from metrics import store
 from metrics.i18n import Lang
-from metrics.ingest.prepare import PreparedImport, prepare_import
+from metrics.ingest.isolated import prepare_isolated
+from metrics.ingest.prepare import PreparedImport
 from metrics.ingest.problems import check_upload_size
 
 # what tells two uploads apart: the files' names and sizes in bytes, in order (as the page
@@ -50,7 +52,7 @@ def stage_upload(files: Sequence[tuple[str, bytes]], db_path: Path, lang: Lang) 
             with open(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600), "wb") as out:
                 out.write(data)
             paths.append(path)
-        prepared = prepare_import(paths, db_path, names=[name for name, _ in files])
+        prepared = prepare_isolated(paths, db_path, [name for name, _ in files])
     finally:
         shutil.rmtree(directory, ignore_errors=True)
     return StagedUpload(tuple((name, len(data)) for name, data in files), prepared)
