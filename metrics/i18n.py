@@ -576,11 +576,19 @@ TEXTS: dict[str, dict[Lang, str]] = {
         "en": "The diversity survey is anonymous and never linked to personnel data.",
     },
     "view.rule_pseudonyms": {
-        "de": "Personen- und Bewerbenden-Kennungen werden nur als verschlüsselte Prüfsummen "
-        "(HMAC-SHA256) gespeichert; Dateien mit Namen, Anschrift oder Geburtsdatum werden "
-        "abgewiesen.",
-        "en": "Person and applicant ids are stored only as keyed hashes (HMAC-SHA256); files "
-        "with names, addresses or birth dates are refused.",
+        "de": "Personen- und Bewerbenden-Kennungen werden nur als Pseudonyme gespeichert (ein "
+        "mit geheimem Schlüssel gebildeter Hashwert, HMAC-SHA256); der Schlüssel liegt außerhalb "
+        "des Datenverzeichnisses. Dateien mit Namen, Anschrift oder Geburtsdatum werden "
+        "abgewiesen. Der Datenbestand ist dennoch pseudonymisiert, nicht anonym: Merkmale wie "
+        "Organisationseinheit, Geburtsjahr, Geschlecht und Eintrittsdatum lassen fast jede "
+        "Person wiedererkennen. Er und seine Sicherungen sind wie Personalakten zu schützen; "
+        "Meldungen und Protokolle nennen weder Kennungen noch Gesundheits- oder Herkunftsangaben.",
+        "en": "Person and applicant ids are stored only as pseudonyms (a hash made with a secret "
+        "key, HMAC-SHA256); the key is kept outside the data directory. Files with names, "
+        "addresses or birth dates are refused. The store is still pseudonymised, not anonymous: "
+        "org unit, birth year, gender and entry date single out almost every person. Protect it "
+        "and its backups like personnel files; messages and logs name no ids and no health or "
+        "origin data.",
     },
     "view.catalogue": {
         "de": "Erlaubte Aufschlüsselungen (höchstens Träger und eine weitere): {dimensions}. "
