@@ -19,6 +19,7 @@ import hashlib
 import io
 import os
 import re
+import secrets
 import shutil
 import tempfile
 from collections.abc import Iterator
@@ -65,6 +66,8 @@ STORE_COLUMNS = tuple(c.store_name for c in PERSONNEL.columns)
 def base_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
     directory = tmp_path_factory.mktemp("base")
     db = directory / "vielfalt.duckdb"
+    # the key beside the store, so that each copy carries it (every test has its own key home)
+    store.legacy_secret_path(db).write_text(secrets.token_hex(32))
     rows = personnel_population(BASE_ROWS, BASE_DATE.strftime("%d.%m.%Y"))
     import_files([write_csv(directory / "base.csv", PERSONNEL_HEADER, rows)], db)
     (directory / "base.csv").unlink()
