@@ -548,6 +548,7 @@ def test_an_upload_that_outgrows_the_memory_limit_is_stopped_and_the_store_kept(
         ingest.stage_upload([("Personal.csv", data)], filled, "de")
     assert "mehr als 0.0625 GB Arbeitsspeicher" in caught.value.report("de")
     assert digest(filled) == before
+    # neither the upload nor what the killed child staged is left beside the store
     assert not [p for p in filled.parent.iterdir() if p.name.startswith((".upload-", ".vielfalt"))]
 
 

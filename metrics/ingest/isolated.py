@@ -24,6 +24,7 @@ from metrics.ingest.problems import ImportRefused, Problem
 from metrics.ingest.pseudonyms import key_check, load_secret
 from metrics.ingest.read import StagedFile
 from metrics.ingest.validate import _sql_literal
+from metrics.ingest.write import remove_leftovers
 
 _STAGED_FILE = "staged.duckdb"
 
@@ -62,6 +63,8 @@ def prepare_isolated(
         sending.close()
         answer = _wait(child, receiving, memory_bytes)
         if answer is None:
+            # what the killed child staged (raw text among it) goes now, not at the next write
+            remove_leftovers(db_path)
             problem = (
                 "import.too_demanding_memory" if child.exitcode == -9 else "import.too_demanding"
             )
