@@ -87,6 +87,10 @@ GENDER_CODES = {
     "x": ("ohne Angabe", "keine Angabe"),
 }
 DISABILITY_CODES = {"nein": (), "schwerbehindert": (), "gleichgestellt": ()}
+# the same column in the personnel and the applicant export
+DISABILITY = Column(
+    "disability", ("Schwerbehinderung",), ColumnType.CODE, codes=DISABILITY_CODES, sensitive=True
+)
 LEADERSHIP_LEVELS = ("Teamleitung", "Bereichsleitung", "Geschäftsführung")
 EMPLOYMENT_TYPES = ("Tarif", "Beamte", "Ausbildung")
 CARRIERS = tuple(CARRIER_CODES)
@@ -158,13 +162,7 @@ PERSONNEL = Source(
             codes={"keine": ("nein", "-"), **{level: () for level in LEADERSHIP_LEVELS}},
         ),
         Column("deputy", ("Stellvertretung",), ColumnType.BOOL, required=False, default=False),
-        Column(
-            "disability",
-            ("Schwerbehinderung",),
-            ColumnType.CODE,
-            codes=DISABILITY_CODES,
-            sensitive=True,
-        ),
+        DISABILITY,
         Column(
             "credit_factor",
             ("Mehrfachanrechnung",),
@@ -226,13 +224,7 @@ APPLICATIONS = Source(
         Column("posting_id", ("Ausschreibung", "Stellen-ID"), ColumnType.TEXT),
         Column("carrier", ("Träger",), ColumnType.CODE, required=False, codes=CARRIER_CODES),
         Column("gender", ("Geschlecht",), ColumnType.CODE, codes=GENDER_CODES),
-        Column(
-            "disability",
-            ("Schwerbehinderung",),
-            ColumnType.CODE,
-            codes=DISABILITY_CODES,
-            sensitive=True,
-        ),
+        DISABILITY,
         Column(
             "leadership_posting",
             ("Führungsposition",),
