@@ -6,7 +6,9 @@ from __future__ import annotations
 import hashlib
 import os
 import subprocess
+import sys
 import tomllib
+import types
 from datetime import date
 from pathlib import Path
 
@@ -550,6 +552,43 @@ def test_an_upload_that_outgrows_the_memory_limit_is_stopped_and_the_store_kept(
     assert digest(filled) == before
     # neither the upload nor what the killed child staged is left beside the store
     assert not [p for p in filled.parent.iterdir() if p.name.startswith((".upload-", ".vielfalt"))]
+
+
+def test_an_upload_that_takes_more_than_its_cpu_time_is_stopped_and_the_store_kept(
+    tmp_path: Path, filled: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """RLIMIT_CPU ends a check that computes too long (here after 1 s: less than 60,000 rows
+    take to check, and than the child needs to start), with a message, the store as it was."""
+    data = write_csv(
+        tmp_path / "x.csv", PERSONNEL_HEADER, personnel_population(60_000, "31.12.2024")
+    ).read_bytes()
+    before = digest(filled)
+    monkeypatch.setattr(ingest.limits, "IMPORT_CHILD_CPU_SECONDS", 1)
+    with pytest.raises(ImportRefused) as caught:
+        ingest.stage_upload([("Personal.csv", data)], filled, "de")
+    assert "mehr als 1 s Rechenzeit" in caught.value.report("de")
+    assert digest(filled) == before
+    assert not [p for p in filled.parent.iterdir() if p.name.startswith((".upload-", ".vielfalt"))]
+
+
+def test_the_check_does_not_run_the_page_script_again(
+    tmp_path: Path, filled: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Under Streamlit, `__main__` is the page script; a spawned child runs `__main__` first, and
+    ran the whole app.py (housekeeping, a planner thread, a page) before each check."""
+    ran = tmp_path / "the script ran"
+    script = tmp_path / "page_script.py"
+    script.write_text(f"from pathlib import Path\nPath({str(ran)!r}).write_text('yes')\n")
+    page_module = types.ModuleType("__main__")
+    page_module.__file__ = str(script)
+    monkeypatch.setitem(sys.modules, "__main__", page_module)
+    data = write_csv(
+        tmp_path / "x.csv", PERSONNEL_HEADER, personnel_population(8, "31.12.2024")
+    ).read_bytes()
+    staged = ingest.stage_upload([("Personal.csv", data)], filled, "de")
+    staged.discard()
+    assert not ran.exists()
+    assert sys.modules["__main__"] is page_module
 
 
 def test_a_checked_upload_keeps_no_raw_id_in_what_the_server_holds(

@@ -14,7 +14,11 @@ import contextlib
 import multiprocessing
 import os
 import resource
-from collections.abc import Sequence
+import sys
+import threading
+import types
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from multiprocessing.connection import Connection
 from pathlib import Path
 
@@ -59,7 +63,8 @@ def prepare_isolated(
             name="import-check",
             daemon=True,
         )
-        child.start()
+        with _plain_main():
+            child.start()
         sending.close()
         answer = _wait(child, receiving, memory_bytes)
         if answer is None:
@@ -89,6 +94,25 @@ def prepare_isolated(
     except BaseException:
         prepared.close()
         raise
+
+
+_main_lock = threading.Lock()
+
+
+@contextmanager
+def _plain_main() -> Iterator[None]:
+    """A spawned child first runs the parent's `__main__` module, and under Streamlit that is
+    the page script: each check ran the whole app.py again (start-up housekeeping, a planner
+    thread, a page render) before reading a byte. An empty `__main__` while the child starts
+    gives it nothing to run. Script runs set `__main__` too; they get theirs back at once."""
+    with _main_lock:
+        main = sys.modules.get("__main__")
+        sys.modules["__main__"] = types.ModuleType("__main__")
+        try:
+            yield
+        finally:
+            if main is not None:
+                sys.modules["__main__"] = main
 
 
 def _wait(
