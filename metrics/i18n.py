@@ -13,10 +13,12 @@ LANGUAGES: tuple[Lang, ...] = ("de", "en")
 TEXTS: dict[str, dict[Lang, str]] = {
     # --- import: file-level refusals -------------------------------------------------------
     "import.refused": {
-        "de": "Datei „{file}“ wurde nicht importiert ({count} Problem(e)); der Datenbestand "
-        "bleibt unverändert.",
-        "en": "File “{file}” was not imported ({count} problem(s)); the store is unchanged.",
+        "de": "Datei „{file}“ wurde nicht importiert ({problems}); der Datenbestand bleibt "
+        "unverändert.",
+        "en": "File “{file}” was not imported ({problems}); the store is unchanged.",
     },
+    "import.one_problem": {"de": "1 Problem", "en": "1 problem"},
+    "import.problems": {"de": "{count} Probleme", "en": "{count} problems"},
     "import.more_problems": {
         "de": "… und {count} weitere Probleme.",
         "en": "… and {count} more problems.",
@@ -242,9 +244,9 @@ TEXTS: dict[str, dict[Lang, str]] = {
     "data.deleted_file_name": {"de": "(gelöscht)", "en": "(deleted)"},
     "data.manual_entry_file_name": {"de": "(Eingabe)", "en": "(manual entry)"},
     "data.edit_refused": {
-        "de": "Die Eingabe wurde nicht übernommen ({count} Problem(e)); der Datenbestand bleibt "
+        "de": "Die Eingabe wurde nicht übernommen ({problems}); der Datenbestand bleibt "
         "unverändert.",
-        "en": "The entry was not saved ({count} problem(s)); the store is unchanged.",
+        "en": "The entry was not saved ({problems}); the store is unchanged.",
     },
     "data.problem_input": {
         "de": "{column} „{value}“: {expected}",

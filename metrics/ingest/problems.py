@@ -66,7 +66,9 @@ class ImportRefused(Exception):
         return (type(self), (self.file_name, self.problems, self.total))
 
     def report(self, lang: Lang = "de") -> str:
-        lines = [t("import.refused", lang, file=self.file_name, count=self.total)]
+        lines = [
+            t("import.refused", lang, file=self.file_name, problems=_problems(self.total, lang))
+        ]
         lines += [f"  - {problem.render(lang)}" for problem in self.problems]
         if self.total > len(self.problems):
             rest = format_number(self.total - len(self.problems), lang)
@@ -123,7 +125,7 @@ class DataEditRefused(ImportRefused):
     """A change typed into the Data page (not a file) was refused; nothing was written."""
 
     def report(self, lang: Lang = "de") -> str:
-        lines = [t("data.edit_refused", lang, count=self.total)]
+        lines = [t("data.edit_refused", lang, problems=_problems(self.total, lang))]
         for problem in self.problems:
             expected = t(problem.key, lang, **problem.params)
             if problem.column is not None:
@@ -136,6 +138,12 @@ class DataEditRefused(ImportRefused):
                 )
             lines.append(f"  - {expected}")
         return "\n".join(lines)
+
+
+def _problems(count: int, lang: Lang) -> str:
+    if count == 1:
+        return t("import.one_problem", lang)
+    return t("import.problems", lang, count=format_number(count, lang))
 
 
 def check_upload_size(
