@@ -18,7 +18,7 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from html import escape
 from pathlib import Path
-from typing import TypeVar
+from typing import Literal, TypeVar
 
 import duckdb
 import pandas as pd
@@ -33,6 +33,7 @@ from metrics.formatting import MINUS, format_date
 from metrics.i18n import LANGUAGES, Lang, t
 from metrics.kpis import api as kpis
 from metrics.kpis.values import KpiValue
+from metrics.safe_text import markdown_literal, markdown_text
 from metrics.settings import Settings, load_settings
 from metrics.views import (
     BREAKDOWNS,
@@ -331,10 +332,58 @@ def filters() -> Filters:
     )
 
 
+# Everything a page shows as text goes through the functions below: reports and summaries
+# quote file names, headers and cell values, subtitles name org units, tables hold them, and
+# Streamlit renders text as Markdown. All of it shows as written (metrics.safe_text), every
+# table as its download would be (metrics.safe_export).
+
+
+def error(text: str) -> None:
+    st.error(markdown_text(text))
+
+
+def warning(text: str) -> None:
+    st.warning(markdown_text(text))
+
+
+def success(text: str) -> None:
+    st.success(markdown_text(text))
+
+
+def info(text: str) -> None:
+    st.info(markdown_text(text))
+
+
+def caption(text: str) -> None:
+    st.caption(markdown_text(text))
+
+
+def paragraph(text: str) -> None:
+    st.markdown(markdown_text(text))
+
+
+def subheader(text: str) -> None:
+    st.subheader(markdown_literal(text))
+
+
+def strong(text: str) -> None:
+    st.markdown(f"**{markdown_literal(text)}**")
+
+
+def bullets(items: Sequence[str]) -> None:
+    st.markdown("\n".join(f"- {markdown_literal(item)}" for item in items))
+
+
+def table(frame: pd.DataFrame, *, height: int | Literal["auto"] = "auto") -> None:
+    """A table as its CSV download has it: text a spreadsheet would run as a formula is
+    neutralised here too (Streamlit's own table toolbar offers a CSV download of it)."""
+    st.dataframe(safe_export.safe_frame(frame), hide_index=True, width="stretch", height=height)
+
+
 def page_header(title: str, lang: Lang) -> StatusContext:
     """Title and demo banner: the shared top of every page."""
     current = status()
-    st.title(title)
+    st.title(markdown_literal(title))
     if current.demo:
         st.warning(t("app.demo_banner", lang), icon=":material/science:")
     return current
@@ -342,8 +391,8 @@ def page_header(title: str, lang: Lang) -> StatusContext:
 
 def start_screen(lang: Lang) -> None:
     """Shown instead of a topic page while the store holds no personnel data."""
-    st.subheader(t("app.start_title", lang))
-    st.write(t("app.start_text", lang))
+    subheader(t("app.start_title", lang))
+    paragraph(t("app.start_text", lang))
     left, right = st.columns(2)
     if left.button(t("app.start_demo", lang), type="primary"):
         load_demo()
@@ -523,7 +572,7 @@ def render_chart(block: ChartBlock, lang: Lang) -> None:
     )
     render_footnote(block.suppressed_k, block.notes, lang)
     with st.expander(t("app.show_data", lang)):
-        st.dataframe(block.table, hide_index=True, width="stretch")
+        table(block.table)
     # imported here: Kaleido and Chromium are only needed once someone asks for a picture
     from metrics.report.images import browser_available
 
@@ -548,8 +597,8 @@ def render_table_block(block: TableBlock | None, lang: Lang, *, heading: bool = 
     if block is None:
         return
     if heading:
-        st.subheader(block.title)
-    st.dataframe(block.table, hide_index=True, width="stretch")
+        subheader(block.title)
+    table(block.table)
     render_footnote(block.suppressed_k, block.notes, lang)
     _csv_download(block.table, f"table_{block.key}", lang)
 
@@ -586,7 +635,7 @@ def render_footnote(suppressed_k: int | None, notes: Sequence[str], lang: Lang) 
         parts.append(t("app.suppressed_note", lang, k=suppressed_k))
     parts.extend(notes)
     if parts:
-        st.caption(" ".join(parts))
+        caption(" ".join(parts))
 
 
 def guarded(render: Callable[[Lang], None]) -> None:
@@ -595,8 +644,8 @@ def guarded(render: Callable[[Lang], None]) -> None:
     lang = language()
     try:
         render(lang)
-    except store.StoreError as error:
-        st.error(t("app.store_error", lang, detail=error))
+    except store.StoreError as problem:
+        error(t("app.store_error", lang, detail=problem))
     except Exception:  # logged in full on the server, summarised for the user
         log.exception("page failed")
-        st.error(t("app.unexpected_error", lang))
+        error(t("app.unexpected_error", lang))

@@ -2,7 +2,9 @@
 
 Figures only ever receive frames that already passed ``metrics.disclosure``; suppressed points
 have no value, never numbers: a trend marks them on its baseline with their sign, and the hover
-text shows what the tables show.
+text shows what the tables show. Every text of a figure (categories, legend, hover, title, line
+labels) goes through `safe_text.plotly_text`: org-unit and pay-group names come from uploads,
+and Plotly renders its HTML subset (links, styles) in all of them.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ import plotly.graph_objects as go
 
 from metrics.formatting import format_value
 from metrics.i18n import Lang, t
+from metrics.safe_text import plotly_text
 
 # Okabe–Ito: distinguishable with the common colour-vision deficiencies
 PALETTE = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000")
@@ -43,7 +46,7 @@ def annotation_style() -> dict[str, object]:
 def base_layout(
     figure: go.Figure, *, title: str, lang: Lang, unit: str, height: int = 380
 ) -> go.Figure:
-    wrapped = wrap_title(title)
+    wrapped = wrap_title(plotly_text(title))
     figure.update_layout(
         title={"text": wrapped, "x": 0, "xanchor": "left", "font": {"size": 15}},
         # German: decimal comma, thousands point
@@ -72,10 +75,19 @@ def _hover(unit: str, lang: Lang, series: pd.Series, labels: pd.Series | None) -
     for i, value in enumerate(series):
         label = None if labels is None else labels.iloc[i]
         if value is None or pd.isna(value):
-            texts.append(label if isinstance(label, str) and label else "–")
+            texts.append(plotly_text(label) if isinstance(label, str) and label else "–")
         else:
             texts.append(format_value(float(value), unit, lang))
     return texts
+
+
+def _category(value: object) -> object:
+    """A category as Plotly shows it; years and other numbers stay numbers (a numeric axis)."""
+    return plotly_text(value) if isinstance(value, str) else value
+
+
+def _level_label(label: str, level: float, unit: str, lang: Lang) -> str:
+    return f"{plotly_text(label)}: {format_value(level, unit, lang)}"
 
 
 def trend_figure(
@@ -105,14 +117,15 @@ def trend_figure(
             for year, value, label in zip(group["year"], group["value"], labels, strict=True):
                 if _missing(value) and isinstance(label, str) and label:
                     withheld_years.append(year)
-                    withheld_texts.append(label if name is None else f"{name}: {label}")
+                    text = label if name is None else f"{name}: {label}"
+                    withheld_texts.append(plotly_text(text))
         if group["value"].map(_missing).all():
             continue  # a series with nothing to show has no place in the legend
         figure.add_trace(
             go.Scatter(
                 x=group["year"],
                 y=group["value"],
-                name=str(name) if name is not None else title,
+                name=plotly_text(name if name is not None else title),
                 mode="lines+markers",
                 line={"color": PALETTE[index % len(PALETTE)], "width": 3},
                 marker={"size": 8},
@@ -149,7 +162,7 @@ def trend_figure(
         figure.add_hline(
             y=target,
             line={"color": TARGET_COLOUR, "dash": "dash", "width": 2},
-            annotation_text=f"{target_label}: {format_value(target, unit, lang)}",
+            annotation_text=_level_label(target_label, target, unit, lang),
             annotation_position="top left",
             annotation=annotation_style(),
         )
@@ -157,7 +170,7 @@ def trend_figure(
         figure.add_hline(
             y=value,
             line={"color": PALETTE[(index + 4) % len(PALETTE)], "dash": "dot", "width": 2},
-            annotation_text=f"{label}: {format_value(value, unit, lang)}",
+            annotation_text=_level_label(label, value, unit, lang),
             annotation_position="bottom right",
             annotation=annotation_style(),
         )
@@ -206,14 +219,14 @@ def bar_figure(
             }
         texts = _hover(unit, lang, values, labels)
         axis = (
-            {"x": values, "y": group[category_column]}
+            {"x": values, "y": group[category_column].map(_category)}
             if horizontal
-            else {"x": group[category_column], "y": values}
+            else {"x": group[category_column].map(_category), "y": values}
         )
         figure.add_trace(
             go.Bar(
                 **axis,
-                name=str(name) if name is not None else title,
+                name=plotly_text(name if name is not None else title),
                 orientation="h" if horizontal else "v",
                 marker_color=PALETTE[index % len(PALETTE)],
                 text=texts,
@@ -229,7 +242,7 @@ def bar_figure(
     levels = [*([(target_label, target)] if target is not None else []), *lines]
     for label, level in levels:
         line = {"color": TARGET_COLOUR, "dash": "dash", "width": 2}
-        text = f"{label}: {format_value(level, unit, lang)}"
+        text = _level_label(label, level, unit, lang)
         if horizontal:
             figure.add_vline(
                 x=level, line=line, annotation_text=text, annotation=annotation_style()

@@ -22,8 +22,8 @@ def discard_pending() -> None:
 
 
 def upload_section(lang: Lang) -> None:
-    st.subheader(t("datapage.upload", lang))
-    st.caption(t("datapage.upload_help", lang, limit=store.UPLOAD_LIMIT_MB))
+    ui.subheader(t("datapage.upload", lang))
+    ui.caption(t("datapage.upload_help", lang, limit=store.UPLOAD_LIMIT_MB))
     round_ = st.session_state.setdefault("upload_round", 0)
     files = st.file_uploader(
         t("datapage.files", lang),
@@ -42,22 +42,22 @@ def upload_section(lang: Lang) -> None:
                 uploaded = [(file.name, file.getvalue()) for file in files]
                 pending = stage_upload(uploaded, ui.db_path(), lang)
         except ImportRefused as refusal:
-            st.error(refusal.report(lang))
+            ui.error(refusal.report(lang))
             return
         st.session_state["pending_import"] = pending
     prepared = pending.prepared
     for preview in prepared.previews:
-        box = st.success if preview.ok else st.error
-        box(preview.summary(lang, ui.settings().rules).replace("\n", "  \n"))
+        show = ui.success if preview.ok else ui.error
+        show(preview.summary(lang, ui.settings().rules))
     if not prepared.ok:
-        st.warning(t("datapage.fix_and_retry", lang))
+        ui.warning(t("datapage.fix_and_retry", lang))
         return
     if st.button(t("datapage.confirm_import", lang), type="primary"):
         try:
             results = prepared.commit()
         except (ImportRefused, store.StoreError) as error:
             message = error.report(lang) if isinstance(error, ImportRefused) else str(error)
-            st.error(message)
+            ui.error(message)
             discard_pending()
             return
         discard_pending()
@@ -68,12 +68,12 @@ def upload_section(lang: Lang) -> None:
 
 
 def holdings_section(context: DataPageContext, lang: Lang) -> None:
-    st.subheader(t("datapage.holdings", lang))
+    ui.subheader(t("datapage.holdings", lang))
     if context.holdings is None:
-        st.info(t("datapage.nothing", lang))
+        ui.info(t("datapage.nothing", lang))
         return
-    st.dataframe(context.holdings, hide_index=True, width="stretch", height=240)
-    st.caption(t("datapage.yearly_rows_note", lang))
+    ui.table(context.holdings, height=240)
+    ui.caption(t("datapage.yearly_rows_note", lang))
     with st.expander(t("datapage.delete", lang)):
         kind = st.selectbox(
             t("datapage.kind", lang),
@@ -94,10 +94,10 @@ def holdings_section(context: DataPageContext, lang: Lang) -> None:
 
 
 def invited_section(context: DataPageContext, lang: Lang) -> None:
-    st.subheader(t("datapage.invited", lang))
+    ui.subheader(t("datapage.invited", lang))
     if context.waves is not None:
-        st.dataframe(context.waves, hide_index=True)
-        st.caption(t("datapage.respondents_note", lang))
+        ui.table(context.waves)
+        ui.caption(t("datapage.respondents_note", lang))
     with st.form("invited"):
         left, right = st.columns(2)
         wave = left.number_input(
@@ -114,25 +114,25 @@ def invited_section(context: DataPageContext, lang: Lang) -> None:
             try:
                 result = save_invited(ui.db_path(), int(wave), int(invited))
             except ImportRefused as refusal:
-                st.error(refusal.report(lang))
+                ui.error(refusal.report(lang))
             else:
                 st.session_state["import_done"] = [result.summary(lang, ui.settings().rules)]
                 st.rerun()
 
 
 def log_section(context: DataPageContext, lang: Lang) -> None:
-    st.subheader(t("datapage.log", lang))
-    st.dataframe(context.log, hide_index=True, width="stretch", height=280)
-    st.caption(t("datapage.yearly_rows_note", lang))
+    ui.subheader(t("datapage.log", lang))
+    ui.table(context.log, height=280)
+    ui.caption(t("datapage.yearly_rows_note", lang))
 
 
 def templates_section(lang: Lang) -> None:
-    st.subheader(t("datapage.templates", lang))
-    st.caption(t("datapage.templates_help", lang))
+    ui.subheader(t("datapage.templates", lang))
+    ui.caption(t("datapage.templates_help", lang))
     for source in SOURCES:
         # the source above its buttons, which sit side by side and wrap in a narrow window (in
         # columns beside the source, at 800 px they were cut to "Vorlag…")
-        st.markdown(f"**{kind_label(source.kind, lang)}**")
+        ui.strong(kind_label(source.kind, lang))
         buttons = st.container(horizontal=True)
         buttons.download_button(
             t("datapage.template_csv", lang),
@@ -160,7 +160,7 @@ def templates_section(lang: Lang) -> None:
 def render(lang: Lang) -> None:
     ui.page_header(ui.page_title("page.data"), lang)
     for message in st.session_state.pop("import_done", []):
-        st.success(message.replace("\n", "  \n"))
+        ui.success(message)
     upload_section(lang)
     # after the upload section: a confirmed import reruns the page before the tables are read
     context = build_data_page(ui.db_path(), ui.planned_release_values, ui.settings().rules, lang)

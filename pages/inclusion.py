@@ -1,7 +1,5 @@
 """Inklusion: legal SB quota per carrier and combined with the year's sums and levy, applicants."""
 
-import streamlit as st
-
 from metrics import app_support as ui
 from metrics.i18n import Lang
 from metrics.views import build_inclusion
@@ -13,7 +11,7 @@ def render(lang: Lang) -> None:
         ui.start_screen(lang)
         return
     context = ui.page_context(build_inclusion, lang)
-    st.caption(context.subtitle)
+    ui.caption(context.subtitle)
     ui.render_cards(context.cards, lang, per_row=3)
     left, right = ui.side_by_side("quota")
     with left:

@@ -1,7 +1,5 @@
 """Migrationshintergrund: survey waves, both Destatis definitions, intervals, benchmarks."""
 
-import streamlit as st
-
 from metrics import app_support as ui
 from metrics.i18n import Lang, t
 from metrics.views import build_migration
@@ -10,11 +8,11 @@ from metrics.views import build_migration
 def render(lang: Lang) -> None:
     ui.page_header(ui.page_title("page.migration"), lang)
     context = ui.page_context(build_migration, lang)
-    st.caption(context.subtitle)
+    ui.caption(context.subtitle)
     for note in context.notes:
-        st.info(note)
+        ui.info(note)
     if context.waves is None:
-        st.info(t("app.no_data", lang))
+        ui.info(t("app.no_data", lang))
         return
     ui.render_cards(context.cards, lang, per_row=3)
     ui.render_chart(context.waves, lang)

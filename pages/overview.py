@@ -1,7 +1,5 @@
 """Überblick: one card per headline KPI with value, target, change and a small trend."""
 
-import streamlit as st
-
 from metrics import app_support as ui
 from metrics.i18n import Lang
 from metrics.views import build_overview
@@ -13,8 +11,8 @@ def render(lang: Lang) -> None:
         ui.start_screen(lang)
         return
     context = ui.page_context(build_overview, lang)
-    st.subheader(context.title)
-    st.caption(context.subtitle)
+    ui.subheader(context.title)
+    ui.caption(context.subtitle)
     ui.render_cards(context.cards, lang, per_row=3)
 
 

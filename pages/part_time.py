@@ -1,7 +1,5 @@
 """Teilzeit & flexibles Arbeiten: part-time by gender and level, mobile work, parental leave."""
 
-import streamlit as st
-
 from metrics import app_support as ui
 from metrics.i18n import Lang
 from metrics.views import build_part_time
@@ -13,7 +11,7 @@ def render(lang: Lang) -> None:
         ui.start_screen(lang)
         return
     context = ui.page_context(build_part_time, lang)
-    st.caption(context.subtitle)
+    ui.caption(context.subtitle)
     ui.render_cards(context.cards, lang, per_row=3)
     left, right = ui.side_by_side("gender")
     with left:

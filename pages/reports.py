@@ -37,15 +37,15 @@ def render(lang: Lang) -> None:
         return
     filters = ui.filters()
     if filters.year is None:
-        st.info(t("app.no_data", lang))
+        ui.info(t("app.no_data", lang))
         return
     view = (
         t("app.all_carriers", lang)
         if filters.carrier is None
         else t("report.view_carrier", lang, carrier=filters.carrier)
     )
-    st.write(t("report.page_intro", lang))
-    st.caption(t("report.selection", lang, year=filters.year, view=view))
+    ui.paragraph(t("report.page_intro", lang))
+    ui.caption(t("report.selection", lang, year=filters.year, view=view))
     name = f"vielfaltsmonitor_{filters.year}_{filters.carrier or 'alle'}_{lang}"
     for column, (suffix, label, help_key, primary) in zip(
         st.columns(len(DOWNLOADS)), DOWNLOADS, strict=True
@@ -62,7 +62,7 @@ def render(lang: Lang) -> None:
                 type="primary" if primary else "secondary",
                 width="stretch",
             )
-            st.caption(t(help_key, lang))
+            ui.caption(t(help_key, lang))
 
 
 ui.require_navigation(__file__)

@@ -1,7 +1,5 @@
 """Frauen in Führung: share by level over time, pipeline, BGleiG under-representation."""
 
-import streamlit as st
-
 from metrics import app_support as ui
 from metrics.i18n import Lang
 from metrics.views import build_women_leadership
@@ -13,7 +11,7 @@ def render(lang: Lang) -> None:
         ui.start_screen(lang)
         return
     context = ui.page_context(build_women_leadership, lang)
-    st.caption(context.subtitle)
+    ui.caption(context.subtitle)
     ui.render_cards(context.cards, lang, per_row=4)
     left, right = ui.side_by_side("trend")
     with left:

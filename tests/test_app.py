@@ -5,6 +5,7 @@ everything the pages render."""
 from __future__ import annotations
 
 import base64
+import html
 import json
 import re
 from collections.abc import Iterator
@@ -221,7 +222,9 @@ def _displayed_values(app: AppTest) -> Iterator[tuple[str, object]]:
                 values = trace.get(axis)
                 if isinstance(values, list):
                     for value in values:
-                        yield f"chart trace {trace.get('name')!r} {axis}", value
+                        # what Plotly shows: chart texts are HTML-escaped ("&lt; 5" reads "< 5")
+                        shown = html.unescape(value) if isinstance(value, str) else value
+                        yield f"chart trace {trace.get('name')!r} {axis}", shown
 
 
 def public_leader_counts(db: Path, carrier: str | None) -> set[int]:

@@ -114,7 +114,8 @@ def test_trend_marks_withheld_points_and_drops_empty_series() -> None:
     assert names == ["BA", "nicht ausgewiesen (Datenschutz)"]
     marks = figure.data[1]
     assert list(marks.x) == [2020, 2019, 2020, 2021] and set(marks.y) == {0}
-    assert "Kommune: < 5 – nicht ausgewiesen (Datenschutz)" in marks.hovertext
+    # escaped for Plotly's HTML subset: the chart reads "Kommune: < 5 – …"
+    assert "Kommune: &lt; 5 – nicht ausgewiesen (Datenschutz)" in marks.hovertext
     # the withheld point carries no value on the line itself
     assert pd.isna(figure.data[0].y[1])
 

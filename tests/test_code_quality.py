@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import ast
 import subprocess
 import sys
 from pathlib import Path
@@ -40,3 +41,49 @@ def test_metrics_has_no_import_cycle() -> None:
     # the check sees a cycle where there is one
     graph["metrics.kpis.registry"].add("metrics.settings")
     assert import_graph.cycles(graph)
+
+
+# Streamlit calls that render their text as Markdown, or show a table: only app_support makes
+# them, through the functions that escape user text and neutralise tables (metrics.safe_text)
+_RENDERING_CALLS = {
+    "error",
+    "warning",
+    "success",
+    "info",
+    "caption",
+    "markdown",
+    "write",
+    "title",
+    "header",
+    "subheader",
+    "text",
+    "toast",
+    "dataframe",
+    "table",
+    "data_editor",
+    "metric",
+    "latex",
+    "code",
+}
+
+
+def _rendering_calls(path: Path) -> list[str]:
+    found = []
+    for node in ast.walk(ast.parse(path.read_text(), str(path))):
+        if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)):
+            continue
+        owner = node.func.value
+        # st.error(...), st.sidebar.caption(...), and a column's left.dataframe(...)
+        if node.func.attr in _RENDERING_CALLS and not (
+            isinstance(owner, ast.Name) and owner.id == "ui"
+        ):
+            found.append(f"{path.relative_to(ROOT)}:{node.lineno}: .{node.func.attr}(")
+    return found
+
+
+def test_pages_show_text_and_tables_only_through_app_support() -> None:
+    files = [ROOT / "app.py", *sorted((ROOT / "pages").glob("*.py"))]
+    files += sorted((ROOT / "metrics" / "views").glob("*.py"))
+    assert [call for path in files for call in _rendering_calls(path)] == []
+    # the check finds such a call where there is one
+    assert _rendering_calls(ROOT / "metrics" / "app_support.py")
