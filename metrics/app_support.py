@@ -14,6 +14,7 @@ import base64
 import logging
 import os
 import threading
+import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from html import escape
@@ -25,12 +26,15 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
+from streamlit.runtime import Runtime
+from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from metrics import ingest, safe_export, store
 from metrics.contract import CARRIERS
 from metrics.disclosure import plans
 from metrics.formatting import MINUS, format_date
 from metrics.i18n import LANGUAGES, Lang, t
+from metrics.ingest import StagedUpload
 from metrics.kpis import api as kpis
 from metrics.kpis.values import KpiValue
 from metrics.safe_text import markdown_literal, markdown_text
@@ -106,6 +110,55 @@ def _start_up(path: str, retention_days: int) -> bool:
     ingest.remove_leftovers(db)
     store.prune_refusals(db, retention_days)
     return True
+
+
+# Previews waiting for "Jetzt importieren", by session. A tab closed before that leaves its
+# preview's staging folder (hashed ids, DuckDB spill files) beside the store: Streamlit frees a
+# closed session's state only when later sessions come (a TTL cache), and has no hook for a
+# session's end. A sweeper thread discards the previews of sessions gone.
+_pending_uploads: dict[str, StagedUpload] = {}
+_pending_lock = threading.Lock()
+PENDING_SWEEP_SECONDS = 15.0
+
+
+def keep_pending_upload(pending: StagedUpload) -> None:
+    """Registers this session's preview, discarded by the sweeper once the session is gone."""
+    context = get_script_run_ctx()
+    if context is None:
+        return
+    with _pending_lock:
+        _pending_uploads[context.session_id] = pending
+    _pending_upload_sweeper()
+
+
+def sweep_pending_uploads(seen_gone: set[str]) -> set[str]:
+    """Discards the previews of sessions found gone in this sweep and in the one before (a tab
+    that reconnects in between keeps its preview); returns the sessions gone now."""
+    if not Runtime.exists():
+        return set()
+    runtime = Runtime.instance()
+    with _pending_lock:
+        gone = {sid for sid in _pending_uploads if not runtime.is_active_session(sid)}
+        ended = [_pending_uploads.pop(sid) for sid in gone & seen_gone]
+    for pending in ended:
+        pending.discard()
+    return gone - seen_gone
+
+
+@st.cache_resource(show_spinner=False)
+def _pending_upload_sweeper() -> threading.Thread:
+    def sweep_forever() -> None:
+        seen_gone: set[str] = set()
+        while True:
+            time.sleep(PENDING_SWEEP_SECONDS)
+            try:
+                seen_gone = sweep_pending_uploads(seen_gone)
+            except Exception:  # the sweeper must outlive a failed sweep
+                log.exception("sweeping pending uploads failed")
+
+    thread = threading.Thread(target=sweep_forever, name="pending-upload-sweeper", daemon=True)
+    thread.start()
+    return thread
 
 
 def start_up() -> None:

@@ -35,7 +35,9 @@ def upload_section(lang: Lang) -> None:
         discard_pending()
         return
     pending: StagedUpload | None = st.session_state.get("pending_import")
-    if pending is None or pending.signature != tuple((f.name, f.size) for f in files):
+    # a preview the server discarded (its session seemed gone) is checked again
+    signature = tuple((f.name, f.size) for f in files)
+    if pending is None or pending.discarded or pending.signature != signature:
         discard_pending()
         try:
             with st.spinner(t("datapage.checking", lang)):
@@ -45,6 +47,7 @@ def upload_section(lang: Lang) -> None:
             ui.error(refusal.report(lang))
             return
         st.session_state["pending_import"] = pending
+        ui.keep_pending_upload(pending)
     prepared = pending.prepared
     for preview in prepared.previews:
         show = ui.success if preview.ok else ui.error

@@ -359,6 +359,11 @@ class PreparedImport:
         finally:
             self.close()
 
+    @property
+    def closed(self) -> bool:
+        """Committed or closed: its staged rows are gone."""
+        return self._closed
+
     def close(self) -> None:
         self._closed = True
         self._finalizer()

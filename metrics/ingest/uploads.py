@@ -32,6 +32,10 @@ class StagedUpload:
     signature: UploadSignature
     prepared: PreparedImport
 
+    @property
+    def discarded(self) -> bool:
+        return self.prepared.closed
+
     def discard(self) -> None:
         self.prepared.close()
 

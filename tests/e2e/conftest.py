@@ -46,6 +46,7 @@ class AppServer:
     """A `streamlit run app.py` process serving one store on 127.0.0.1."""
 
     def __init__(self, db: Path, log: Path):
+        self.db = db
         self.port = _free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.log = log

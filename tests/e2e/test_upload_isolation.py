@@ -22,6 +22,7 @@ from playwright.sync_api import expect
 
 from tests.e2e.conftest import AppServer
 from tests.e2e.test_browser import assert_no_error, wait_idle
+from tests.exports import PERSONNEL_HEADER, personnel_population, write_csv
 from tests.small_groups import build_small_group_store
 from tests.test_xlsx_safety import cell_bomb
 
@@ -107,3 +108,35 @@ def test_an_xlsx_bomb_is_refused_while_another_session_loads_its_page(
     assert peak < SERVER_PEAK_BYTES
     for context in contexts:
         context.close()
+
+
+def staging_folders(db: Path) -> list[Path]:
+    """What an upload keeps beside the store until it is imported or discarded."""
+    return [p for p in db.parent.iterdir() if p.name.startswith((".upload-", f".{db.name}.st"))]
+
+
+def test_an_upload_left_in_a_closed_tab_is_removed_when_its_session_ends(
+    browser, isolation_server: AppServer, tmp_path: Path
+) -> None:
+    """The preview's staging folder (hashed ids, DuckDB spill files) goes with the session of a
+    tab closed before "Jetzt importieren"; an abandoned raw upload was kept across restarts."""
+    db = isolation_server.db
+    before = staging_folders(db)
+    good = write_csv(
+        tmp_path / "personal_liegen_gelassen.csv",
+        PERSONNEL_HEADER,
+        personnel_population(12, "31.10.2026"),
+    )
+    context = browser.new_context(viewport={"width": 1400, "height": 1000}, locale="de-DE")
+    tab = context.new_page()
+    tab.goto(f"{isolation_server.url}/data")
+    wait_idle(tab)
+    tab.locator("input[type='file']").set_input_files(str(good))
+    expect(tab.get_by_role("button", name="Jetzt importieren")).to_have_count(1)
+    assert len(staging_folders(db)) > len(before)
+    context.close()
+    # the server notices the session is gone and discards its preview (app_support's sweeper)
+    deadline = time.monotonic() + 120
+    while staging_folders(db) != before and time.monotonic() < deadline:
+        time.sleep(0.5)
+    assert staging_folders(db) == before
