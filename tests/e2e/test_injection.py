@@ -53,6 +53,7 @@ def sink() -> Iterator[Sink]:
     server = Sink()
     yield server
     server.server.shutdown()
+    server.server.server_close()
 
 
 def org_unit_payload(sink: Sink) -> str:
