@@ -5,37 +5,58 @@ from __future__ import annotations
 import streamlit as st
 
 from metrics import app_support as ui
+from metrics.access import Action
 from metrics.i18n import t
 
 st.set_page_config(page_title="Vielfaltsmonitor", page_icon=":material/monitoring:", layout="wide")
 
 lang = ui.language()
+address = ui.local_only_refusal()
+if address is not None:
+    ui.refuse_to_serve(address, lang)  # stops here: no login, and reachable from elsewhere
 ui.start_up()
+if ui.login_configured() and not st.user.is_logged_in:
+    ui.login_screen(lang)  # stops here
+user = ui.current_user()
 ui.ensure_store()
 ui.warm_releases()
 
-# default url paths (from the file names): a custom url_path trips Streamlit's legacy router
-PAGES = [
-    st.Page(
-        "pages/overview.py",
-        title=t("page.overview", lang),
-        icon=":material/dashboard:",
-        default=True,
-    ),
-    st.Page(
+# default url paths (from the file names): a custom url_path trips Streamlit's legacy router;
+# each page with what a user must be allowed to do to see it
+PAGES: list[tuple[str, str, str, Action]] = [
+    ("pages/overview.py", t("page.overview", lang), ":material/dashboard:", Action.VIEW_KPIS),
+    (
         "pages/women_leadership.py",
-        title=t("page.women_leadership", lang),
-        icon=":material/groups:",
+        t("page.women_leadership", lang),
+        ":material/groups:",
+        Action.VIEW_KPIS,
     ),
-    st.Page("pages/inclusion.py", title=t("page.inclusion", lang), icon=":material/accessible:"),
-    st.Page("pages/part_time.py", title=t("page.part_time", lang), icon=":material/schedule:"),
-    st.Page("pages/migration.py", title=t("page.migration", lang), icon=":material/public:"),
-    st.Page("pages/reports.py", title=t("report.page_title", lang), icon=":material/download:"),
-    st.Page("pages/methodology.py", title=t("page.methodology", lang), icon=":material/menu_book:"),
-    st.Page("pages/data.py", title=t("page.data", lang), icon=":material/database:"),
+    ("pages/inclusion.py", t("page.inclusion", lang), ":material/accessible:", Action.VIEW_KPIS),
+    ("pages/part_time.py", t("page.part_time", lang), ":material/schedule:", Action.VIEW_KPIS),
+    ("pages/migration.py", t("page.migration", lang), ":material/public:", Action.VIEW_KPIS),
+    ("pages/reports.py", t("report.page_title", lang), ":material/download:", Action.EXPORT),
+    ("pages/methodology.py", t("page.methodology", lang), ":material/menu_book:", Action.VIEW_KPIS),
+    ("pages/data.py", t("page.data", lang), ":material/database:", Action.VIEW_DATA),
+    ("pages/audit.py", t("page.audit", lang), ":material/policy:", Action.VIEW_AUDIT),
 ]
-navigation = st.navigation(PAGES)
+if not any(user.may(action) for *_, action in PAGES):
+    ui.no_role_screen(user, lang)  # stops here
+# a page the user may not see is hidden, not left out: a deep link to it then says so (and the
+# page's own check refuses it) instead of silently showing the overview
+navigation = st.navigation(
+    [
+        st.Page(
+            path,
+            title=title,
+            icon=icon,
+            default=index == 0,
+            visibility="visible" if user.may(action) else "hidden",
+        )
+        for index, (path, title, icon, action) in enumerate(PAGES)
+    ]
+)
 ui.follow_deep_link()
+ui.record_page_view(navigation.title)
 ui.sidebar(lang)
 with ui.navigation_run():
     navigation.run()

@@ -55,6 +55,7 @@ from bench.common import (
     source_identity,
 )
 from bench.scale_data import write_personnel_export
+from metrics.access import LOCAL_USER
 from tests.exports import PERSONNEL_HEADER
 
 SMALL_FILE = OUT / "p_10k.csv"
@@ -117,7 +118,7 @@ class Scratch:
 def import_with_importer(path: Path, workdir: Path) -> None:
     from metrics.ingest import import_files
 
-    import_files([path], workdir / "store" / "vielfalt.duckdb")
+    import_files([path], workdir / "store" / "vielfalt.duckdb", by=LOCAL_USER)
 
 
 def read_csv_sql(source: str, encoding: str) -> str:
@@ -274,7 +275,7 @@ def profiled_import(path: Path, db_path: Path, memory_limit: str | None) -> dict
         setattr(module, name, timed(label, getattr(module, name)))
     started = time.perf_counter()
     with profiler.phase("Python glue, schema, logging (rest)"):
-        ingest.import_files([path], db_path)
+        ingest.import_files([path], db_path, by=LOCAL_USER)
     return {
         "total": time.perf_counter() - started,
         "phases": sorted(profiler.totals.items(), key=lambda item: -item[1]),

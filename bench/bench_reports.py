@@ -39,6 +39,7 @@ from bench.common import (
     source_identity,
 )
 from metrics import store
+from metrics.access import LOCAL_USER
 from metrics.demo import build_demo_store
 from metrics.report import (
     _prepare,
@@ -67,7 +68,7 @@ def bench_in_process(con: duckdb.DuckDBPyConnection, year: int, runs: int) -> No
 
     def deck_fresh() -> bytes:
         images._cache.clear()
-        return build_deck(con, year)
+        return build_deck(con, year, by=LOCAL_USER)
 
     def content_only() -> object:
         prepared, prepared_history = _prepare(con, year, None, "de", None)
@@ -77,12 +78,12 @@ def bench_in_process(con: duckdb.DuckDBPyConnection, year: int, runs: int) -> No
         return [images._export(figure, opts) for figure in figures]
 
     contenders = {
-        DECK_REPEATED: lambda: build_deck(con, year),
+        DECK_REPEATED: lambda: build_deck(con, year, by=LOCAL_USER),
         DECK_FRESH: deck_fresh,
         CONTENT: content_only,
         CHARTS: charts_only,
-        "workbook, repeated": lambda: build_workbook(con, year),
-        "PDF, repeated (PNG cache warm)": lambda: build_pdf(con, year),
+        "workbook, repeated": lambda: build_workbook(con, year, by=LOCAL_USER),
+        "PDF, repeated (PNG cache warm)": lambda: build_pdf(con, year, by=LOCAL_USER),
     }
     print(
         f"\n== in process, year {year}, {len(figures)} headline charts: median of {runs} "

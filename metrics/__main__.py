@@ -34,6 +34,7 @@ def _settings(lang: Lang) -> Settings | None:
 
 
 def _import(args: argparse.Namespace) -> int:
+    from metrics import access, audit
     from metrics.ingest import ImportRefused, import_files
 
     lang: Lang = args.lang
@@ -62,8 +63,11 @@ def _import(args: argparse.Namespace) -> int:
 
     db_path = store.resolve_db_path(args.db)
     store.prune_refusals(db_path, settings.log_retention_days)
+    audit.prune(db_path, settings.audit_retention_days)
     try:
-        results = import_files(paths, db_path, kind=args.kind, progress=progress)
+        results = import_files(
+            paths, db_path, kind=args.kind, progress=progress, by=access.command_line_user()
+        )
     except ImportRefused as refusal:
         print(refusal.report(lang), file=sys.stderr)
         return 1
@@ -284,6 +288,7 @@ def _report(args: argparse.Namespace) -> int:
     import os
     import tempfile
 
+    from metrics import access
     from metrics.kpis import api as kpis
     from metrics.report import FORMATS, ChartExportError, ReportError
 
@@ -311,7 +316,9 @@ def _report(args: argparse.Namespace) -> int:
                     file=sys.stderr,
                 )
                 return 2
-            data = build(con, args.year, args.carrier, lang, settings)
+            data = build(
+                con, args.year, args.carrier, lang, settings, by=access.command_line_user()
+            )
     except store.StoreError as error:
         print(t("cli.store_error", lang, detail=error), file=sys.stderr)
         return 2

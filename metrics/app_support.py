@@ -29,7 +29,8 @@ from streamlit.delta_generator import DeltaGenerator
 from streamlit.runtime import Runtime
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
-from metrics import ingest, safe_export, store
+from metrics import access, audit, downloads, ingest, safe_export, store
+from metrics.access import Action, User
 from metrics.contract import CARRIERS
 from metrics.disclosure import plans
 from metrics.formatting import MINUS, format_date
@@ -101,15 +102,100 @@ def _build_demo_store(path: str) -> bool:
 
 
 @st.cache_resource(show_spinner=False)
-def _start_up(path: str, retention_days: int) -> bool:
+def _start_up(path: str, current: Settings) -> bool:
     # once per server process: whatever it writes is the owner's alone (DuckDB's WAL and spill
-    # files too); uploads a killed process left (raw ids) go; old refusals leave the log
+    # files too); uploads a killed process left (raw ids) go; old entries leave the logs; a
+    # changed settings file is entered in the audit log
     os.umask(0o077)
     db = Path(path)
     store.private_directory(db.parent)
     ingest.remove_leftovers(db)
-    store.prune_refusals(db, retention_days)
+    store.prune_refusals(db, current.log_retention_days)
+    audit.prune(db, current.audit_retention_days)
+    audit.record_settings(
+        db, current.path, k_ordinary=current.k_ordinary, k_sensitive=current.k_sensitive
+    )
     return True
+
+
+# --- who is asking --------------------------------------------------------------------------
+
+
+def login_configured() -> bool:
+    """An [auth] section in Streamlit's secrets (see the README, "Login") turns the login on."""
+    return st.secrets.load_if_toml_exists() and "auth" in st.secrets
+
+
+LOOPBACK = ("127.0.0.1", "localhost", "::1")
+
+
+def local_only_refusal() -> str | None:
+    """Without a login the app serves one person on this machine; started on another address
+    it refuses to run (anyone who reaches the port could read and change everything)."""
+    address = str(st.get_option("server.address") or "")
+    if login_configured() or address in LOOPBACK:
+        return None
+    return address or "0.0.0.0"
+
+
+def current_user() -> User:
+    """The user this session acts for: LOCAL_USER without a login, else from the login's
+    claims (its first page of a session is entered in the audit log as the login)."""
+    if not login_configured():
+        return access.LOCAL_USER
+    if not st.user.is_logged_in:
+        raise access.AccessDenied(access.User("anonymous", "", frozenset()), Action.VIEW_KPIS)
+    user = access.user_from_claims(st.user.to_dict(), settings().role_mapping)
+    if st.session_state.get("_logged_in_as") != user.id:
+        st.session_state["_logged_in_as"] = user.id
+        audit.record(db_path(), user, "login")
+    return user
+
+
+def may(action: Action) -> bool:
+    return current_user().may(action)
+
+
+def record_page_view(page: str) -> None:
+    """Only if `[audit] page_views` asks for it: logging every page opened monitors the users."""
+    if settings().audit_page_views:
+        audit.record(db_path(), current_user(), "page_view", page=page)
+
+
+def _alone(title: str, render: Callable[[], None]) -> None:
+    """A screen shown instead of the app (refusal, login, no role): the one page of a hidden
+    navigation, since without st.navigation Streamlit lists the files in pages/ itself. Every
+    address (a deep link too) shows it; nothing after it runs."""
+
+    def screen() -> None:
+        st.title("Vielfaltsmonitor")
+        render()
+
+    st.navigation([st.Page(screen, title=title, url_path="start")], position="hidden").run()
+    st.stop()
+
+
+def refuse_to_serve(address: str, lang: Lang) -> None:
+    log.error("no login configured, but serving on %s: refusing to show any data", address)
+    _alone("Vielfaltsmonitor", lambda: error(t("app.local_only_refused", lang, address=address)))
+
+
+def login_screen(lang: Lang) -> None:
+    def render() -> None:
+        paragraph(t("app.login_text", lang))
+        if st.button(t("app.login_button", lang), type="primary", icon=":material/login:"):
+            st.login()
+
+    _alone(t("app.login_button", lang), render)
+
+
+def no_role_screen(user: User, lang: Lang) -> None:
+    def render() -> None:
+        warning(t("app.no_role", lang, name=user.name))
+        if login_configured() and st.button(t("app.logout", lang), icon=":material/logout:"):
+            st.logout()
+
+    _alone("Vielfaltsmonitor", render)
 
 
 # Previews waiting for "Jetzt importieren", by session. A tab closed before that leaves its
@@ -163,7 +249,7 @@ def _pending_upload_sweeper() -> threading.Thread:
 
 def start_up() -> None:
     """The server's housekeeping before the first page."""
-    _start_up(str(db_path()), settings().log_retention_days)
+    _start_up(str(db_path()), settings())
 
 
 def ensure_store() -> Path:
@@ -347,6 +433,11 @@ def sidebar(lang: Lang) -> None:
         if current.as_of
         else t("app.status_empty", lang)
     )
+    if login_configured():
+        user = current_user()
+        st.sidebar.caption(markdown_literal(t("app.signed_in_as", lang, name=user.name)))
+        if st.sidebar.button(t("app.logout", lang), icon=":material/logout:", type="tertiary"):
+            st.logout()
 
 
 def _choice(
@@ -437,6 +528,8 @@ def page_header(title: str, lang: Lang) -> StatusContext:
     """Title and demo banner: the shared top of every page."""
     current = status()
     st.title(markdown_literal(title))
+    if not login_configured():
+        st.caption(t("app.local_only_banner", lang))
     if current.demo:
         st.warning(t("app.demo_banner", lang), icon=":material/science:")
     return current
@@ -629,11 +722,13 @@ def render_chart(block: ChartBlock, lang: Lang) -> None:
     # imported here: Kaleido and Chromium are only needed once someone asks for a picture
     from metrics.report.images import browser_available
 
+    if not may(Action.EXPORT):
+        return
     with st.container(horizontal=True, gap="small"):
         if browser_available():
             st.download_button(
                 t("app.download_png", lang),
-                data=_png_of(block.figure),
+                data=_png_of(block.figure, block.key),
                 file_name=f"{block.key}.png",
                 mime="image/png",
                 key=f"png_{block.key}",
@@ -643,7 +738,7 @@ def render_chart(block: ChartBlock, lang: Lang) -> None:
             )
         else:
             st.caption(t("app.png_unavailable", lang))
-        _csv_download(block.table, block.key, lang)
+        csv_download(block.table, block.key, lang)
 
 
 def render_table_block(block: TableBlock | None, lang: Lang, *, heading: bool = True) -> None:
@@ -653,15 +748,24 @@ def render_table_block(block: TableBlock | None, lang: Lang, *, heading: bool = 
         subheader(block.title)
     table(block.table)
     render_footnote(block.suppressed_k, block.notes, lang)
-    _csv_download(block.table, f"table_{block.key}", lang)
+    if may(Action.EXPORT):
+        csv_download(block.table, f"table_{block.key}", lang)
 
 
-def _csv_download(table: pd.DataFrame, key: str, lang: Lang) -> None:
+def _selection() -> dict[str, object]:
+    """The sidebar's selection, as the audit log enters it with a download."""
+    chosen = filters()
+    return {"year": chosen.year, "carrier": chosen.carrier, "breakdown": chosen.breakdown}
+
+
+def csv_download(table: pd.DataFrame, key: str, lang: Lang) -> None:
     """The published table as shown, as CSV for Excel in the user's language (German: `;`,
-    decimal comma) with every cell neutralised against formula injection."""
+    decimal comma) with every cell neutralised against formula injection. Streamlit calls the
+    builder on click in a thread of its own (no session state there): bound now."""
+    db, user, selection = db_path(), current_user(), _selection()
     st.download_button(
         t("app.download_csv", lang),
-        data=lambda: safe_export.to_csv_bytes(table, lang),
+        data=lambda: downloads.table_csv(db, table, lang, by=user, name=f"{key}.csv", **selection),
         file_name=f"{key}.csv",
         mime="text/csv",
         key=f"csv_{key}",
@@ -671,13 +775,12 @@ def _csv_download(table: pd.DataFrame, key: str, lang: Lang) -> None:
     )
 
 
-def _png_of(figure: go.Figure) -> Callable[[], bytes]:
+def _png_of(figure: go.Figure, key: str) -> Callable[[], bytes]:
     """A deferred PNG export: Streamlit calls it on click, in a thread of its own."""
+    db, user, selection = db_path(), current_user(), _selection()
 
     def export() -> bytes:
-        from metrics.report.images import chart_png, print_figure
-
-        return chart_png(print_figure(figure))
+        return downloads.chart_png(db, figure, by=user, name=f"{key}.png", **selection)
 
     return export
 
@@ -691,14 +794,18 @@ def render_footnote(suppressed_k: int | None, notes: Sequence[str], lang: Lang) 
         caption(" ".join(parts))
 
 
-def guarded(render: Callable[[Lang], None]) -> None:
-    """Runs a page body; a store problem or an unexpected error becomes a message, never a
-    traceback in the browser (tracebacks can carry data values)."""
+def guarded(render: Callable[[Lang], None], action: Action = Action.VIEW_KPIS) -> None:
+    """Runs a page body for a user who may do `action` (the navigation hides the page from the
+    others; this holds for a deep link too); a store problem or an unexpected error becomes a
+    message, never a traceback in the browser (tracebacks can carry data values)."""
     lang = language()
     try:
+        audit.authorise(db_path(), current_user(), action, "page")
         render(lang)
     except store.StoreError as problem:
         error(t("app.store_error", lang, detail=problem))
+    except access.AccessDenied:
+        error(t("app.not_allowed", lang))
     except Exception:  # logged in full on the server, summarised for the user
         log.exception("page failed")
         error(t("app.unexpected_error", lang))

@@ -24,6 +24,8 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
 
+from metrics.access import SYSTEM_USER
+
 FIRST_YEAR = 2016
 LAST_YEAR = 2025
 SIMULATION_START_YEAR = 2013
@@ -1302,5 +1304,5 @@ def build_demo_store(db_path: Path, exports_dir: Path | None = None) -> Path:
         db_path.unlink()
     exports_dir = exports_dir or db_path.parent / "demo"
     paths = write_demo_exports(exports_dir)
-    import_files(paths, db_path, demo=True)
+    import_files(paths, db_path, demo=True, by=SYSTEM_USER)
     return exports_dir

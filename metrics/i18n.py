@@ -305,6 +305,37 @@ TEXTS: dict[str, dict[Lang, str]] = {
         "de": "Kein Datenbestand gefunden – der Demo-Datenbestand wird erstellt …",
         "en": "No store found – building the demo store …",
     },
+    "app.local_only_banner": {
+        "de": "Ohne Anmeldung – nur lokal auf diesem Rechner.",
+        "en": "Without login – local to this computer only.",
+    },
+    "app.local_only_refused": {
+        "de": "Der Vielfaltsmonitor zeigt keine Daten: Er ist ohne Anmeldung eingerichtet, aber "
+        "unter der Adresse {address} erreichbar, also von anderen Rechnern aus. Ohne Anmeldung "
+        "darf er nur auf 127.0.0.1 laufen (server.address in .streamlit/config.toml); für den "
+        "Betrieb im Netz richten Sie die Anmeldung ein (README, „Anmeldung“).",
+        "en": "Vielfaltsmonitor shows no data: it is set up without login but reachable at "
+        "{address}, that is from other computers. Without login it may only run on 127.0.0.1 "
+        "(server.address in .streamlit/config.toml); to serve a network, set up the login "
+        "(README, “Login”).",
+    },
+    "app.login_text": {
+        "de": "Bitte melden Sie sich mit Ihrem Dienstkonto an.",
+        "en": "Please sign in with your work account.",
+    },
+    "app.login_button": {"de": "Anmelden", "en": "Sign in"},
+    "app.logout": {"de": "Abmelden", "en": "Sign out"},
+    "app.signed_in_as": {"de": "Angemeldet: {name}", "en": "Signed in: {name}"},
+    "app.no_role": {
+        "de": "Sie sind als {name} angemeldet, haben aber keine Rolle im Vielfaltsmonitor. Die "
+        "Rollen vergibt Ihre Administration über die Gruppen Ihres Kontos.",
+        "en": "You are signed in as {name} but hold no role in Vielfaltsmonitor. Your "
+        "administrators give roles through your account's groups.",
+    },
+    "app.not_allowed": {
+        "de": "Diese Seite oder Aktion ist für Ihre Rolle nicht freigegeben.",
+        "en": "Your role does not allow this page or action.",
+    },
     "app.demo_banner": {
         "de": "**Demodaten:** Alle Zahlen sind synthetisch und dienen nur der Vorführung. Echte "
         "Exporte können unter „Daten“ importiert werden.",
@@ -695,6 +726,44 @@ TEXTS: dict[str, dict[Lang, str]] = {
     "page.migration": {"de": "Migrationshintergrund", "en": "Migration background"},
     "page.methodology": {"de": "Methodik", "en": "Methodology"},
     "page.data": {"de": "Daten", "en": "Data"},
+    "page.audit": {"de": "Protokoll", "en": "Audit log"},
+    "audit.page_intro": {
+        "de": "Wer wann was importiert, gelöscht, exportiert oder heruntergeladen hat, "
+        "Anmeldungen, abgewiesene Versuche und geänderte Einstellungen. Seitenaufrufe werden "
+        "nicht protokolliert. Jeder Eintrag trägt die Prüfsumme des vorigen: Ein entfernter oder "
+        "geänderter Eintrag fällt auf.",
+        "en": "Who imported, deleted, exported or downloaded what and when, sign-ins, refused "
+        "attempts and changed settings. Page views are not logged. Each entry carries the "
+        "checksum of the one before: an entry removed or changed shows.",
+    },
+    "audit.chain_whole": {
+        "de": "Protokoll vollständig: {count} Einträge, die Kette der Prüfsummen ist lückenlos.",
+        "en": "Log whole: {count} entries, the chain of checksums is unbroken.",
+    },
+    "audit.chain_broken": {
+        "de": "Das Protokoll wurde verändert: Die Prüfsummen passen in Zeile {lines} nicht.",
+        "en": "The log was altered: the checksums do not match in line {lines}.",
+    },
+    "audit.empty": {"de": "Das Protokoll ist noch leer.", "en": "The log is still empty."},
+    "audit.column_time": {"de": "Zeit", "en": "Time"},
+    "audit.column_user": {"de": "Person", "en": "User"},
+    "audit.column_roles": {"de": "Rollen", "en": "Roles"},
+    "audit.column_event": {"de": "Vorgang", "en": "Event"},
+    "audit.column_details": {"de": "Einzelheiten", "en": "Details"},
+    "audit.event.login": {"de": "Anmeldung", "en": "Sign-in"},
+    "audit.event.import": {"de": "Import", "en": "Import"},
+    "audit.event.import_refused": {"de": "Import abgewiesen", "en": "Import refused"},
+    "audit.event.delete": {"de": "Löschung", "en": "Deletion"},
+    "audit.event.invited": {"de": "Eingeladene geändert", "en": "Invited count changed"},
+    "audit.event.export": {"de": "Bericht erstellt", "en": "Report made"},
+    "audit.event.download": {"de": "Download", "en": "Download"},
+    "audit.event.denied": {"de": "Abgewiesen: keine Berechtigung", "en": "Refused: not allowed"},
+    "audit.event.settings": {"de": "Einstellungen geändert", "en": "Settings changed"},
+    "audit.event.page_view": {"de": "Seite aufgerufen", "en": "Page opened"},
+    "audit.event.log_pruned": {
+        "de": "Ältere Einträge entfernt (Aufbewahrungsfrist)",
+        "en": "Older entries removed (retention period)",
+    },
     "combined": {"de": "Gesamt (beide Träger)", "en": "Combined (both carriers)"},
     "total": {"de": "Gesamt", "en": "Total"},
     # --- CLI --------------------------------------------------------------------------------

@@ -14,11 +14,13 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+from metrics.access import Role, RoleMapping
 from metrics.disclosure import MIN_K, DisclosureRules
 from metrics.kpis.registry import KPIS, target_key_error
 from metrics.sb_quota import LevyRates
 
 SETTINGS_ENV_VAR = "VIELFALT_SETTINGS"
+NO_ROLES = RoleMapping("groups", ())
 DEFAULT_SETTINGS_PATH = Path(__file__).resolve().parent.parent / "settings.toml"
 
 _LEVY_BANDS = ("from_3_to_5", "from_2_to_3", "below_2")
@@ -55,6 +57,11 @@ class Settings:
     benchmarks: tuple[Benchmark, ...]
     # days a refused import stays in the log beside the store
     log_retention_days: int = 365
+    # with a login: which claim values give which role
+    role_mapping: RoleMapping = NO_ROLES
+    # days an entry stays in the audit log; whether page views are entered at all
+    audit_retention_days: int = 730
+    audit_page_views: bool = False
     path: Path | None = None
 
     @property
@@ -106,7 +113,10 @@ def parse_settings(data: Mapping[str, object], source: Path | None = None) -> Se
         return SettingsError(f"{where}{key}: {message}")
 
     _refuse_unknown(
-        data, {"disclosure", "targets", "levy_rates", "benchmarks", "privacy"}, "", fail
+        data,
+        {"disclosure", "targets", "levy_rates", "benchmarks", "privacy", "access", "audit"},
+        "",
+        fail,
     )
 
     disclosure = _table(data, "disclosure", fail)
@@ -127,6 +137,14 @@ def parse_settings(data: Mapping[str, object], source: Path | None = None) -> Se
     retention = _whole(privacy.get("log_retention_days"), "privacy.log_retention_days", fail)
     if retention < 1:
         raise fail("privacy.log_retention_days", f"must be at least 1, got {retention}")
+    audit = _table(data, "audit", fail)
+    _refuse_unknown(audit, {"retention_days", "page_views"}, "audit.", fail)
+    audit_retention = _whole(audit.get("retention_days"), "audit.retention_days", fail)
+    if audit_retention < 1:
+        raise fail("audit.retention_days", f"must be at least 1, got {audit_retention}")
+    page_views = audit.get("page_views")
+    if not isinstance(page_views, bool):
+        raise fail("audit.page_views", f"must be true or false, got {page_views!r}")
     return Settings(
         k_ordinary=k_ordinary,
         k_sensitive=k_sensitive,
@@ -134,8 +152,29 @@ def parse_settings(data: Mapping[str, object], source: Path | None = None) -> Se
         levy_rates=levy_rates,
         benchmarks=benchmarks,
         log_retention_days=retention,
+        role_mapping=_role_mapping(_table(data, "access", fail), fail),
+        audit_retention_days=audit_retention,
+        audit_page_views=page_views,
         path=source,
     )
+
+
+def _role_mapping(access: Mapping[str, object], fail) -> RoleMapping:
+    """[access]: the claim, and per role the claim values that give it (every role a key)."""
+    _refuse_unknown(access, {"roles_claim", *(role.value for role in Role)}, "access.", fail)
+    claim = access.get("roles_claim")
+    if not isinstance(claim, str) or not claim.strip():
+        raise fail("access.roles_claim", f"must be the name of a claim, got {claim!r}")
+    values: list[tuple[Role, tuple[str, ...]]] = []
+    for role in Role:
+        key = f"access.{role.value}"
+        if role.value not in access:
+            raise fail(key, "missing (a list of claim values; [] for nobody)")
+        given = access[role.value]
+        if not isinstance(given, list) or not all(isinstance(v, str) and v for v in given):
+            raise fail(key, f"must be a list of claim values, got {given!r}")
+        values.append((role, tuple(given)))
+    return RoleMapping(claim.strip(), tuple(values))
 
 
 # --- checks ----------------------------------------------------------------------------------

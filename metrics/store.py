@@ -250,6 +250,16 @@ def open_current(db_path: Path) -> Iterator[duckdb.DuckDBPyConnection]:
         con.close()
 
 
+def database_path(con: duckdb.DuckDBPyConnection) -> Path:
+    """The store file a connection reads (open_store's or open_current's)."""
+    row = con.execute(
+        "SELECT path FROM duckdb_databases() WHERE database_name = current_database()"
+    ).fetchone()
+    if row is None or not row[0]:
+        raise StoreError("this connection reads no store file")
+    return Path(row[0])
+
+
 def attach_read_only(con: duckdb.DuckDBPyConnection, db_path: Path, catalog: str) -> None:
     """ATTACH the store file read-only as `catalog`, one complete version of it (see
     open_consistently); StoreError if it is missing or no DuckDB file."""

@@ -7,6 +7,7 @@ import streamlit as st
 
 from metrics import app_support as ui
 from metrics import store, templates
+from metrics.access import Action
 from metrics.contract import SOURCES
 from metrics.disclosure import count_text
 from metrics.i18n import Lang, t
@@ -42,7 +43,7 @@ def upload_section(lang: Lang) -> None:
         try:
             with st.spinner(t("datapage.checking", lang)):
                 uploaded = [(file.name, file.getvalue()) for file in files]
-                pending = stage_upload(uploaded, ui.db_path(), lang)
+                pending = stage_upload(uploaded, ui.db_path(), lang, by=ui.current_user())
         except ImportRefused as refusal:
             ui.error(refusal.report(lang))
             return
@@ -77,6 +78,8 @@ def holdings_section(context: DataPageContext, lang: Lang) -> None:
         return
     ui.table(context.holdings, height=240)
     ui.caption(t("datapage.yearly_rows_note", lang))
+    if not ui.may(Action.CHANGE_DATA):
+        return
     with st.expander(t("datapage.delete", lang)):
         kind = st.selectbox(
             t("datapage.kind", lang),
@@ -89,7 +92,7 @@ def holdings_section(context: DataPageContext, lang: Lang) -> None:
         )
         sure = st.checkbox(t("datapage.delete_confirm", lang), key="delete_sure")
         if st.button(t("datapage.delete_button", lang), disabled=not (values and sure)):
-            deleted = delete_coverage(ui.db_path(), kind, values)
+            deleted = delete_coverage(ui.db_path(), kind, values, by=ui.current_user())
             st.session_state["import_done"] = [
                 t("datapage.deleted", lang, rows=count_text(deleted, lang, ui.settings().rules))
             ]
@@ -101,6 +104,8 @@ def invited_section(context: DataPageContext, lang: Lang) -> None:
     if context.waves is not None:
         ui.table(context.waves)
         ui.caption(t("datapage.respondents_note", lang))
+    if not ui.may(Action.CHANGE_DATA):
+        return
     with st.form("invited"):
         left, right = st.columns(2)
         wave = left.number_input(
@@ -115,7 +120,7 @@ def invited_section(context: DataPageContext, lang: Lang) -> None:
         )
         if st.form_submit_button(t("datapage.save", lang)):
             try:
-                result = save_invited(ui.db_path(), int(wave), int(invited))
+                result = save_invited(ui.db_path(), int(wave), int(invited), by=ui.current_user())
             except ImportRefused as refusal:
                 ui.error(refusal.report(lang))
             else:
@@ -164,7 +169,9 @@ def render(lang: Lang) -> None:
     ui.page_header(ui.page_title("page.data"), lang)
     for message in st.session_state.pop("import_done", []):
         ui.success(message)
-    upload_section(lang)
+    # the Daten page is read-only for the representatives: what the store holds, the import log
+    if ui.may(Action.CHANGE_DATA):
+        upload_section(lang)
     # after the upload section: a confirmed import reruns the page before the tables are read
     context = build_data_page(ui.db_path(), ui.planned_release_values, ui.settings().rules, lang)
     holdings_section(context, lang)
@@ -174,4 +181,4 @@ def render(lang: Lang) -> None:
 
 
 ui.require_navigation(__file__)
-ui.guarded(render)
+ui.guarded(render, Action.VIEW_DATA)

@@ -7,6 +7,7 @@ import streamlit as st
 
 from metrics import app_support as ui
 from metrics import report
+from metrics.access import Action
 from metrics.i18n import Lang, t
 
 DOWNLOADS = (
@@ -21,11 +22,11 @@ def _deferred(suffix: str, year: int, carrier: str | None, lang: Lang) -> Callab
     """Streamlit calls this on click, in a thread of its own: everything it needs is bound
     now (no session state there), and it opens its own short-lived connection."""
     build = report.FORMATS[suffix]
-    settings = ui.settings()
+    settings, user = ui.settings(), ui.current_user()
 
     def make() -> bytes:
         with ui.connection() as con:
-            return build(con, year, carrier, lang, settings)
+            return build(con, year, carrier, lang, settings, by=user)
 
     return make
 
@@ -66,4 +67,4 @@ def render(lang: Lang) -> None:
 
 
 ui.require_navigation(__file__)
-ui.guarded(render)
+ui.guarded(render, Action.EXPORT)

@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from metrics import store
+from metrics.access import LOCAL_USER
 from metrics.ingest import import_files
 from metrics.settings import Settings, load_settings
 from tests.exports import (
@@ -57,7 +58,7 @@ def build_store(
     # tuned on (one key for all its examples met a release the planner took >15 min over)
     db.parent.mkdir(parents=True, exist_ok=True)
     store.legacy_secret_path(db).write_text(secrets.token_hex(32))
-    import_files(files, db)
+    import_files(files, db, by=LOCAL_USER)
     return db
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from metrics.access import LOCAL_USER
 from metrics.ingest import import_files
 from tests.exports import (
     APPLICATION_HEADER,
@@ -138,5 +139,5 @@ def build_small_group_store(directory: Path) -> Path:
         ),
     ]
     db = directory / "small.duckdb"
-    import_files(files, db)
+    import_files(files, db, by=LOCAL_USER)
     return db

@@ -14,6 +14,7 @@ import pandas as pd
 import pytest
 
 from metrics import app_support, charts, store
+from metrics.access import LOCAL_USER
 from metrics.ingest import import_files
 from metrics.views import KpiCard
 from tests.exports import PERSONNEL_HEADER, personnel_population, write_csv
@@ -24,7 +25,9 @@ def test_connection_reads_the_current_file_and_nothing_else(
 ) -> None:
     db = tmp_path / "vielfalt.duckdb"
     import_files(
-        [write_csv(tmp_path / "a.csv", PERSONNEL_HEADER, personnel_population(5, "30.11.2024"))], db
+        [write_csv(tmp_path / "a.csv", PERSONNEL_HEADER, personnel_population(5, "30.11.2024"))],
+        db,
+        by=LOCAL_USER,
     )
     monkeypatch.setenv(store.DB_ENV_VAR, str(db))
     outside = tmp_path / "outside.csv"
@@ -37,6 +40,7 @@ def test_connection_reads_the_current_file_and_nothing_else(
                 )
             ],
             db,
+            by=LOCAL_USER,
         )
         assert old_instance.execute("SELECT count(*) FROM personnel").fetchall() == [(5,)]
         with app_support.connection() as con:

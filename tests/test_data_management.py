@@ -16,6 +16,7 @@ import pandas as pd
 import pytest
 
 from metrics import ingest, store
+from metrics.access import LOCAL_USER
 from metrics.disclosure import DisclosureRules
 from metrics.ingest import (
     DataEditRefused,
@@ -65,7 +66,9 @@ def filled(tmp_path: Path, db: Path) -> Path:
     """Two reporting dates, applications of two years, a survey wave with its invited count."""
     october = personnel_population(6, "31.10.2024")
     november = personnel_population(4, "30.11.2024")
-    import_files([write_csv(tmp_path / "p.csv", PERSONNEL_HEADER, october + november)], db)
+    import_files(
+        [write_csv(tmp_path / "p.csv", PERSONNEL_HEADER, october + november)], db, by=LOCAL_USER
+    )
     apps = [
         application("B1", "01.02.2023"),
         application("B2", "01.03.2024"),
@@ -83,6 +86,7 @@ def filled(tmp_path: Path, db: Path) -> Path:
             ),
         ],
         db,
+        by=LOCAL_USER,
     )
     return db
 
@@ -97,7 +101,7 @@ def test_preview_shows_what_will_be_replaced_without_touching_the_store(
     corrected = personnel_population(5, "31.10.2024", gender="m")
     new_month = personnel_population(3, "31.12.2024")
     path = write_csv(tmp_path / "upload-123.tmp.csv", PERSONNEL_HEADER, corrected + new_month)
-    [preview] = inspect_files([path], filled, names=["Personal Oktober.csv"])
+    [preview] = inspect_files([path], filled, names=["Personal Oktober.csv"], by=LOCAL_USER)
     assert preview.ok and preview.kind == "personnel" and preview.rows == 8
     assert preview.file_name == "Personal Oktober.csv"
     assert preview.coverage == ("31.10.2024", "31.12.2024")
@@ -117,11 +121,11 @@ def test_store_rows_below_k_in_import_messages_read_as_suppressed(
     # the rows a file replaces are the store's figures: as in the holdings table, a small
     # number of persons at a date is not shown (the file's own rows are)
     first = write_csv(tmp_path / "a.csv", PERSONNEL_HEADER, personnel_population(3, "31.12.2024"))
-    import_files([first], filled)
+    import_files([first], filled, by=LOCAL_USER)
     again = write_csv(tmp_path / "b.csv", PERSONNEL_HEADER, personnel_population(7, "31.12.2024"))
-    [preview] = inspect_files([again], filled)
+    [preview] = inspect_files([again], filled, by=LOCAL_USER)
     assert "7 Zeilen; ersetzt die < 5 Zeilen" in preview.summary("de", DisclosureRules())
-    [result] = import_files([again], filled)
+    [result] = import_files([again], filled, by=LOCAL_USER)
     assert "imported 7 rows" in result.summary("en")
     assert "replaced < 5 existing rows" in result.summary("en", DisclosureRules())
     # the rules are the settings' ones
@@ -134,7 +138,7 @@ def test_preview_then_commit_imports_what_was_shown_without_reading_the_files_ag
     path = write_csv(
         tmp_path / "p.csv", PERSONNEL_HEADER, personnel_population(1_048, "31.10.2024")
     )
-    prepared = prepare_import([path], filled, names=["oktober.csv"])
+    prepared = prepare_import([path], filled, names=["oktober.csv"], by=LOCAL_USER)
     [preview] = prepared.previews
     assert preview.store_rows == {"31.10.2024": 6}
     path.unlink()  # the commit works from the staged rows, not from the file
@@ -156,7 +160,7 @@ def test_preview_lists_every_refused_file_and_commit_refuses_and_logs_them(
     good = write_csv(tmp_path / "good.csv", PERSONNEL_HEADER, personnel_population(2))
     bad = write_csv(tmp_path / "bad.csv", APPLICATION_HEADER, [application(stage="?")])
     worse = write_csv(tmp_path / "worse.csv", PERSONNEL_HEADER, [person(gender="?")])
-    with prepare_import([good, bad, worse], filled) as prepared:
+    with prepare_import([good, bad, worse], filled, by=LOCAL_USER) as prepared:
         assert [p.ok for p in prepared.previews] == [True, False, False]
         assert not prepared.ok
         assert "Zeile 2, Spalte „Verfahrensstand“" in prepared.previews[1].summary("de")
@@ -174,14 +178,19 @@ def test_preview_of_a_demo_store_says_the_demo_data_goes(tmp_path: Path, db: Pat
         [write_csv(tmp_path / "d.csv", PERSONNEL_HEADER, personnel_population(5, "31.12.2024"))],
         db,
         demo=True,
+        by=LOCAL_USER,
     )
-    [preview] = inspect_files([write_csv(tmp_path / "p.csv", PERSONNEL_HEADER, [person()])], db)
+    [preview] = inspect_files(
+        [write_csv(tmp_path / "p.csv", PERSONNEL_HEADER, [person()])], db, by=LOCAL_USER
+    )
     assert preview.replaces_demo and preview.store_rows == {}
     assert "Demodaten" in preview.summary("de")
 
 
 def test_preview_without_a_store_creates_none(tmp_path: Path, db: Path) -> None:
-    [preview] = inspect_files([write_csv(tmp_path / "p.csv", PERSONNEL_HEADER, [person()])], db)
+    [preview] = inspect_files(
+        [write_csv(tmp_path / "p.csv", PERSONNEL_HEADER, [person()])], db, by=LOCAL_USER
+    )
     assert preview.ok and preview.store_rows == {}
     assert not db.exists()
     # nothing beside the store; its pseudonym key was made outside the data directory
@@ -194,12 +203,12 @@ def test_preview_sees_the_current_file_although_an_old_connection_is_open(
 ) -> None:
     # duckdb.connect(path) in this process would return the instance opened before the delete
     with store.open_store(filled) as old:
-        delete_coverage(filled, "personnel", ["31.10.2024"])
+        delete_coverage(filled, "personnel", ["31.10.2024"], by=LOCAL_USER)
         assert old.execute("SELECT count(*) FROM personnel").fetchall() == [(10,)]
         path = write_csv(
             tmp_path / "p.csv", PERSONNEL_HEADER, personnel_population(2, "31.10.2024")
         )
-        [preview] = inspect_files([path], filled)
+        [preview] = inspect_files([path], filled, by=LOCAL_USER)
         assert preview.store_rows == {}
         assert coverage_summary(filled).query("kind == 'personnel'")["rows"].tolist() == [4]
 
@@ -218,7 +227,7 @@ def test_two_files_for_the_same_reporting_date_add_up(tmp_path: Path, filled: Pa
         PERSONNEL_HEADER,
         [person(f"K{i}", "31.10.2024", carrier="Kommune") for i in range(2)],
     )
-    results = import_files([ba, kommune], filled)
+    results = import_files([ba, kommune], filled, by=LOCAL_USER)
     assert [r.replaced_rows for r in results] == [6, 0]
     assert rows_of(
         filled,
@@ -236,7 +245,7 @@ def test_the_same_person_in_two_files_of_a_batch_is_refused(tmp_path: Path, fill
         [person("P2", "31.10.2024"), person("P1", "31.10.2024")],
     )
     with pytest.raises(ImportRefused) as caught:
-        import_files([first, second], filled)
+        import_files([first, second], filled, by=LOCAL_USER)
     report = caught.value.report("de")
     assert caught.value.file_name == "kommune.csv"
     assert (
@@ -249,16 +258,18 @@ def test_the_same_person_in_two_files_of_a_batch_is_refused(tmp_path: Path, fill
         for n in (1, 2)
     ]
     with pytest.raises(ImportRefused, match=r"also in “i1\.csv”"):
-        import_files(invited, filled)
+        import_files(invited, filled, by=LOCAL_USER)
 
 
 # --- deleting ------------------------------------------------------------------------------------
 
 
 def test_delete_a_reporting_date_an_application_year_and_a_survey_wave(filled: Path) -> None:
-    assert delete_coverage(filled, "personnel", ["31.10.2024"]) == 6
-    assert delete_coverage(filled, "applications", [2024]) == 2
-    assert delete_coverage(filled, "survey", ["2022"]) == 3  # 2 responses + the invited count
+    assert delete_coverage(filled, "personnel", ["31.10.2024"], by=LOCAL_USER) == 6
+    assert delete_coverage(filled, "applications", [2024], by=LOCAL_USER) == 2
+    assert (
+        delete_coverage(filled, "survey", ["2022"], by=LOCAL_USER) == 3
+    )  # 2 responses + the invited count
     summary = coverage_summary(filled)
     assert summary.to_dict("records") == [
         {"kind": "personnel", "coverage": "30.11.2024", "rows": 4},
@@ -280,11 +291,13 @@ def test_delete_accepts_dates_and_iso_text_and_leaves_the_store_alone_if_nothing
     filled: Path,
 ) -> None:
     before = digest(filled)
-    assert delete_coverage(filled, "personnel", [date(2020, 1, 31), "2019-12-31"]) == 0
-    assert delete_coverage(filled, "survey_invited", []) == 0
+    assert (
+        delete_coverage(filled, "personnel", [date(2020, 1, 31), "2019-12-31"], by=LOCAL_USER) == 0
+    )
+    assert delete_coverage(filled, "survey_invited", [], by=LOCAL_USER) == 0
     assert digest(filled) == before
-    assert delete_coverage(filled, "personnel", pd.Timestamp(2024, 11, 30)) == 4
-    assert delete_coverage(filled, "survey_invited", 2025) == 1
+    assert delete_coverage(filled, "personnel", pd.Timestamp(2024, 11, 30), by=LOCAL_USER) == 4
+    assert delete_coverage(filled, "survey_invited", 2025, by=LOCAL_USER) == 1
     assert rows_of(filled, "SELECT count(*) FROM survey_responses") == [(3,)]
 
 
@@ -300,11 +313,11 @@ def test_delete_accepts_dates_and_iso_text_and_leaves_the_store_alone_if_nothing
 )
 def test_delete_refuses_values_that_are_no_coverage(filled: Path, kind: str, value: object) -> None:
     with pytest.raises(ValueError):
-        delete_coverage(filled, kind, [value])
+        delete_coverage(filled, kind, [value], by=LOCAL_USER)
 
 
 def test_delete_without_a_store_deletes_nothing(db: Path) -> None:
-    assert delete_coverage(db, "personnel", ["31.10.2024"]) == 0
+    assert delete_coverage(db, "personnel", ["31.10.2024"], by=LOCAL_USER) == 0
     assert not db.exists()
 
 
@@ -312,9 +325,9 @@ def test_delete_without_a_store_deletes_nothing(db: Path) -> None:
 
 
 def test_set_invited_replaces_the_count_and_is_logged(filled: Path) -> None:
-    result = set_invited(filled, 2025, 40)
+    result = set_invited(filled, 2025, 40, by=LOCAL_USER)
     assert (result.kind, result.coverage, result.replaced_rows) == ("survey_invited", ("2025",), 1)
-    set_invited(filled, 2019, 35.0)  # a number input may hand over a float
+    set_invited(filled, 2019, 35.0, by=LOCAL_USER)  # a number input may hand over a float
     assert rows_of(filled, "SELECT * FROM survey_invited ORDER BY wave") == [
         (2019, 35),
         (2022, 10),
@@ -323,7 +336,7 @@ def test_set_invited_replaces_the_count_and_is_logged(filled: Path) -> None:
     log = store.import_log(filled).query("outcome == 'edited'")
     assert list(log["file_name"]) == ["(Eingabe)", "(Eingabe)"]
     before = digest(filled)
-    assert set_invited(filled, 2025, 40).rows == 0  # unchanged: no new store file
+    assert set_invited(filled, 2025, 40, by=LOCAL_USER).rows == 0  # unchanged: no new store file
     assert digest(filled) == before
     waves = store.survey_waves(filled)
     assert waves.to_dict("records") == [
@@ -352,7 +365,7 @@ def test_set_invited_refuses_what_is_not_sensible(
 ) -> None:
     before = digest(filled)
     with pytest.raises(DataEditRefused) as caught:
-        set_invited(filled, wave, invited)  # type: ignore[arg-type]
+        set_invited(filled, wave, invited, by=LOCAL_USER)  # type: ignore[arg-type]
     report = caught.value.report("de")
     assert report.startswith("Die Eingabe wurde nicht übernommen")
     assert expected in report
@@ -364,12 +377,17 @@ def test_set_invited_refuses_what_is_not_sensible(
 def test_set_invited_on_a_demo_store_is_refused_and_without_store_starts_one(
     tmp_path: Path, db: Path
 ) -> None:
-    set_invited(db, 2025, 80)
+    set_invited(db, 2025, 80, by=LOCAL_USER)
     assert rows_of(db, "SELECT * FROM survey_invited") == [(2025, 80)]
     demo = tmp_path / "demo" / "vielfalt.duckdb"
-    import_files([write_csv(tmp_path / "d.csv", PERSONNEL_HEADER, [person()])], demo, demo=True)
+    import_files(
+        [write_csv(tmp_path / "d.csv", PERSONNEL_HEADER, [person()])],
+        demo,
+        demo=True,
+        by=LOCAL_USER,
+    )
     with pytest.raises(DataEditRefused, match="demo data"):
-        set_invited(demo, 2025, 80)
+        set_invited(demo, 2025, 80, by=LOCAL_USER)
 
 
 # --- what the store holds ------------------------------------------------------------------------
@@ -395,7 +413,7 @@ def test_coverage_summary_lists_every_kind_in_order(filled: Path, db: Path) -> N
 def test_coverage_values_sort_by_date_not_by_text(tmp_path: Path, db: Path) -> None:
     dates = ["31.01.2025", "28.02.2025", "31.12.2024"]
     rows = [row for d in dates for row in personnel_population(1, d)]
-    import_files([write_csv(tmp_path / "p.csv", PERSONNEL_HEADER, rows)], db)
+    import_files([write_csv(tmp_path / "p.csv", PERSONNEL_HEADER, rows)], db, by=LOCAL_USER)
     assert coverage_summary(db)["coverage"].tolist() == ["31.12.2024", "31.01.2025", "28.02.2025"]
 
 
@@ -432,7 +450,7 @@ def test_an_upload_is_staged_and_its_raw_file_is_gone_once_checked(
         tmp_path / "x.csv", PERSONNEL_HEADER, personnel_population(8, "31.12.2024")
     ).read_bytes()
     before = digest(filled)
-    staged = ingest.stage_upload([("Personal Dezember.CSV", data)], filled, "de")
+    staged = ingest.stage_upload([("Personal Dezember.CSV", data)], filled, "de", by=LOCAL_USER)
     assert staged.signature == (("Personal Dezember.CSV", len(data)),)
     # the raw file (raw ids) went to a private folder beside the store and is gone once staged:
     # the preview keeps the staged rows only
@@ -468,7 +486,7 @@ def test_an_upload_over_the_limit_is_refused_before_anything_is_written(filled: 
     neighbours = beside_store(filled)
     big = bytes(store.UPLOAD_LIMIT_MB * 1024 * 1024 + 1)
     with pytest.raises(ImportRefused) as caught:
-        ingest.stage_upload([("gross.csv", big)], filled, "en")
+        ingest.stage_upload([("gross.csv", big)], filled, "en", by=LOCAL_USER)
     assert "gross.csv" in caught.value.report("en")
     assert beside_store(filled) == neighbours
 
@@ -487,9 +505,9 @@ def test_a_write_removes_what_killed_writes_left_and_keeps_live_staging(
     dead_staging.mkdir()
     (dead_staging / "raw_0.csv").write_text("raw ids")
     with prepare_import(
-        [write_csv(tmp_path / "p.csv", PERSONNEL_HEADER, [person()])], filled
+        [write_csv(tmp_path / "p.csv", PERSONNEL_HEADER, [person()])], filled, by=LOCAL_USER
     ) as live:
-        delete_coverage(filled, "applications", [2023])
+        delete_coverage(filled, "applications", [2023], by=LOCAL_USER)
         assert not stray_copy.exists() and not stray_wal.exists() and not dead_staging.exists()
         assert live._workdir.exists()  # this process is alive: its staging stays
         live.commit()
@@ -501,7 +519,7 @@ def test_staging_never_spills_into_the_working_directory(
 ) -> None:
     monkeypatch.chdir(tmp_path)
     with prepare_import(
-        [write_csv(tmp_path / "p.csv", PERSONNEL_HEADER, [person()])], db
+        [write_csv(tmp_path / "p.csv", PERSONNEL_HEADER, [person()])], db, by=LOCAL_USER
     ) as prepared:
         (setting,) = prepared._con.execute("SELECT current_setting('temp_directory')").fetchall()[0]
         assert setting.startswith(str(db.parent))
@@ -511,9 +529,13 @@ def test_a_damaged_store_file_is_a_store_error_not_a_crash(tmp_path: Path, db: P
     db.parent.mkdir(parents=True)
     db.write_bytes(b"this is not a database" * 100)
     with pytest.raises(store.StoreError):
-        import_files([write_csv(tmp_path / "p.csv", PERSONNEL_HEADER, [person()])], db)
+        import_files(
+            [write_csv(tmp_path / "p.csv", PERSONNEL_HEADER, [person()])], db, by=LOCAL_USER
+        )
     with pytest.raises(store.StoreError):
-        inspect_files([write_csv(tmp_path / "p.csv", PERSONNEL_HEADER, [person()])], db)
+        inspect_files(
+            [write_csv(tmp_path / "p.csv", PERSONNEL_HEADER, [person()])], db, by=LOCAL_USER
+        )
     with pytest.raises(store.StoreError):
         coverage_summary(db)
 
@@ -547,7 +569,7 @@ def test_an_upload_that_outgrows_the_memory_limit_is_stopped_and_the_store_kept(
     before = digest(filled)
     monkeypatch.setattr(ingest.limits, "IMPORT_CHILD_MEMORY_BYTES", 64 * 1024**2)
     with pytest.raises(ImportRefused) as caught:
-        ingest.stage_upload([("Personal.csv", data)], filled, "de")
+        ingest.stage_upload([("Personal.csv", data)], filled, "de", by=LOCAL_USER)
     assert "mehr als 0.0625 GB Arbeitsspeicher" in caught.value.report("de")
     assert digest(filled) == before
     # neither the upload nor what the killed child staged is left beside the store
@@ -565,7 +587,7 @@ def test_an_upload_that_takes_more_than_its_cpu_time_is_stopped_and_the_store_ke
     before = digest(filled)
     monkeypatch.setattr(ingest.limits, "IMPORT_CHILD_CPU_SECONDS", 1)
     with pytest.raises(ImportRefused) as caught:
-        ingest.stage_upload([("Personal.csv", data)], filled, "de")
+        ingest.stage_upload([("Personal.csv", data)], filled, "de", by=LOCAL_USER)
     assert "mehr als 1 s Rechenzeit" in caught.value.report("de")
     assert digest(filled) == before
     assert not [p for p in filled.parent.iterdir() if p.name.startswith((".upload-", ".vielfalt"))]
@@ -585,7 +607,7 @@ def test_the_check_does_not_run_the_page_script_again(
     data = write_csv(
         tmp_path / "x.csv", PERSONNEL_HEADER, personnel_population(8, "31.12.2024")
     ).read_bytes()
-    staged = ingest.stage_upload([("Personal.csv", data)], filled, "de")
+    staged = ingest.stage_upload([("Personal.csv", data)], filled, "de", by=LOCAL_USER)
     staged.discard()
     assert not ran.exists()
     assert sys.modules["__main__"] is page_module
@@ -597,7 +619,7 @@ def test_a_checked_upload_keeps_no_raw_id_in_what_the_server_holds(
     rows = personnel_population(8, "31.12.2024")
     rows[0][1] = "Kennung-XQZ-4711"
     data = write_csv(tmp_path / "x.csv", PERSONNEL_HEADER, rows).read_bytes()
-    staged = ingest.stage_upload([("Personal.csv", data)], filled, "de")
+    staged = ingest.stage_upload([("Personal.csv", data)], filled, "de", by=LOCAL_USER)
     staging = [p for p in filled.parent.rglob("*") if p.is_file()]
     assert all(b"Kennung-XQZ-4711" not in p.read_bytes() for p in staging)
     [result] = staged.prepared.commit()

@@ -13,6 +13,7 @@ import pandas as pd
 import pytest
 
 from metrics import store
+from metrics.access import LOCAL_USER
 from metrics.ingest import (
     ImportRefused,
     import_files,
@@ -47,7 +48,7 @@ def rows_of(db: Path, sql: str) -> list[tuple]:
 
 def refusal(paths: list[Path], db: Path, **kwargs) -> ImportRefused:
     with pytest.raises(ImportRefused) as caught:
-        import_files(paths, db, **kwargs)
+        import_files(paths, db, by=LOCAL_USER, **kwargs)
     return caught.value
 
 
@@ -115,7 +116,7 @@ def test_csv_encodings_and_delimiters(
     path = write_csv(
         tmp_path / "p.csv", PERSONNEL_HEADER, TWO_PERSONS, encoding=encoding, delimiter=delimiter
     )
-    [result] = import_files([path], db)
+    [result] = import_files([path], db, by=LOCAL_USER)
     assert result.kind == "personnel" and result.rows == 2
     assert stored_two_persons(db) == EXPECTED_TWO_PERSONS
 
@@ -126,7 +127,7 @@ def test_windows_1252_bytes_beyond_latin1_are_decoded(tmp_path: Path, db: Path) 
         tmp_path / "p.csv", PERSONNEL_HEADER, [person(org_unit="„Markt – Integration“ €")]
     )
     assert b"\x84" in path.read_bytes()
-    import_files([path], db)
+    import_files([path], db, by=LOCAL_USER)
     assert rows_of(db, "SELECT org_unit FROM personnel") == [("„Markt – Integration“ €",)]
 
 
@@ -138,7 +139,7 @@ def test_windows_1252_without_c1_bytes_is_read_directly_with_its_umlauts(
         tmp_path / "p.csv", PERSONNEL_HEADER, [person(org_unit="Büro Süd, Maßnahmen ÄÖÜ")]
     )
     assert read._file_digest_and_encoding(path, path.name).encoding == "latin-1"
-    import_files([path], db)
+    import_files([path], db, by=LOCAL_USER)
     assert rows_of(db, "SELECT org_unit FROM personnel") == [("Büro Süd, Maßnahmen ÄÖÜ",)]
 
 
@@ -179,7 +180,7 @@ def test_cells_are_cleaned_alike_however_the_file_is_padded(
     monkeypatch.setattr(limits, "_CHUNK", 7)
     assert read._file_digest_and_encoding(path, path.name).plain_edges is plain_edges
     monkeypatch.undo()
-    import_files([path], db)
+    import_files([path], db, by=LOCAL_USER)
     assert rows_of(db, "SELECT org_unit, gender, weekly_hours FROM personnel ORDER BY 3") == [
         ("Bereich 1", "w", 19.5),
         ("Bereich 1", "w", 39.0),
@@ -218,12 +219,12 @@ def test_an_unquoted_carriage_return_ends_a_line_and_never_stays_in_a_cell(
 def test_iso_dates_decimal_point_and_thousands_separator(tmp_path: Path, db: Path) -> None:
     rows = [person("P1", "2024-12-31", weekly_hours="19.5", entry_date="2010-04-01")]
     write_csv(tmp_path / "p.csv", PERSONNEL_HEADER, rows, delimiter=",")
-    import_files([tmp_path / "p.csv"], db)
+    import_files([tmp_path / "p.csv"], db, by=LOCAL_USER)
     assert rows_of(db, "SELECT reporting_date, weekly_hours, entry_date FROM personnel") == [
         (date(2024, 12, 31), 19.5, date(2010, 4, 1))
     ]
     invited = write_csv(tmp_path / "i.csv", ["Befragungsjahr", "Eingeladene"], [["2025", "1.050"]])
-    import_files([invited], db)
+    import_files([invited], db, by=LOCAL_USER)
     assert rows_of(db, "SELECT wave, invited FROM survey_invited") == [(2025, 1050)]
 
 
@@ -238,7 +239,7 @@ def test_headers_and_codes_case_insensitive_and_trimmed(tmp_path: Path, db: Path
         mobile_work="Telearbeit",
         leave="pflegezeit",
     )
-    import_files([write_csv(tmp_path / "p.csv", header, [row])], db)
+    import_files([write_csv(tmp_path / "p.csv", header, [row])], db, by=LOCAL_USER)
     assert rows_of(
         db,
         "SELECT carrier, gender, leadership, deputy, employment_type, mobile_work, "
@@ -249,7 +250,7 @@ def test_headers_and_codes_case_insensitive_and_trimmed(tmp_path: Path, db: Path
 def test_optional_columns_may_be_missing_and_get_defaults(tmp_path: Path, db: Path) -> None:
     required = (*PERSONNEL_HEADER[:11], "Schwerbehinderung")
     row = [*person()[:11], "gleichgestellt"]
-    import_files([write_csv(tmp_path / "p.csv", required, [row])], db)
+    import_files([write_csv(tmp_path / "p.csv", required, [row])], db, by=LOCAL_USER)
     assert rows_of(
         db,
         "SELECT deputy, credit_factor, under18_approved, leave, leave_replaced, "
@@ -259,13 +260,21 @@ def test_optional_columns_may_be_missing_and_get_defaults(tmp_path: Path, db: Pa
 
 @pytest.mark.parametrize("spelling", ["ja", "j", "1", "true", "x", "JA"])
 def test_boolean_spellings_true(tmp_path: Path, db: Path, spelling: str) -> None:
-    import_files([write_csv(tmp_path / "p.csv", PERSONNEL_HEADER, [person(deputy=spelling)])], db)
+    import_files(
+        [write_csv(tmp_path / "p.csv", PERSONNEL_HEADER, [person(deputy=spelling)])],
+        db,
+        by=LOCAL_USER,
+    )
     assert rows_of(db, "SELECT deputy FROM personnel") == [(True,)]
 
 
 @pytest.mark.parametrize("spelling", ["nein", "n", "0", "false", ""])
 def test_boolean_spellings_false(tmp_path: Path, db: Path, spelling: str) -> None:
-    import_files([write_csv(tmp_path / "p.csv", PERSONNEL_HEADER, [person(deputy=spelling)])], db)
+    import_files(
+        [write_csv(tmp_path / "p.csv", PERSONNEL_HEADER, [person(deputy=spelling)])],
+        db,
+        by=LOCAL_USER,
+    )
     assert rows_of(db, "SELECT deputy FROM personnel") == [(False,)]
 
 
@@ -278,7 +287,7 @@ def test_xlsx(tmp_path: Path, db: Path) -> None:
         typed[8] = float(row[8].replace(",", "."))
         typed_rows.append(typed)
     path = write_xlsx(tmp_path / "p.xlsx", PERSONNEL_HEADER, typed_rows)
-    [result] = import_files([path], db)
+    [result] = import_files([path], db, by=LOCAL_USER)
     assert result.rows == 2
     assert stored_two_persons(db) == EXPECTED_TWO_PERSONS
 
@@ -290,7 +299,7 @@ def test_parquet(tmp_path: Path, db: Path) -> None:
     frame["Geburtsjahr"] = frame["Geburtsjahr"].astype(int)
     path = tmp_path / "p.parquet"
     frame.to_parquet(path)
-    import_files([path], db)
+    import_files([path], db, by=LOCAL_USER)
     assert stored_two_persons(db) == EXPECTED_TWO_PERSONS
 
 
@@ -312,7 +321,7 @@ def test_applications_survey_and_invited_recognised_by_headers(tmp_path: Path, d
         ],
     )
     invited = write_csv(tmp_path / "i.csv", ["Befragungsjahr", "Eingeladene"], [["2025", "40"]])
-    results = import_files([apps, survey, invited], db)
+    results = import_files([apps, survey, invited], db, by=LOCAL_USER)
     assert [r.kind for r in results] == ["applications", "survey", "survey_invited"]
     stored = "SELECT carrier, gender, disability, stage FROM applications ORDER BY 4"
     assert rows_of(db, stored) == [
@@ -329,7 +338,9 @@ def test_applications_survey_and_invited_recognised_by_headers(tmp_path: Path, d
 
 def test_unknown_columns_are_dropped_and_listed(tmp_path: Path, db: Path) -> None:
     header = [*PERSONNEL_HEADER, "Bemerkung"]
-    [result] = import_files([write_csv(tmp_path / "p.csv", header, [[*person(), "egal"]])], db)
+    [result] = import_files(
+        [write_csv(tmp_path / "p.csv", header, [[*person(), "egal"]])], db, by=LOCAL_USER
+    )
     assert result.unknown_columns == ("Bemerkung",)
     assert "Bemerkung" in result.summary("de")
 
@@ -459,7 +470,7 @@ def test_problem_list_is_capped_with_a_count_of_the_rest(tmp_path: Path, db: Pat
 
 
 def test_refusal_is_logged_beside_the_store(tmp_path: Path, db: Path) -> None:
-    import_files([write_csv(tmp_path / "ok.csv", PERSONNEL_HEADER, [person()])], db)
+    import_files([write_csv(tmp_path / "ok.csv", PERSONNEL_HEADER, [person()])], db, by=LOCAL_USER)
     refused_path = write_csv(tmp_path / "bad.csv", PERSONNEL_HEADER, [person(gender="?")])
     refusal([refused_path], db)
     log = store.import_log(db)
@@ -546,6 +557,7 @@ def test_bad_row_at_the_end_of_a_large_file_leaves_the_store_byte_identical(
             )
         ],
         db,
+        by=LOCAL_USER,
     )
     before = digest(db)
     files_before = sorted(p.name for p in db.parent.iterdir() if p.suffix != ".jsonl")
@@ -567,9 +579,9 @@ def test_a_refused_file_in_a_batch_imports_nothing(tmp_path: Path, db: Path) -> 
 
 def test_reimporting_the_same_file_changes_nothing(tmp_path: Path, db: Path) -> None:
     path = write_csv(tmp_path / "p.csv", PERSONNEL_HEADER, personnel_population(20))
-    import_files([path], db)
+    import_files([path], db, by=LOCAL_USER)
     first = rows_of(db, "SELECT * FROM personnel ORDER BY ALL")
-    [again] = import_files([path], db)
+    [again] = import_files([path], db, by=LOCAL_USER)
     assert again.replaced_rows == 20
     assert rows_of(db, "SELECT * FROM personnel ORDER BY ALL") == first
     assert rows_of(db, "SELECT count(*), count(DISTINCT sha256) FROM import_log") == [(2, 1)]
@@ -578,17 +590,23 @@ def test_reimporting_the_same_file_changes_nothing(tmp_path: Path, db: Path) -> 
 def test_import_replaces_only_the_dates_year_and_waves_it_covers(tmp_path: Path, db: Path) -> None:
     november = personnel_population(3, "30.11.2024")
     december = personnel_population(3, "31.12.2024")
-    import_files([write_csv(tmp_path / "a.csv", PERSONNEL_HEADER, november + december)], db)
+    import_files(
+        [write_csv(tmp_path / "a.csv", PERSONNEL_HEADER, november + december)], db, by=LOCAL_USER
+    )
     corrected = personnel_population(2, "31.12.2024", gender="m")
-    [result] = import_files([write_csv(tmp_path / "b.csv", PERSONNEL_HEADER, corrected)], db)
+    [result] = import_files(
+        [write_csv(tmp_path / "b.csv", PERSONNEL_HEADER, corrected)], db, by=LOCAL_USER
+    )
     assert result.replaced_rows == 3 and result.coverage == ("31.12.2024",)
     assert rows_of(
         db, "SELECT reporting_date, gender, count(*) FROM personnel GROUP BY ALL ORDER BY 1"
     ) == [(date(2024, 11, 30), "w", 3), (date(2024, 12, 31), "m", 2)]
     apps_2023 = [application("B1", "01.02.2023"), application("B2", "01.03.2024")]
-    import_files([write_csv(tmp_path / "a1.csv", APPLICATION_HEADER, apps_2023)], db)
+    import_files([write_csv(tmp_path / "a1.csv", APPLICATION_HEADER, apps_2023)], db, by=LOCAL_USER)
     import_files(
-        [write_csv(tmp_path / "a2.csv", APPLICATION_HEADER, [application("B3", "01.05.2024")])], db
+        [write_csv(tmp_path / "a2.csv", APPLICATION_HEADER, [application("B3", "01.05.2024")])],
+        db,
+        by=LOCAL_USER,
     )
     assert rows_of(
         db, "SELECT year(application_date), count(*) FROM applications GROUP BY 1 ORDER BY 1"
@@ -601,9 +619,9 @@ def test_import_replaces_only_the_dates_year_and_waves_it_covers(tmp_path: Path,
 def test_ids_are_stored_only_as_keyed_hashes(tmp_path: Path, db: Path) -> None:
     raw_ids = [f"Pers-{i:04d}-Kennung-XQZ" for i in range(300)]
     rows = [person(raw_id) for raw_id in raw_ids]
-    import_files([write_csv(tmp_path / "p.csv", PERSONNEL_HEADER, rows)], db)
+    import_files([write_csv(tmp_path / "p.csv", PERSONNEL_HEADER, rows)], db, by=LOCAL_USER)
     apps = [application(f"Bewerb-{i:04d}-Kennung-XQZ") for i in range(300)]
-    import_files([write_csv(tmp_path / "a.csv", APPLICATION_HEADER, apps)], db)
+    import_files([write_csv(tmp_path / "a.csv", APPLICATION_HEADER, apps)], db, by=LOCAL_USER)
     content = db.read_bytes()
     assert b"Kennung-XQZ" not in content
     secret = load_secret(db)
@@ -618,12 +636,12 @@ def test_ids_are_stored_only_as_keyed_hashes(tmp_path: Path, db: Path) -> None:
 
 
 def test_the_secret_is_created_once_outside_the_data_directory(tmp_path: Path, db: Path) -> None:
-    import_files([write_csv(tmp_path / "p.csv", PERSONNEL_HEADER, [person()])], db)
+    import_files([write_csv(tmp_path / "p.csv", PERSONNEL_HEADER, [person()])], db, by=LOCAL_USER)
     secret_file = store.secret_path(db)
     assert db.parent not in secret_file.parents and secret_file == store.default_secret_path()
     assert secret_file.stat().st_mode & 0o077 == 0
     first = secret_file.read_text()
-    import_files([write_csv(tmp_path / "p.csv", PERSONNEL_HEADER, [person()])], db)
+    import_files([write_csv(tmp_path / "p.csv", PERSONNEL_HEADER, [person()])], db, by=LOCAL_USER)
     assert secret_file.read_text() == first
 
 
@@ -631,13 +649,15 @@ def test_the_secret_is_created_once_outside_the_data_directory(tmp_path: Path, d
 
 
 def test_store_with_other_schema_version_is_refused(tmp_path: Path, db: Path) -> None:
-    import_files([write_csv(tmp_path / "p.csv", PERSONNEL_HEADER, [person()])], db)
+    import_files([write_csv(tmp_path / "p.csv", PERSONNEL_HEADER, [person()])], db, by=LOCAL_USER)
     with duckdb.connect(str(db)) as con:
         con.execute("UPDATE meta SET value = '999' WHERE key = 'schema_version'")
     with pytest.raises(store.StoreError, match="schema version 999"):
         store.open_store(db).__enter__()
     with pytest.raises(store.StoreError, match="schema version 999"):
-        import_files([write_csv(tmp_path / "p.csv", PERSONNEL_HEADER, [person()])], db)
+        import_files(
+            [write_csv(tmp_path / "p.csv", PERSONNEL_HEADER, [person()])], db, by=LOCAL_USER
+        )
 
 
 def test_real_data_never_mixes_with_demo_data(tmp_path: Path, db: Path) -> None:
@@ -645,8 +665,11 @@ def test_real_data_never_mixes_with_demo_data(tmp_path: Path, db: Path) -> None:
         [write_csv(tmp_path / "d.csv", PERSONNEL_HEADER, personnel_population(5, "30.11.2024"))],
         db,
         demo=True,
+        by=LOCAL_USER,
     )
-    [result] = import_files([write_csv(tmp_path / "p.csv", PERSONNEL_HEADER, [person()])], db)
+    [result] = import_files(
+        [write_csv(tmp_path / "p.csv", PERSONNEL_HEADER, [person()])], db, by=LOCAL_USER
+    )
     assert result.demo_replaced
     assert rows_of(db, "SELECT count(*) FROM personnel") == [(1,)]
     with store.open_store(db) as con:
@@ -686,7 +709,11 @@ def test_resolve_db_path(monkeypatch: pytest.MonkeyPatch) -> None:
 def test_pay_group_spelling_is_normalised(
     tmp_path: Path, db: Path, written: str, stored: str
 ) -> None:
-    import_files([write_csv(tmp_path / "p.csv", PERSONNEL_HEADER, [person(pay_group=written)])], db)
+    import_files(
+        [write_csv(tmp_path / "p.csv", PERSONNEL_HEADER, [person(pay_group=written)])],
+        db,
+        by=LOCAL_USER,
+    )
     assert rows_of(db, "SELECT pay_group FROM personnel") == [(stored,)]
 
 
@@ -699,7 +726,9 @@ def test_the_data_directory_and_every_file_in_it_are_the_owners_alone_from_the_f
     db.parent.mkdir(mode=0o755)
     previous = os.umask(0o022)
     try:
-        import_files([write_csv(tmp_path / "p.csv", PERSONNEL_HEADER, [person()])], db)
+        import_files(
+            [write_csv(tmp_path / "p.csv", PERSONNEL_HEADER, [person()])], db, by=LOCAL_USER
+        )
         refusal([write_csv(tmp_path / "bad.csv", PERSONNEL_HEADER, [person(gender="?")])], db)
     finally:
         os.umask(previous)
@@ -711,9 +740,11 @@ def test_the_data_directory_and_every_file_in_it_are_the_owners_alone_from_the_f
 
 
 def test_a_store_moved_without_its_key_takes_no_import(tmp_path: Path, db: Path) -> None:
-    import_files([write_csv(tmp_path / "p.csv", PERSONNEL_HEADER, [person()])], db)
+    import_files([write_csv(tmp_path / "p.csv", PERSONNEL_HEADER, [person()])], db, by=LOCAL_USER)
     before = digest(db)
     store.secret_path(db).unlink()  # the key stayed on the old server: a new one is made
     with pytest.raises(store.StoreError, match="another key"):
-        import_files([write_csv(tmp_path / "q.csv", PERSONNEL_HEADER, [person()])], db)
+        import_files(
+            [write_csv(tmp_path / "q.csv", PERSONNEL_HEADER, [person()])], db, by=LOCAL_USER
+        )
     assert digest(db) == before

@@ -23,6 +23,7 @@ import duckdb
 import pytest
 
 from metrics import store
+from metrics.access import LOCAL_USER
 from metrics.ingest import import_files, load_secret, pseudonym_key
 from tests.exports import (
     APPLICATION_HEADER,
@@ -41,10 +42,11 @@ DATES = ("30.11.2024", "31.12.2024")
 IMPORTER = """
 import sys
 from pathlib import Path
+from metrics.access import LOCAL_USER
 from metrics.ingest import import_files
 print("ready", flush=True)
 for line in sys.stdin:
-    import_files([Path(p) for p in line.strip().split("\\t")], Path(sys.argv[1]))
+    import_files([Path(p) for p in line.strip().split("\\t")], Path(sys.argv[1]), by=LOCAL_USER)
     print("done", flush=True)
 """
 
@@ -147,7 +149,7 @@ def in_process(importer: Callable[[Path], object], paths: list[Path]) -> Callabl
 @pytest.fixture
 def db(tmp_path: Path, versions: list[Path]) -> Iterator[Path]:
     db = tmp_path / "store" / "vielfalt.duckdb"
-    import_files([versions[0]], db)
+    import_files([versions[0]], db, by=LOCAL_USER)
     yield db
 
 
@@ -185,7 +187,7 @@ def test_readers_see_only_complete_states_while_this_process_imports(
     db: Path, versions: list[Path]
 ) -> None:
     """The app imports in its own process: its readers share DuckDB's per-process instance."""
-    write = in_process(lambda path: import_files([path], db), versions[1:])
+    write = in_process(lambda path: import_files([path], db, by=LOCAL_USER), versions[1:])
     seen = read_while(db, store.open_store, write)
     print(f"in-process: readers saw versions {[sorted(s) for s in seen]}")
     assert set().union(*seen) <= set(range(1, VERSIONS + 1))
@@ -244,7 +246,7 @@ def test_two_imports_of_the_same_date_at_once_leave_one_complete_version(
     tmp_path: Path, versions: list[Path]
 ) -> None:
     db = tmp_path / "store" / "vielfalt.duckdb"
-    import_files([versions[0]], db)
+    import_files([versions[0]], db, by=LOCAL_USER)
     importers = [Importer(db), Importer(db)]
     try:
         for first, second in [(versions[1], versions[2]), (versions[3], versions[4])]:
@@ -275,7 +277,7 @@ def store_versions(tmp_path_factory: pytest.TempPathFactory, versions: list[Path
     db = directory / "work" / "vielfalt.duckdb"
     saved = []
     for number, path in enumerate(versions, start=1):
-        import_files([path], db)
+        import_files([path], db, by=LOCAL_USER)
         saved.append(directory / f"v{number}.duckdb")
         shutil.copyfile(db, saved[-1])
     return saved

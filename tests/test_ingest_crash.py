@@ -24,6 +24,7 @@ from pathlib import Path
 import pytest
 
 from metrics import store
+from metrics.access import LOCAL_USER
 from metrics.ingest import import_files
 from tests.exports import PERSONNEL_HEADER, personnel_population, write_csv
 from tests.line_process import LineProcess
@@ -38,6 +39,7 @@ AROUND_RENAME = 4
 ZYGOTE = """
 import os, sys, traceback
 from pathlib import Path
+from metrics.access import LOCAL_USER
 from metrics.ingest import import_files
 db = Path(sys.argv[1])
 print("ready", flush=True)
@@ -45,7 +47,7 @@ for line in sys.stdin:
     pid = os.fork()
     if pid == 0:
         try:
-            import_files([Path(line.strip())], db)
+            import_files([Path(line.strip())], db, by=LOCAL_USER)
             code = 0
         except BaseException:
             traceback.print_exc()
@@ -130,7 +132,7 @@ def test_killed_imports_leave_the_old_or_the_new_state(
 ) -> None:
     base, first, second = exports
     db = tmp_path / "store" / "vielfalt.duckdb"
-    import_files([base, first], db)
+    import_files([base, first], db, by=LOCAL_USER)
     zygote = Zygote(db)
     try:
         # the two states a kill may leave, the normal duration of one import, and when in it

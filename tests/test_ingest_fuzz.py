@@ -36,6 +36,7 @@ from hypothesis import strategies as st
 from openpyxl.cell import WriteOnlyCell
 
 from metrics import store
+from metrics.access import LOCAL_USER
 from metrics.contract import FALSE_SPELLINGS, PERSONNEL, TRUE_SPELLINGS
 from metrics.ingest import ImportRefused, ImportResult, import_files, load_secret, pseudonym_key
 from tests.exports import PERSONNEL_HEADER, person, personnel_population, write_csv
@@ -69,7 +70,7 @@ def base_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
     # the key beside the store, so that each copy carries it (every test has its own key home)
     store.legacy_secret_path(db).write_text(secrets.token_hex(32))
     rows = personnel_population(BASE_ROWS, BASE_DATE.strftime("%d.%m.%Y"))
-    import_files([write_csv(directory / "base.csv", PERSONNEL_HEADER, rows)], db)
+    import_files([write_csv(directory / "base.csv", PERSONNEL_HEADER, rows)], db, by=LOCAL_USER)
     (directory / "base.csv").unlink()
     return db
 
@@ -107,7 +108,7 @@ def attempt(db: Path, path: Path, **kwargs: object) -> ImportResult | ImportRefu
     before, files_before = digest(db), listing(db.parent)
     rows_before = store_rows(db)
     try:
-        [result] = import_files([path], db, **kwargs)  # type: ignore[arg-type]
+        [result] = import_files([path], db, by=LOCAL_USER, **kwargs)  # type: ignore[arg-type]
     except ImportRefused as refusal:
         assert refusal.file_name == path.name
         assert path.name in refusal.report("de") and path.name in refusal.report("en")
@@ -685,7 +686,7 @@ def _outcome(path: Path, db: Path) -> tuple:
     """What an import makes of the file: the stored rows (without the keyed ids, whose key is
     per store) or the refusal's problems."""
     try:
-        import_files([path], db)
+        import_files([path], db, by=LOCAL_USER)
     except ImportRefused as refusal:
         problems = [(p.key, p.row, p.column, p.value) for p in refusal.problems]
         return ("refused", refusal.total, problems)

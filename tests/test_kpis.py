@@ -15,6 +15,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from metrics.access import LOCAL_USER
 from metrics.kpis import api as kpis
 from metrics.kpis import atoms, protection, registry
 from metrics.settings import load_settings
@@ -877,7 +878,7 @@ def test_care_leave_men_share(tmp_path: Path) -> None:
     rows += [person("T1", gender="m", leave="Pflege", employment_type="Ausbildung")]  # no staff
     rows += [person(f"P{i}", gender="w" if i % 2 else "m") for i in range(20)]
     db = tmp_path / "v.duckdb"
-    import_files([write_csv(tmp_path / "p.csv", PERSONNEL_HEADER, rows)], db)
+    import_files([write_csv(tmp_path / "p.csv", PERSONNEL_HEADER, rows)], db, by=LOCAL_USER)
     value = compute(db, 2024)["care_leave_men_share"]
     # staff on Pflege: 4 women + 3 men (the trainee is not staff) -> 3 / 7 = 42.86 %
     assert shown(value) == (42.86, 3, 7, False)

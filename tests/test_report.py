@@ -16,6 +16,7 @@ from pptx import Presentation
 from pypdf import PdfReader
 
 from metrics import store, views
+from metrics.access import LOCAL_USER
 from metrics.formatting import format_number
 from metrics.kpis import api as kpis
 from metrics.kpis.values import KpiValue
@@ -59,12 +60,12 @@ def values(con: duckdb.DuckDBPyConnection) -> Mapping[str, KpiValue]:
 
 @pytest.fixture(scope="module")
 def deck_bytes(con: duckdb.DuckDBPyConnection) -> bytes:
-    return build_deck(con, YEAR)
+    return build_deck(con, YEAR, by=LOCAL_USER)
 
 
 @pytest.fixture(scope="module")
 def workbook(con: duckdb.DuckDBPyConnection):
-    return load_workbook(io.BytesIO(build_workbook(con, YEAR)))
+    return load_workbook(io.BytesIO(build_workbook(con, YEAR, by=LOCAL_USER)))
 
 
 def slide_texts(slide) -> dict[str, str]:
@@ -119,7 +120,7 @@ def test_deck_states_the_finding_against_target_and_previous_year(
 
 
 def test_english_carrier_deck_leaves_out_the_survey(con: duckdb.DuckDBPyConnection) -> None:
-    presentation = Presentation(io.BytesIO(build_deck(con, YEAR, "BA", "en")))
+    presentation = Presentation(io.BytesIO(build_deck(con, YEAR, "BA", "en", by=LOCAL_USER)))
     titles = [slide.shapes.title.text for slide in presentation.slides]
     headline_ids = [k for k in views.OVERVIEW_KPIS if kpis.KPIS[k].carrier_view]
     assert titles[1:-1] == [kpis.KPIS[k].label("en") for k in headline_ids]
@@ -131,9 +132,9 @@ def test_english_carrier_deck_leaves_out_the_survey(con: duckdb.DuckDBPyConnecti
 
 def test_unknown_year_or_carrier_is_a_report_error(con: duckdb.DuckDBPyConnection) -> None:
     with pytest.raises(ReportError, match="2030"):
-        build_workbook(con, 2030)
+        build_workbook(con, 2030, by=LOCAL_USER)
     with pytest.raises(ReportError, match="carrier"):
-        build_deck(con, YEAR, "Land")
+        build_deck(con, YEAR, "Land", by=LOCAL_USER)
 
 
 # --- workbook ---------------------------------------------------------------------------------
@@ -245,7 +246,7 @@ def test_sgb_ix_sheet_is_the_notice_of_each_carrier(
 def test_pdf_shows_the_headline_numbers_in_german_format(
     con: duckdb.DuckDBPyConnection, values: Mapping[str, KpiValue]
 ) -> None:
-    data = build_pdf(con, YEAR)
+    data = build_pdf(con, YEAR, by=LOCAL_USER)
     reader = PdfReader(io.BytesIO(data))
     assert reader.pages[0].mediabox.width == pytest.approx(595.28, abs=1)  # A4
     text = " ".join(page.extract_text() for page in reader.pages)

@@ -24,6 +24,7 @@ from pypdf import PdfReader
 from streamlit.testing.v1 import AppTest
 
 from metrics import store
+from metrics.access import LOCAL_USER
 from metrics.disclosure import assert_no_small_counts
 from metrics.ingest import import_files
 from metrics.kpis import api as kpis
@@ -110,7 +111,7 @@ def test_the_scans_would_catch_a_leak() -> None:
 
 @pytest.mark.parametrize("carrier", VIEWS)
 def test_workbook_has_no_small_count(con: duckdb.DuckDBPyConnection, carrier: str | None) -> None:
-    data = build_workbook(con, YEAR, carrier)
+    data = build_workbook(con, YEAR, carrier, by=LOCAL_USER)
     counts = workbook_counts(data)
     assert sum(len(values) for values in counts.values()) > 0  # the scan sees counts at all
     public = _public_leader_counts(con, carrier)
@@ -194,11 +195,11 @@ def test_without_chromium_slides_and_pdf_carry_the_chart_values(
 
     monkeypatch.setattr(deck, "chart_png", no_browser)
     monkeypatch.setattr(pdf, "chart_png", no_browser)
-    presentation = Presentation(io.BytesIO(build_deck(con, YEAR)))
+    presentation = Presentation(io.BytesIO(build_deck(con, YEAR, by=LOCAL_USER)))
     slide = presentation.slides[1]
     assert sum(1 for shape in slide.shapes if shape.has_table) == 1
     assert any(shape.name == "chart_unavailable" for shape in slide.shapes)
-    assert PdfReader(io.BytesIO(build_pdf(con, YEAR))).pages
+    assert PdfReader(io.BytesIO(build_pdf(con, YEAR, by=LOCAL_USER))).pages
 
 
 def test_pdf_without_dejavu_falls_back_to_latin1(
@@ -231,13 +232,13 @@ def injection_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
         for i in range(40)
     ]
     db = directory / "v.duckdb"
-    import_files([write_csv(directory / "personal.csv", PERSONNEL_HEADER, rows)], db)
+    import_files([write_csv(directory / "personal.csv", PERSONNEL_HEADER, rows)], db, by=LOCAL_USER)
     return db
 
 
 def test_store_text_never_becomes_a_formula(injection_db: Path) -> None:
     with store.open_store(injection_db) as connection:
-        data = build_workbook(connection, YEAR)
+        data = build_workbook(connection, YEAR, by=LOCAL_USER)
     book = load_workbook(io.BytesIO(data))
     texts = [
         cell.value

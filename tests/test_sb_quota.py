@@ -15,6 +15,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from metrics import store
+from metrics.access import LOCAL_USER
 from metrics.ingest import import_files
 from metrics.sb_quota import (
     DEFAULT_LEVY_RATES,
@@ -36,7 +37,9 @@ def month_end(year: int, month: int) -> str:
 def build_store(directory: Path, rows: Sequence[Sequence[str]]) -> Path:
     directory.mkdir(parents=True, exist_ok=True)
     db = directory / "store" / "vielfalt.duckdb"
-    import_files([write_csv(directory / "personnel.csv", PERSONNEL_HEADER, rows)], db)
+    import_files(
+        [write_csv(directory / "personnel.csv", PERSONNEL_HEADER, rows)], db, by=LOCAL_USER
+    )
     return db
 
 

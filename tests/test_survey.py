@@ -14,6 +14,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from metrics import store, survey
+from metrics.access import LOCAL_USER
 from metrics.ingest import import_files
 from metrics.survey import (
     SurveyShare,
@@ -40,7 +41,7 @@ def build_store(
         rows = [(str(wave), str(count)) for wave, count in invited]
         files.append(write_csv(directory / "invited.csv", INVITED_HEADER, rows))
     db = directory / "store" / "vielfalt.duckdb"
-    import_files(files, db)
+    import_files(files, db, by=LOCAL_USER)
     return db
 
 

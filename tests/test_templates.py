@@ -10,6 +10,7 @@ import openpyxl
 import pytest
 
 from metrics import store
+from metrics.access import LOCAL_USER
 from metrics.contract import SOURCES, SOURCES_BY_KIND, recognise_source
 from metrics.ingest import ImportRefused, coverage_summary, import_files
 from metrics.templates import (
@@ -45,7 +46,7 @@ def test_an_empty_template_is_refused_as_empty(tmp_path: Path, kind: str) -> Non
     path = tmp_path / f"vorlage_{kind}.csv"
     path.write_bytes(template_csv(kind))
     with pytest.raises(ImportRefused) as caught:
-        import_files([path], tmp_path / "store.duckdb")
+        import_files([path], tmp_path / "store.duckdb", by=LOCAL_USER)
     assert "Die Datei ist leer" in caught.value.report("de")
 
 
@@ -79,7 +80,7 @@ def test_examples_import_cleanly(tmp_path: Path, kind: str, rows: int) -> None:
     path.write_bytes(example_csv(kind))
     path.read_bytes().decode("cp1252")  # the HR systems' encoding
     db = tmp_path / "store" / "vielfalt.duckdb"
-    [result] = import_files([path], db)
+    [result] = import_files([path], db, by=LOCAL_USER)
     assert (result.kind, result.rows, result.unknown_columns) == (kind, rows, ())
     assert all(str(EXAMPLE_YEAR) in value for value in result.coverage)
     summary = coverage_summary(db)
@@ -90,7 +91,7 @@ def test_the_personnel_example_round_trips_its_values(tmp_path: Path) -> None:
     path = tmp_path / "beispiel.csv"
     path.write_bytes(example_csv("personnel"))
     db = tmp_path / "store" / "vielfalt.duckdb"
-    import_files([path], db)
+    import_files([path], db, by=LOCAL_USER)
     with store.open_store(db) as con:
         stored = con.execute(
             "SELECT carrier, org_unit, gender, pay_group, weekly_hours, disability, credit_factor,"

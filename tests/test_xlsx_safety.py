@@ -17,6 +17,7 @@ import openpyxl.xml.functions
 import pytest
 
 from metrics import store
+from metrics.access import LOCAL_USER
 from metrics.ingest import ImportRefused, import_files, limits, read
 
 CONTENT_TYPES = (
@@ -124,7 +125,7 @@ def test_openpyxl_parses_with_defusedxml() -> None:
 
 def test_a_hand_made_workbook_imports(tmp_path: Path, db: Path) -> None:
     path = write_xlsx(tmp_path / "ok.xlsx", workbook_xml(), sheet_xml())
-    [result] = import_files([path], db, kind="survey_invited")
+    [result] = import_files([path], db, kind="survey_invited", by=LOCAL_USER)
     assert result.rows == 1
     with store.open_store(db) as con:
         assert con.execute("SELECT * FROM survey_invited").fetchall() == [(2025, 10)]
@@ -143,7 +144,7 @@ def test_entity_attacks_are_refused_cleanly(
         monkeypatch.setattr(read, "_declares_entities", lambda *_args: False)
     for attack, path in attacks(tmp_path, secret_file).items():
         with pytest.raises(ImportRefused) as caught:
-            import_files([path], db, kind="survey_invited")
+            import_files([path], db, kind="survey_invited", by=LOCAL_USER)
         report = caught.value.report("de")
         assert "XML-Entitäten" in report, (attack, report)
         assert "GEHEIM" not in report
@@ -198,12 +199,12 @@ def test_zip_bomb_is_refused_before_unpacking(
     path = write_xlsx(tmp_path / "zip.xlsx", workbook_xml(), sheet_xml() + padding)
     assert path.stat().st_size < 100_000
     with pytest.raises(ImportRefused) as caught:
-        import_files([path], db, kind="survey_invited")
+        import_files([path], db, kind="survey_invited", by=LOCAL_USER)
     assert "würde entpackt 9 MB groß" in caught.value.report("de")
     monkeypatch.setattr(limits, "XLSX_MAX_UNPACKED_BYTES", 1024)
     plain = write_xlsx(tmp_path / "plain.xlsx", workbook_xml(), sheet_xml())
     with pytest.raises(ImportRefused, match="Unpacked"):
-        import_files([plain], db, kind="survey_invited")
+        import_files([plain], db, kind="survey_invited", by=LOCAL_USER)
 
 
 @pytest.mark.parametrize("content", [b"", b"not a zip", b"PK\x03\x04broken", b"\x00" * 100])
@@ -211,7 +212,7 @@ def test_files_that_are_no_xlsx_are_refused(tmp_path: Path, db: Path, content: b
     path = tmp_path / "kaputt.xlsx"
     path.write_bytes(content)
     with pytest.raises(ImportRefused) as caught:
-        import_files([path], db)
+        import_files([path], db, by=LOCAL_USER)
     assert caught.value.file_name == "kaputt.xlsx"
     assert not db.exists()
 
@@ -219,11 +220,11 @@ def test_files_that_are_no_xlsx_are_refused(tmp_path: Path, db: Path, content: b
 def test_a_refused_xlsx_leaves_an_existing_store_byte_identical(
     tmp_path: Path, db: Path, secret_file: Path
 ) -> None:
-    import_files([write_xlsx(tmp_path / "ok.xlsx", workbook_xml(), sheet_xml())], db)
+    import_files([write_xlsx(tmp_path / "ok.xlsx", workbook_xml(), sheet_xml())], db, by=LOCAL_USER)
     before = hashlib.sha256(db.read_bytes()).hexdigest()
     for path in attacks(tmp_path, secret_file).values():
         with pytest.raises(ImportRefused):
-            import_files([path], db)
+            import_files([path], db, by=LOCAL_USER)
     assert hashlib.sha256(db.read_bytes()).hexdigest() == before
 
 
@@ -249,7 +250,7 @@ def test_formulas_count_with_the_value_excel_stored(tmp_path: Path, db: Path) ->
         "<c><v>2024</v></c><c><f>5*2</f><v>10</v></c>",
         '<c t="str"><f>"20"&amp;"25"</f><v>2025</v></c><c><v>12</v></c>',
     )
-    import_files([write_xlsx(tmp_path / "f.xlsx", workbook_xml(), sheet)], db)
+    import_files([write_xlsx(tmp_path / "f.xlsx", workbook_xml(), sheet)], db, by=LOCAL_USER)
     with store.open_store(db) as con:
         assert con.execute("SELECT * FROM survey_invited ORDER BY 1").fetchall() == [
             (2024, 10),
@@ -266,7 +267,7 @@ def test_a_formula_without_stored_value_is_refused_not_read_as_empty(
         "<c><v>2025</v></c><c><v>12</v></c>",
     )
     with pytest.raises(ImportRefused) as caught:
-        import_files([write_xlsx(tmp_path / "f.xlsx", workbook_xml(), sheet)], db)
+        import_files([write_xlsx(tmp_path / "f.xlsx", workbook_xml(), sheet)], db, by=LOCAL_USER)
     assert (
         "Zeile 2, Spalte „Eingeladene“, Wert „=B3*2“: Formel ohne gespeicherten Wert"
         in caught.value.report("de")
@@ -290,7 +291,7 @@ def test_an_error_cell_is_named_not_taken_for_an_empty_optional_cell(
     answers = "".join(text_cell(v) for v in ("2024", "ja", "nein", "0", "0"))
     sheet = cells_sheet(header, answers + '<c t="e"><v>#N/A</v></c>')
     with pytest.raises(ImportRefused) as caught:
-        import_files([write_xlsx(tmp_path / "e.xlsx", workbook_xml(), sheet)], db)
+        import_files([write_xlsx(tmp_path / "e.xlsx", workbook_xml(), sheet)], db, by=LOCAL_USER)
     assert "Zeile 2, Spalte „Führungskraft“, Wert „#N/A“" in caught.value.report("de")
 
 
@@ -331,7 +332,7 @@ def test_a_sheet_of_millions_of_cells_is_refused_before_openpyxl_builds_them(
     path = cell_bomb(tmp_path / "bombe.xlsx", rows=110_000)
     assert path.stat().st_size * 50 < 1024 * 1024 * 1024 and limits.XLSX_MAX_CELLS == 5_000_000
     with pytest.raises(ImportRefused) as caught:
-        import_files([path], db)
+        import_files([path], db, by=LOCAL_USER)
     assert "mehr als 5 Mio. Zellen" in caught.value.report("de")
     assert "more than 5 million cells" in caught.value.report("en")
     assert not db.exists()
@@ -356,4 +357,4 @@ def test_the_cell_cap_holds_while_reading_too(
     monkeypatch.setattr(limits, "XLSX_MAX_CELLS", 3)
     path = write_xlsx(tmp_path / "x.xlsx", workbook_xml(), sheet_xml())
     with pytest.raises(ImportRefused, match="million cells"):
-        import_files([path], db, kind="survey_invited")
+        import_files([path], db, kind="survey_invited", by=LOCAL_USER)

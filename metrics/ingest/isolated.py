@@ -22,6 +22,7 @@ from contextlib import contextmanager
 from multiprocessing.connection import Connection
 from pathlib import Path
 
+from metrics.access import User
 from metrics.ingest import limits
 from metrics.ingest.prepare import PreparedImport, _sha256, prepare_import
 from metrics.ingest.problems import ImportRefused, Problem
@@ -38,6 +39,7 @@ def prepare_isolated(
     db_path: Path,
     names: Sequence[str],
     *,
+    by: User,
     memory_bytes: int | None = None,
     cpu_seconds: int | None = None,
 ) -> PreparedImport:
@@ -45,7 +47,7 @@ def prepare_isolated(
     Raises ImportRefused for the batch when the child exceeds a limit or dies."""
     memory_bytes = memory_bytes or limits.IMPORT_CHILD_MEMORY_BYTES
     cpu_seconds = cpu_seconds or limits.IMPORT_CHILD_CPU_SECONDS
-    prepared = PreparedImport(db_path)
+    prepared = PreparedImport(db_path, by=by)
     try:
         out = prepared._workdir / _STAGED_FILE
         context = multiprocessing.get_context("spawn")  # no fork of a threaded server
@@ -59,6 +61,7 @@ def prepare_isolated(
                 list(names),
                 str(out),
                 cpu_seconds,
+                by,
             ),
             name="import-check",
             daemon=True,
@@ -154,11 +157,12 @@ def _child(
     names: list[str],
     out: str,
     cpu_seconds: int,
+    by: User,
 ) -> None:
     """Runs in the child: checks the files and sends what the server's PreparedImport needs."""
     resource.setrlimit(resource.RLIMIT_CPU, (cpu_seconds, cpu_seconds + 5))
     os.nice(5)  # the pages of other users first
-    with prepare_import([Path(p) for p in paths], Path(db_path), names=names) as prepared:
+    with prepare_import([Path(p) for p in paths], Path(db_path), by=by, names=names) as prepared:
         con = prepared._con
         con.execute(f"ATTACH {_sql_literal(out)} AS keep")
         refused_sha256: dict[str, str] = {}

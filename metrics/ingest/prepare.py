@@ -15,7 +15,8 @@ from pathlib import Path
 
 import duckdb
 
-from metrics import store
+from metrics import audit, store
+from metrics.access import Action, User
 from metrics.contract import (
     SOURCES_BY_KIND,
 )
@@ -301,8 +302,10 @@ class PreparedImport:
     cancels (garbage collection closes it too). One user at a time: not thread-safe.
     """
 
-    def __init__(self, db_path: Path, *, demo: bool = False) -> None:
+    def __init__(self, db_path: Path, *, by: User, demo: bool = False) -> None:
+        audit.authorise(db_path, by, Action.CHANGE_DATA, "import")
         self.db_path = db_path
+        self.by = by
         self.demo = demo
         self.previews: list[FilePreview] = []
         self._outcomes: list[tuple[Path, StagedFile | ImportRefused]] = []
@@ -333,6 +336,8 @@ class PreparedImport:
             for path, refusal in refused:
                 _log_refusal(self.db_path, path, refusal, self._refused_sha256.get(path))
             if refused:
+                files = [refusal.file_name for _, refusal in refused]
+                audit.record(self.db_path, self.by, "import_refused", files=files)
                 raise refused[0][1]
             staged = [o for _, o in self._outcomes if isinstance(o, StagedFile)]
             if not staged:
@@ -345,7 +350,7 @@ class PreparedImport:
             if progress:
                 progress(", ".join(s.file_name for s in staged), "progress.writing")
             try:
-                return _commit(
+                results = _commit(
                     self._con,
                     staged,
                     self.db_path,
@@ -355,7 +360,25 @@ class PreparedImport:
             except ImportRefused as refusal:
                 item = next(s for s in staged if s.file_name == refusal.file_name)
                 _log_refusal(self.db_path, item.path, refusal, item.sha256)
+                audit.record(self.db_path, self.by, "import_refused", files=[refusal.file_name])
                 raise
+            audit.record(
+                self.db_path,
+                self.by,
+                "import",
+                files=[
+                    {
+                        "file": r.file_name,
+                        "sha256": r.sha256,
+                        "kind": r.kind,
+                        "rows": r.rows,
+                        "coverage": list(r.coverage),
+                        "replaced_rows": r.replaced_rows,
+                    }
+                    for r in results
+                ],
+            )
+            return results
         finally:
             self.close()
 
@@ -379,6 +402,7 @@ def prepare_import(
     paths: Sequence[Path],
     db_path: Path,
     *,
+    by: User,
     names: Sequence[str] | None = None,
     kind: str | None = None,
     demo: bool = False,
@@ -390,6 +414,7 @@ def prepare_import(
     return _prepare(
         paths,
         Path(db_path),
+        by=by,
         names=names,
         kind=kind,
         demo=demo,
@@ -403,6 +428,7 @@ def inspect_files(
     paths: Sequence[Path],
     db_path: Path,
     *,
+    by: User,
     names: Sequence[str] | None = None,
     kind: str | None = None,
 ) -> list[FilePreview]:
@@ -410,7 +436,7 @@ def inspect_files(
     coverage, the rows the store now holds for that coverage (which the import would replace),
     its unknown columns, or its refusal. To commit what was shown without validating again,
     use prepare_import and commit()."""
-    with prepare_import(paths, db_path, names=names, kind=kind) as prepared:
+    with prepare_import(paths, db_path, by=by, names=names, kind=kind) as prepared:
         return prepared.previews
 
 
@@ -418,6 +444,7 @@ def _prepare(
     paths: Sequence[Path],
     db_path: Path,
     *,
+    by: User,
     names: Sequence[str] | None,
     kind: str | None,
     demo: bool,
@@ -431,7 +458,7 @@ def _prepare(
     names = list(names) if names else [p.name for p in paths]
     if len(names) != len(paths):
         raise ValueError(f"{len(paths)} files but {len(names)} names")
-    prepared = PreparedImport(db_path, demo=demo)
+    prepared = PreparedImport(db_path, by=by, demo=demo)
     try:
         prepared._secret = load_secret(db_path)
         outcomes: list[StagedFile | ImportRefused] = []
@@ -572,6 +599,7 @@ def import_files(
     paths: Sequence[Path],
     db_path: Path,
     *,
+    by: User,
     kind: str | None = None,
     names: Sequence[str] | None = None,
     demo: bool = False,
@@ -581,6 +609,7 @@ def import_files(
     prepared = _prepare(
         paths,
         Path(db_path),
+        by=by,
         names=names,
         kind=kind,
         demo=demo,

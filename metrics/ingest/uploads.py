@@ -13,7 +13,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from metrics import store
+from metrics import audit, store
+from metrics.access import Action, User
 from metrics.i18n import Lang
 from metrics.ingest.isolated import prepare_isolated
 from metrics.ingest.prepare import PreparedImport
@@ -40,9 +41,12 @@ class StagedUpload:
         self.prepared.close()
 
 
-def stage_upload(files: Sequence[tuple[str, bytes]], db_path: Path, lang: Lang) -> StagedUpload:
+def stage_upload(
+    files: Sequence[tuple[str, bytes]], db_path: Path, lang: Lang, *, by: User
+) -> StagedUpload:
     """(name, content) of each uploaded file, checked and previewed against the store. Raises
     ImportRefused for a file over the upload limit (nothing is written then)."""
+    audit.authorise(db_path, by, Action.CHANGE_DATA, "upload")
     for name, data in files:
         check_upload_size(name, len(data), lang=lang)
     store.private_directory(db_path.parent)
@@ -56,7 +60,7 @@ def stage_upload(files: Sequence[tuple[str, bytes]], db_path: Path, lang: Lang) 
             with open(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600), "wb") as out:
                 out.write(data)
             paths.append(path)
-        prepared = prepare_isolated(paths, db_path, [name for name, _ in files])
+        prepared = prepare_isolated(paths, db_path, [name for name, _ in files], by=by)
     finally:
         shutil.rmtree(directory, ignore_errors=True)
     return StagedUpload(tuple((name, len(data)) for name, data in files), prepared)

@@ -19,7 +19,8 @@ from typing import TypeVar
 
 import duckdb
 
-from metrics import store
+from metrics import audit, store
+from metrics.access import Action, User
 from metrics.contract import (
     SOURCES_BY_KIND,
     SURVEY_INVITED,
@@ -296,13 +297,16 @@ def _fsync_directory(directory: Path) -> None:
         os.close(fd)
 
 
-def delete_coverage(db_path: Path, kind: str, values: Iterable[object] | object) -> int:
+def delete_coverage(
+    db_path: Path, kind: str, values: Iterable[object] | object, *, by: User
+) -> int:
     """Deletes what imports of `kind` cover for the given values, in one transaction, logged in
     import_log as outcome 'deleted'; returns the number of rows deleted (0: store unchanged).
 
     Values as coverage_summary shows them ('31.10.2026' or a date for personnel; a year for
     applications; a wave for surveys). Deleting a survey wave deletes its responses and its
     invited count; kind 'survey_invited' deletes only the invited count."""
+    audit.authorise(db_path, by, Action.CHANGE_DATA, "delete", kind=kind)
     source = _source(kind)
     wanted = _coverage_values(source, values)
     if not wanted or not db_path.exists():
@@ -343,15 +347,19 @@ def delete_coverage(db_path: Path, kind: str, values: Iterable[object] | object)
         return deleted
 
     try:
-        return _write_store(con, db_path, change)
+        deleted = _write_store(con, db_path, change)
     finally:
         con.close()
+    if deleted:
+        audit.record(db_path, by, "delete", kind=kind, coverage=wanted, rows=deleted)
+    return deleted
 
 
-def set_invited(db_path: Path, wave: int, invited: int) -> ImportResult:
+def set_invited(db_path: Path, wave: int, invited: int, *, by: User) -> ImportResult:
     """Sets the number of staff invited to a survey wave, as if a one-row invited file had been
     imported (logged as outcome 'edited'). Refused (DataEditRefused, an ImportRefused) unless
     wave is a year from 2000 to this year and invited a whole number ≥ 1, and on a demo store."""
+    audit.authorise(db_path, by, Action.CHANGE_DATA, "invited", wave=wave)
     name = t(_MANUAL_ENTRY_NAME_KEY, "de")
     wave_number, invited_number = _whole_number(wave), _whole_number(invited)
     problems = _invalid_wave(wave, wave_number) + _invalid_invited(invited, invited_number)
@@ -382,9 +390,12 @@ def set_invited(db_path: Path, wave: int, invited: int) -> ImportResult:
         return result
 
     try:
-        return _write_store(con, db_path, change)
+        result = _write_store(con, db_path, change)
     finally:
         con.close()
+    if result.rows:
+        audit.record(db_path, by, "invited", wave=wave_number, invited=invited_number)
+    return result
 
 
 def _source(kind: str) -> Source:

@@ -8,12 +8,13 @@ these modules only select, label, format and draw. Reports reuse the same contex
 - `inputs` — the sidebar's filters and the KPI history of the store;
 - `blocks` — cards, charts, tables and the store's status, shared by every page;
 - one module per page: `overview`, `women_leadership`, `inclusion`, `part_time`, `migration`,
-  `methodology`;
+  `methodology`, `data`, `audit`;
 - `reports` — what the reports take from the pages besides their contexts.
 
 A name with a leading underscore is shared between these modules, not outside the package.
 """
 
+from metrics.views.audit import AuditPageContext, build_audit_page
 from metrics.views.blocks import (
     ChartBlock,
     KpiCard,
@@ -35,6 +36,7 @@ from metrics.views.women_leadership import build_women_leadership
 __all__ = [
     "BREAKDOWNS",
     "OVERVIEW_KPIS",
+    "AuditPageContext",
     "ChartBlock",
     "DataPageContext",
     "Filters",
@@ -42,6 +44,7 @@ __all__ = [
     "KpiHistory",
     "StatusContext",
     "TableBlock",
+    "build_audit_page",
     "build_data_page",
     "build_inclusion",
     "build_methodology",

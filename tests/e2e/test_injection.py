@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
+from metrics.access import LOCAL_USER
 from metrics.ingest import import_files
 from tests.e2e.conftest import AppServer
 from tests.e2e.test_browser import choose, wait_idle, wait_rerun
@@ -74,7 +75,9 @@ def injection_server(
     for row in rows:
         if row[ORG_UNIT_COLUMN] == "Bereich 1":
             row[ORG_UNIT_COLUMN] = org_unit_payload(sink)
-    import_files([write_csv(directory / "personal_2025.csv", PERSONNEL_HEADER, rows)], db)
+    import_files(
+        [write_csv(directory / "personal_2025.csv", PERSONNEL_HEADER, rows)], db, by=LOCAL_USER
+    )
     server = AppServer(db, artifacts / "streamlit-injection.log")
     yield server
     server.stop()

@@ -1,0 +1,38 @@
+"""The pages' downloads: a shown table as CSV and a chart as PNG, for users who may export,
+entered in the audit log with what was taken (the reports are in metrics.report)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from metrics import audit, safe_export
+from metrics.access import Action, User
+from metrics.i18n import Lang
+
+
+def table_csv(
+    db_path: Path, table: pd.DataFrame, lang: Lang, *, by: User, name: str, **selection: object
+) -> bytes:
+    """The published table as shown, as CSV for Excel in the user's language (German: `;`,
+    decimal comma), every cell neutralised against formula injection."""
+    audit.authorise(db_path, by, Action.EXPORT, "download", file=name, **selection)
+    data = safe_export.to_csv_bytes(table, lang)
+    audit.record(db_path, by, "download", file=name, rows=len(table), **selection)
+    return data
+
+
+def chart_png(
+    db_path: Path, figure: go.Figure, *, by: User, name: str, **selection: object
+) -> bytes:
+    """The chart as a print-ready PNG (Kaleido and Chromium)."""
+    audit.authorise(db_path, by, Action.EXPORT, "download", file=name, **selection)
+    # imported here: Kaleido and Chromium are only needed once someone asks for a picture
+    from metrics.report.images import chart_png as render
+    from metrics.report.images import print_figure
+
+    data = render(print_figure(figure))
+    audit.record(db_path, by, "download", file=name, **selection)
+    return data
