@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import socket
@@ -36,18 +37,30 @@ CHROMIUM_ARGS = [
 STARTUP_SECONDS = 90
 
 
-def _free_port() -> int:
+def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return probe.getsockname()[1]
 
 
 class AppServer:
-    """A `streamlit run app.py` process serving one store on 127.0.0.1."""
+    """A `streamlit run app.py` process serving one store on 127.0.0.1.
 
-    def __init__(self, db: Path, log: Path):
+    `options` go to `streamlit run` after the usual ones (`"--client.toolbarMode", "minimal"`);
+    `secrets` is the only secrets file it reads (instead of the repository's
+    `.streamlit/secrets.toml` and the user's), e.g. one with an `[auth]` section; `port` is for a
+    caller that must know it before the start (a login's redirect_uri names it)."""
+
+    def __init__(
+        self,
+        db: Path,
+        log: Path,
+        *options: str,
+        secrets: Path | None = None,
+        port: int | None = None,
+    ):
         self.db = db
-        self.port = _free_port()
+        self.port = port or free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.log = log
         env = {**os.environ, "VIELFALT_DB": str(db)}
@@ -67,6 +80,8 @@ class AppServer:
                 "true",
                 "--browser.gatherUsageStats",
                 "false",
+                *(["--secrets.files", str(secrets)] if secrets is not None else []),
+                *options,
             ],
             cwd=REPO,
             env=env,
@@ -95,6 +110,93 @@ class AppServer:
         except subprocess.TimeoutExpired:
             self.process.kill()
         self._log_handle.close()
+
+
+OIDC_DIR = Path(__file__).resolve().parent / "oidc"
+
+
+class OidcProvider:
+    """tests/e2e/oidc/provider.js (panva's oidc-provider) on 127.0.0.1: a real OpenID Connect
+    provider with one client and the accounts given (login -> name, groups). Its login pages
+    take any password; the login field chooses the account."""
+
+    def __init__(
+        self,
+        node: str,
+        log: Path,
+        *,
+        client_id: str,
+        client_secret: str,
+        redirect_uri: str,
+        accounts: dict[str, dict[str, object]],
+    ):
+        self.port = free_port()
+        self.issuer = f"http://127.0.0.1:{self.port}"
+        self.metadata_url = f"{self.issuer}/.well-known/openid-configuration"
+        self.log = log
+        self._accounts = log.with_suffix(".accounts.json")
+        self._accounts.write_text(json.dumps(accounts))
+        self._log_handle = log.open("w")
+        self.process = subprocess.Popen(
+            [
+                node,
+                str(OIDC_DIR / "provider.js"),
+                "--port",
+                str(self.port),
+                "--client-id",
+                client_id,
+                "--client-secret",
+                client_secret,
+                "--redirect-uri",
+                redirect_uri,
+                "--accounts",
+                str(self._accounts),
+            ],
+            cwd=OIDC_DIR,
+            stdout=self._log_handle,
+            stderr=subprocess.STDOUT,
+        )
+        self._wait_until_ready()
+
+    def _wait_until_ready(self) -> None:
+        deadline = time.monotonic() + STARTUP_SECONDS
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"the OpenID provider exited: {self.log.read_text()[-2000:]}")
+            try:
+                with urllib.request.urlopen(self.metadata_url, timeout=2) as reply:
+                    if reply.status == 200:
+                        return
+            except OSError:
+                time.sleep(0.2)
+        raise RuntimeError(f"the OpenID provider did not start: {self.log.read_text()[-2000:]}")
+
+    def stop(self) -> None:
+        self.process.terminate()
+        try:
+            self.process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+        self._log_handle.close()
+
+
+@pytest.fixture(scope="session")
+def node() -> str:
+    """Node.js with the test provider's packages (`npm ci --prefix tests/e2e/oidc`)."""
+    found = shutil.which("node")
+    problem = (
+        "node is missing; .ci/run installs it with apt (nodejs npm)"
+        if found is None
+        else "the test OpenID provider's packages are missing: npm ci --prefix tests/e2e/oidc"
+        if not (OIDC_DIR / "node_modules" / "oidc-provider").is_dir()
+        else None
+    )
+    if problem is not None:
+        if os.environ.get("CI"):
+            pytest.fail(problem)
+        pytest.skip(problem)
+    assert found is not None
+    return found
 
 
 @pytest.fixture(scope="session")
