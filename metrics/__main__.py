@@ -1,4 +1,5 @@
-"""Command line of CONTRACT § 4: ``python -m metrics {import,demo,kpis,audit,plan,report} …``."""
+"""Command line of CONTRACT § 4: ``python -m metrics {import,demo,kpis,audit,plan,report} …``,
+and ``backup`` / ``restore`` of an installation."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
 from metrics import store
-from metrics.formatting import format_date
+from metrics.formatting import format_date, format_number
 from metrics.i18n import Lang, t
 
 if TYPE_CHECKING:
@@ -347,6 +348,105 @@ def _report(args: argparse.Namespace) -> int:
     return 0
 
 
+def _backup(args: argparse.Namespace) -> int:
+    """The store, the settings, the refusal and audit logs (and with --with-key the pseudonym
+    key) into DIR."""
+    from metrics import access
+    from metrics.backup import BackupError, make_backup
+
+    lang: Lang = args.lang
+    target = Path(args.dir)
+    try:
+        manifest = make_backup(
+            store.resolve_db_path(args.db),
+            target,
+            by=access.command_line_user(),
+            with_key=args.with_key,
+        )
+    except BackupError as error:
+        print(error.message(lang), file=sys.stderr)
+        return 1
+    size = sum(f.size for f in manifest.files.values())
+    print(
+        t(
+            "backup.written",
+            lang,
+            dir=target,
+            files=len(manifest.files) + 1,  # and the manifest
+            size=f"{format_number(size / 1e6, lang, 1)} MB",
+            revision=manifest.revision or "–",
+        )
+    )
+    if manifest.has_key:
+        print(t("backup.key_included", lang))
+    else:
+        key = manifest.sources["key"]
+        print(t("backup.key_left_out", lang, key_file=key, fingerprint=manifest.key_check or "–"))
+    return 0
+
+
+def _restore(args: argparse.Namespace) -> int:
+    """A backup of `backup` verified and put back; see metrics.backup.restore_backup."""
+    from metrics import access, audit
+    from metrics.backup import BackupError, restore_backup
+
+    lang: Lang = args.lang
+    try:
+        restored = restore_backup(
+            Path(args.dir),
+            store.resolve_db_path(args.db),
+            by=access.command_line_user(),
+            force=args.force,
+            with_settings=args.with_settings,
+        )
+    except BackupError as error:
+        message = error.message(lang)
+        if error.text_key != "backup.after_restore_failed":
+            message = t("backup.refused", lang, detail=message)
+        print(message, file=sys.stderr)
+        return 1
+    manifest = restored.manifest
+    lines = [
+        t(
+            "backup.restored",
+            lang,
+            db=restored.db,
+            created=manifest.created_at,
+            revision=manifest.revision or "–",
+        ),
+        t(
+            "backup.restored_key_written"
+            if restored.key_written
+            else "backup.restored_key_in_place",
+            lang,
+            key_file=restored.key,
+        ),
+    ]
+    if restored.settings_outcome == "replaced":
+        lines.append(t("backup.settings_replaced", lang, file=restored.settings))
+    elif restored.settings_outcome == "beside":
+        from metrics.settings import settings_path
+
+        lines.append(
+            t("backup.settings_beside", lang, file=restored.settings, current=settings_path())
+        )
+    elif restored.settings_outcome == "unchanged":
+        from metrics.settings import settings_path
+
+        lines.append(t("backup.settings_unchanged", lang, file=settings_path()))
+    for outcome, log in [
+        (restored.refusal_log_outcome, store.refusal_log_path(restored.db)),
+        (restored.audit_log_outcome, audit.audit_log_path(restored.db)),
+    ]:
+        if outcome == "restored":
+            lines.append(t("backup.log_restored", lang, file=log))
+        elif outcome == "kept":
+            lines.append(t("backup.log_kept", lang, file=log))
+    lines.append(t("backup.plan_next", lang))
+    print("\n".join(lines))
+    return 0
+
+
 def build_parser(commands: dict[str, Command]) -> argparse.ArgumentParser:
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument(
@@ -420,6 +520,37 @@ def build_parser(commands: dict[str, Command]) -> argparse.ArgumentParser:
     )
     p.set_defaults(handler=commands["report"])
 
+    p = sub.add_parser(
+        "backup",
+        parents=[common],
+        help="back up the store, the settings, the refusal log and the audit log into DIR",
+    )
+    p.add_argument("dir", metavar="DIR", help="a new or empty directory (created 0700)")
+    p.add_argument(
+        "--with-key",
+        action="store_true",
+        help="put the pseudonym key into the backup too (by default it is left out: keep it "
+        "apart from the data, and in place when restoring)",
+    )
+    p.set_defaults(handler=commands["backup"])
+
+    p = sub.add_parser(
+        "restore", parents=[common], help="verify a backup made by `backup` and restore it"
+    )
+    p.add_argument("dir", metavar="DIR", help="the backup directory (with manifest.json)")
+    p.add_argument(
+        "--force",
+        action="store_true",
+        help="replace an existing store, and a different pseudonym key, with the backup's",
+    )
+    p.add_argument(
+        "--with-settings",
+        action="store_true",
+        help="replace the settings file with the backup's "
+        "(default: put it beside as settings.toml.restored)",
+    )
+    p.set_defaults(handler=commands["restore"])
+
     return parser
 
 
@@ -430,6 +561,8 @@ COMMANDS: dict[str, Command] = {
     "audit": _audit,
     "plan": _plan,
     "report": _report,
+    "backup": _backup,
+    "restore": _restore,
 }
 
 

@@ -760,6 +760,8 @@ TEXTS: dict[str, dict[Lang, str]] = {
     "audit.event.denied": {"de": "Abgewiesen: keine Berechtigung", "en": "Refused: not allowed"},
     "audit.event.settings": {"de": "Einstellungen geändert", "en": "Settings changed"},
     "audit.event.page_view": {"de": "Seite aufgerufen", "en": "Page opened"},
+    "audit.event.backup": {"de": "Sicherung erstellt", "en": "Backup made"},
+    "audit.event.restore": {"de": "Sicherung wiederhergestellt", "en": "Backup restored"},
     "audit.event.log_pruned": {
         "de": "Ältere Einträge entfernt (Aufbewahrungsfrist)",
         "en": "Older entries removed (retention period)",
@@ -1142,6 +1144,167 @@ TEXTS: dict[str, dict[Lang, str]] = {
     "report.cli.failed": {
         "de": "Der Bericht konnte nicht erstellt werden: {detail}",
         "en": "The report could not be built: {detail}",
+    },
+    # --- backup and restore (python -m metrics backup / restore) ------------------------------
+    "backup.no_store": {
+        "de": "{db}: hier gibt es keinen Datenbestand, nichts zu sichern.",
+        "en": "{db}: there is no store here, nothing to back up.",
+    },
+    "backup.target_not_empty": {
+        "de": "{dir}: ist kein leeres Verzeichnis; bitte ein neues oder leeres Verzeichnis "
+        "für die Sicherung angeben.",
+        "en": "{dir}: is not an empty directory; give a new or empty directory for the backup.",
+    },
+    "backup.key_missing": {
+        "de": "{key_file}: Pseudonymschlüssel nicht gefunden, --with-key kann ihn nicht mit "
+        "sichern. Ohne ihn lassen sich spätere Importe nicht mit dem Datenbestand verknüpfen.",
+        "en": "{key_file}: pseudonym key not found, so --with-key cannot back it up. Without it, "
+        "later imports cannot be linked to the store.",
+    },
+    "backup.key_damaged": {
+        "de": "{key_file}: der Pseudonymschlüssel ist beschädigt (kein Hex-Text von mindestens "
+        "16 Bytes).",
+        "en": "{key_file}: the pseudonym key is damaged (not hex text of at least 16 bytes).",
+    },
+    "backup.key_mismatch": {
+        "de": "{key_file}: dieser Schlüssel gehört nicht zum Datenbestand {db} (Fingerabdruck "
+        "{found}, der Datenbestand erwartet {expected}).",
+        "en": "{key_file}: this key does not belong to the store {db} (fingerprint {found}, the "
+        "store expects {expected}).",
+    },
+    "backup.store_unreadable": {
+        "de": "{file}: lässt sich nicht als Datenbestand öffnen ({detail}).",
+        "en": "{file}: cannot be opened as a store ({detail}).",
+    },
+    "backup.io_error": {
+        "de": "{file}: Lesen oder Schreiben fehlgeschlagen ({detail}).",
+        "en": "{file}: reading or writing failed ({detail}).",
+    },
+    "backup.no_manifest": {
+        "de": "{dir}: keine vollständige Sicherung (manifest.json fehlt).",
+        "en": "{dir}: not a complete backup (manifest.json is missing).",
+    },
+    "backup.manifest_invalid": {
+        "de": "{file}: kein gültiges Manifest einer Vielfaltsmonitor-Sicherung ({detail}).",
+        "en": "{file}: not a valid Vielfaltsmonitor backup manifest ({detail}).",
+    },
+    "backup.file_missing": {
+        "de": "{file}: fehlt in der Sicherung.",
+        "en": "{file}: is missing from the backup.",
+    },
+    "backup.size_mismatch": {
+        "de": "{file}: hat {found} Bytes, laut Manifest {expected}; die Datei ist verändert "
+        "oder beschädigt.",
+        "en": "{file}: has {found} bytes, the manifest says {expected}; the file was changed "
+        "or is damaged.",
+    },
+    "backup.checksum_mismatch": {
+        "de": "{file}: die SHA-256-Prüfsumme stimmt nicht mit dem Manifest überein; die Datei "
+        "ist verändert oder beschädigt.",
+        "en": "{file}: its SHA-256 checksum does not match the manifest; the file was changed "
+        "or is damaged.",
+    },
+    "backup.store_exists": {
+        "de": "{db}: hier gibt es schon einen Datenbestand; mit --force wird er durch die "
+        "Sicherung ersetzt.",
+        "en": "{db}: a store exists here already; --force replaces it with the backup.",
+    },
+    "backup.key_differs": {
+        "de": "{key_file}: hier liegt ein anderer Pseudonymschlüssel (Fingerabdruck {found}, die "
+        "Sicherung hat {expected}); mit --force wird er ersetzt. Ein anderer Datenbestand, der "
+        "diesen Schlüssel nutzt, kann danach nicht mehr importieren.",
+        "en": "{key_file}: another pseudonym key is here (fingerprint {found}, the backup has "
+        "{expected}); --force replaces it. Any other store that uses this key can no longer "
+        "import afterwards.",
+    },
+    "backup.key_needed": {
+        "de": "Die Sicherung enthält keinen Pseudonymschlüssel, und unter {key_file} liegt keiner. "
+        "Den Schlüssel des Datenbestands (Fingerabdruck {expected}) dorthin legen oder "
+        "VIELFALT_SECRET auf ihn zeigen lassen.",
+        "en": "The backup holds no pseudonym key, and there is none at {key_file}. Put the store's "
+        "key (fingerprint {expected}) there, or point VIELFALT_SECRET at it.",
+    },
+    "backup.key_wrong": {
+        "de": "{key_file}: dieser Schlüssel gehört nicht zum gesicherten Datenbestand "
+        "(Fingerabdruck {found}, erwartet {expected}); den richtigen Schlüssel dorthin legen oder "
+        "VIELFALT_SECRET auf ihn zeigen lassen.",
+        "en": "{key_file}: this key does not belong to the backed-up store (fingerprint {found}, "
+        "expected {expected}); put the right key there, or point VIELFALT_SECRET at it.",
+    },
+    "backup.settings_invalid": {
+        "de": "{file}: die gesicherten Einstellungen gelten in dieser Version nicht: {detail}",
+        "en": "{file}: the backed-up settings are not valid in this version: {detail}",
+    },
+    "backup.after_restore_failed": {
+        "de": "Datenbestand und Schlüssel sind wiederhergestellt, aber {file} konnte nicht "
+        "geschrieben werden ({detail}).",
+        "en": "The store and key are restored, but {file} could not be written ({detail}).",
+    },
+    "backup.refused": {
+        "de": "Wiederherstellung abgelehnt: {detail} Vorhandener Datenbestand und Schlüssel "
+        "sind unverändert.",
+        "en": "Restore refused: {detail} The existing store and key are unchanged.",
+    },
+    "backup.written": {
+        "de": "Sicherung geschrieben: {dir} ({files} Dateien, {size}; Revision des "
+        "Datenbestands {revision}).",
+        "en": "Backup written: {dir} ({files} files, {size}; store revision {revision}).",
+    },
+    "backup.key_included": {
+        "de": "Die Sicherung enthält den Pseudonymschlüssel: so sicher verwahren wie den "
+        "Schlüssel selbst (wer sie und einen HR-Export hat, kann Pseudonyme Personen zuordnen).",
+        "en": "The backup holds the pseudonym key: keep it as safe as the key itself (whoever "
+        "has it and an HR export can link pseudonyms to persons).",
+    },
+    "backup.key_left_out": {
+        "de": "Die Sicherung enthält den Pseudonymschlüssel nicht (--with-key nimmt ihn mit auf). "
+        "Den Schlüssel getrennt von den Daten sichern. Zum Wiederherstellen muss "
+        "der Schlüssel von {key_file} (Fingerabdruck {fingerprint}) dort liegen, wo die "
+        "Installation ihn sucht: VIELFALT_SECRET, sonst ~/.config/vielfaltsmonitor/pseudonym.key.",
+        "en": "The backup does not hold the pseudonym key (--with-key adds it). Back the key up "
+        "apart from the data. To restore, the key from {key_file} "
+        "(fingerprint {fingerprint}) must be where the installation looks for it: "
+        "VIELFALT_SECRET, else ~/.config/vielfaltsmonitor/pseudonym.key.",
+    },
+    "backup.restored": {
+        "de": "Datenbestand wiederhergestellt: {db} (Sicherung vom {created}, Revision "
+        "{revision}); alle Prüfsummen und der Schlüssel-Fingerabdruck stimmen.",
+        "en": "Store restored: {db} (backup of {created}, revision {revision}); every checksum "
+        "and the key fingerprint match.",
+    },
+    "backup.restored_key_written": {
+        "de": "Pseudonymschlüssel geschrieben: {key_file}",
+        "en": "Pseudonym key written: {key_file}",
+    },
+    "backup.restored_key_in_place": {
+        "de": "Pseudonymschlüssel war schon vorhanden und passt: {key_file}",
+        "en": "The pseudonym key was in place already and matches: {key_file}",
+    },
+    "backup.settings_replaced": {
+        "de": "Einstellungen wiederhergestellt: {file}",
+        "en": "Settings restored: {file}",
+    },
+    "backup.settings_beside": {
+        "de": "Gesicherte Einstellungen abgelegt als {file}; {current} bleibt unverändert. "
+        "Vergleichen und übernehmen, oder mit --with-settings wiederherstellen.",
+        "en": "Backed-up settings put at {file}; {current} is unchanged. Compare and adopt "
+        "them, or restore with --with-settings.",
+    },
+    "backup.settings_unchanged": {
+        "de": "Einstellungen gleich wie in der Sicherung: {file}",
+        "en": "Settings identical to the backup's: {file}",
+    },
+    "backup.log_restored": {
+        "de": "Protokoll wiederhergestellt: {file}",
+        "en": "Log restored: {file}",
+    },
+    "backup.log_kept": {
+        "de": "Protokoll vorhanden und beibehalten (ein Protokoll wird nie zurückgesetzt): {file}",
+        "en": "Log present and kept (a log is never rolled back): {file}",
+    },
+    "backup.plan_next": {
+        "de": "Danach: python -m metrics plan (plant die Veröffentlichung jedes Jahres neu).",
+        "en": "Next: python -m metrics plan (plans every year's release afresh).",
     },
 }
 
