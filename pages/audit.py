@@ -19,7 +19,8 @@ def render(lang: Lang) -> None:
     if not len(context.entries):
         ui.info(t("audit.empty", lang))
         return
-    ui.table(context.entries, height=480)
+    # the rows there are, up to a screen's worth (35 px a row, the header as one)
+    ui.table(context.entries, height=min(480, 35 * (len(context.entries) + 1) + 3))
     if ui.may(Action.EXPORT):
         ui.csv_download(context.entries, "protokoll", lang)
 

@@ -247,10 +247,25 @@ def test_the_audit_page_publishes_small_counts_like_every_count(db: Path) -> Non
     audit.record(db, MAINTAINER, "delete", kind="personnel", coverage=["30.11.2026"], rows=40)
     context = build_audit_page(db, load_settings().rules, "de")
     details = list(context.entries["Einzelheiten"])
-    assert details[0] == "kind: personnel; coverage: 30.11.2026; rows: 40"
-    assert details[1] == "kind: personnel; coverage: 31.10.2026; rows: < 5"
+    assert details[0] == "Art: personnel; Stichtage: 30.11.2026; Zeilen: 40"
+    assert details[1] == "Art: personnel; Stichtage: 31.10.2026; Zeilen: < 5"
     assert list(context.entries["Vorgang"]) == ["Löschung", "Löschung"]
     assert context.broken_lines == ()
+
+
+def test_the_audit_page_reads_in_the_users_language(db: Path) -> None:
+    digest = "ab" * 32
+    audit.record(db, LOCAL_USER, "backup", dir="/backup/x", with_key=False, sha256=digest)
+    english = build_audit_page(db, load_settings().rules, "en").entries.iloc[0]
+    assert english["User"] == "local (no login)"
+    assert english["Roles"] == (  # as entered: by their ids
+        "administrator, data maintenance, management, representatives, working group"
+    )
+    assert english["Event"] == "Backup made"
+    assert english["Details"] == "directory: /backup/x; with key: no; checksum: abababababab…"
+    german = build_audit_page(db, load_settings().rules, "de").entries.iloc[0]
+    assert german["Rollen"].startswith("Administration, Datenpflege, Leitung")
+    assert german["Einzelheiten"].startswith("Verzeichnis: /backup/x; mit Schlüssel: nein")
 
 
 def test_access_settings_are_checked() -> None:

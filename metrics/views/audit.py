@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from metrics import audit
+from metrics import access, audit
 from metrics.disclosure import DisclosureRules, count_text
 from metrics.i18n import Lang, t
 
@@ -31,8 +31,8 @@ def build_audit_page(db_path: Path, rules: DisclosureRules, lang: Lang) -> Audit
         rows.append(
             {
                 t("audit.column_time", lang): _time(str(entry["at"]), lang),
-                t("audit.column_user", lang): str(entry.get("name") or entry["user"]),
-                t("audit.column_roles", lang): str(entry.get("roles") or ""),
+                t("audit.column_user", lang): user_label(entry, lang),
+                t("audit.column_roles", lang): roles_label(str(entry.get("roles") or ""), lang),
                 t("audit.column_event", lang): event_label(str(entry["event"]), lang),
                 t("audit.column_details", lang): details_text(
                     details if isinstance(details, dict) else {}, rules, lang
@@ -40,17 +40,35 @@ def build_audit_page(db_path: Path, rules: DisclosureRules, lang: Lang) -> Audit
             }
         )
     columns = [
-        t(f"audit.column_{name}", lang) for name in ("time", "user", "roles", "event", "details")
+        # roles last: a narrow screen shows what happened before who held which role
+        t(f"audit.column_{name}", lang)
+        for name in ("time", "user", "event", "details", "roles")
     ]
     return AuditPageContext(
         entries=pd.DataFrame(rows, columns=columns), broken_lines=tuple(audit.verify(db_path))
     )
 
 
-def event_label(event: str, lang: Lang) -> str:
-    key = f"audit.event.{event}"
+def _label(key: str, fallback: str, lang: Lang) -> str:
+    """The text of `key`, or `fallback` for an entry of a later version (no text for it here)."""
     label = t(key, lang)
-    return event if label == key else label
+    return fallback if label == key else label
+
+
+def event_label(event: str, lang: Lang) -> str:
+    return _label(f"audit.event.{event}", event, lang)
+
+
+def user_label(entry: dict[str, object], lang: Lang) -> str:
+    if entry["user"] == access.LOCAL_USER.id:
+        return t("audit.local_user", lang)
+    return str(entry.get("name") or entry["user"])
+
+
+def roles_label(roles: str, lang: Lang) -> str:
+    """ "administrator,management" (as entered) -> "Administration, Leitung" """
+    names = [r.strip() for r in roles.split(",") if r.strip()]
+    return ", ".join(_label(f"access.role.{name}", name, lang) for name in names)
 
 
 def details_text(details: dict[str, object], rules: DisclosureRules, lang: Lang) -> str:
@@ -59,15 +77,20 @@ def details_text(details: dict[str, object], rules: DisclosureRules, lang: Lang)
     def shown(key: str, value: object) -> str:
         if key in _COUNTS and isinstance(value, int) and not isinstance(value, bool):
             return count_text(value, lang, rules)
+        if isinstance(value, bool):
+            return t("audit.yes" if value else "audit.no", lang)
+        if key in ("sha256", "last_hash") and isinstance(value, str):
+            return value[:12] + "…"  # enough to compare by eye with `sha256sum`
         if isinstance(value, dict):
-            return ", ".join(f"{k}: {shown(k, v)}" for k, v in value.items() if v not in (None, ""))
+            return ", ".join(pair(k, v) for k, v in value.items() if v not in (None, ""))
         if isinstance(value, list):
             return " | ".join(shown(key, v) for v in value)
         return str(value)
 
-    return "; ".join(
-        f"{key}: {shown(key, value)}" for key, value in details.items() if value not in (None, "")
-    )
+    def pair(key: str, value: object) -> str:
+        return f"{_label(f'audit.detail.{key}', key, lang)}: {shown(key, value)}"
+
+    return "; ".join(pair(key, value) for key, value in details.items() if value not in (None, ""))
 
 
 def _time(iso: str, lang: Lang) -> str:
