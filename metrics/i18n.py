@@ -750,6 +750,34 @@ TEXTS: dict[str, dict[Lang, str]] = {
     "audit.column_roles": {"de": "Rollen", "en": "Roles"},
     "audit.column_event": {"de": "Vorgang", "en": "Event"},
     "audit.column_details": {"de": "Einzelheiten", "en": "Details"},
+    "audit.release_title": {
+        "de": "Datenschutzprüfung der Veröffentlichung",
+        "en": "Disclosure check of the release",
+    },
+    "audit.release_intro": {
+        "de": "Ein Angreifer, der alle veröffentlichten Zahlen eines Jahres (Seiten, Berichte, "
+        "Downloads) und die öffentlich bekannten Führungspositionen kombiniert: Kann er eine "
+        "Gruppe von weniger als k Personen bestimmen? Die Prüfung dauert bis zu einer Minute.",
+        "en": "An attacker who combines every figure published for a year (pages, reports, "
+        "downloads) and the publicly known leadership positions: can they pin down a group of "
+        "fewer than k persons? The check takes up to a minute.",
+    },
+    "audit.release_button": {"de": "Jahr {year} prüfen", "en": "Check {year}"},
+    "audit.release_running": {"de": "Prüfung läuft …", "en": "Checking …"},
+    "audit.release_whole": {
+        "de": "{year}: {figures} veröffentlichte Zahlen und öffentliche Tatsachen geprüft; keine "
+        "Personengruppe lässt sich aus ihnen bestimmen.",
+        "en": "{year}: {figures} published figures and public facts checked; no group of persons "
+        "can be pinned down from them.",
+    },
+    "audit.release_pinned": {
+        "de": "{year}: aus {figures} veröffentlichten Zahlen lassen sich {pinned} "
+        "Personengruppen bestimmen. Bitte die Administration verständigen "
+        "(python -m metrics audit --year {year} zeigt, welche).",
+        "en": "{year}: {pinned} groups of persons can be pinned down from {figures} published "
+        "figures. Please tell the administrator (python -m metrics audit --year {year} shows "
+        "which).",
+    },
     "audit.yes": {"de": "ja", "en": "yes"},
     "audit.no": {"de": "nein", "en": "no"},
     "audit.local_user": {"de": "lokal (ohne Anmeldung)", "en": "local (no login)"},

@@ -1,10 +1,13 @@
 """Protokoll: who imported, deleted, exported or changed what, and when (metrics.audit), for the
 employee representatives; the table comes from metrics.views.build_audit_page."""
 
+import streamlit as st
+
 from metrics import app_support as ui
 from metrics.access import Action
 from metrics.i18n import Lang, t
 from metrics.views import build_audit_page
+from metrics.views.audit import check_release, release_check_text
 
 
 def render(lang: Lang) -> None:
@@ -25,5 +28,22 @@ def render(lang: Lang) -> None:
         ui.csv_download(context.entries, "protokoll", lang)
 
 
+def render_release_check(lang: Lang) -> None:
+    ui.subheader(t("audit.release_title", lang))
+    ui.paragraph(t("audit.release_intro", lang))
+    year = ui.filters().year
+    if year is None or not st.button(t("audit.release_button", lang, year=year)):
+        return
+    with st.spinner(t("audit.release_running", lang)), ui.connection() as con:
+        check = check_release(con, year, ui.settings())
+    whole, text = release_check_text(check, lang)
+    (ui.success if whole else ui.error)(text)
+
+
+def render_page(lang: Lang) -> None:
+    render(lang)
+    render_release_check(lang)
+
+
 ui.require_navigation(__file__)
-ui.guarded(render, Action.VIEW_AUDIT)
+ui.guarded(render_page, Action.VIEW_AUDIT)

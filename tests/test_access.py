@@ -37,6 +37,7 @@ from metrics.ingest import (
 )
 from metrics.settings import SettingsError, load_settings, parse_settings
 from metrics.views import build_audit_page
+from metrics.views.audit import ReleaseCheck, check_release, release_check_text
 from tests.exports import PERSONNEL_HEADER, personnel_population, write_csv
 from tests.small_groups import build_small_group_store
 
@@ -297,3 +298,18 @@ def _settings_document() -> dict[str, object]:
 
     with settings_path().open("rb") as handle:
         return tomllib.load(handle)
+
+
+def test_the_release_check_says_whether_the_attacker_pins_anybody(tmp_path: Path) -> None:
+    """The Protokoll page's check runs the attacker over the planned release; it names how
+    many groups are pinned, never which (that would itself publish them)."""
+    db = build_small_group_store(tmp_path / "store")
+    settings = load_settings()
+    with store.open_store(db) as con:
+        check = check_release(con, 2025, settings)
+    assert check.figures > 0 and check.pinned == 0
+    whole, text = release_check_text(check, "de")
+    assert whole and f"{check.figures} veröffentlichte Zahlen" in text
+    whole, text = release_check_text(ReleaseCheck(2025, 865, 2), "en")
+    assert not whole
+    assert "2 groups of persons can be pinned down from 865 published figures" in text

@@ -1,6 +1,8 @@
 """The Protokoll page: the audit log for the employee representatives, newest first, with
-whether its chain of hashes is whole. Counts in it (rows imported or deleted) are published
-like every operational count: a small one reads "< k"."""
+whether its chain of hashes is whole, and the disclosure check of a year's release (the
+attacker of CONTRACT § 3 over everything published: how many groups it pins, never which).
+Counts in the log (rows imported or deleted) are published like every operational count: a
+small one reads "< k"."""
 
 from __future__ import annotations
 
@@ -8,11 +10,13 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
+import duckdb
 import pandas as pd
 
 from metrics import access, audit
 from metrics.disclosure import DisclosureRules, count_text
 from metrics.i18n import Lang, t
+from metrics.settings import Settings
 
 # details that are person counts of the store
 _COUNTS = ("rows", "replaced_rows")
@@ -96,3 +100,30 @@ def details_text(details: dict[str, object], rules: DisclosureRules, lang: Lang)
 def _time(iso: str, lang: Lang) -> str:
     moment = datetime.fromisoformat(iso)
     return moment.strftime("%d.%m.%Y %H:%M" if lang == "de" else "%Y-%m-%d %H:%M")
+
+
+@dataclass(frozen=True)
+class ReleaseCheck:
+    year: int
+    figures: int
+    pinned: int  # groups of persons the attacker pins; which ones is for the CLI's `audit`
+
+
+def check_release(con: duckdb.DuckDBPyConnection, year: int, settings: Settings) -> ReleaseCheck:
+    from metrics.kpis import api as kpis
+
+    result = kpis.audit_release(con, year, settings)
+    return ReleaseCheck(year, result.figures, len(result.pins))
+
+
+def release_check_text(check: ReleaseCheck, lang: Lang) -> tuple[bool, str]:
+    """(whole, text): whole when nothing is pinned."""
+    if check.pinned == 0:
+        return True, t("audit.release_whole", lang, year=check.year, figures=check.figures)
+    return False, t(
+        "audit.release_pinned",
+        lang,
+        year=check.year,
+        figures=check.figures,
+        pinned=check.pinned,
+    )
