@@ -209,7 +209,7 @@ def make_backup(db: Path, target_dir: Path, *, by: User, with_key: bool = False)
             },
         )
         _write_bytes(target_dir, MANIFEST_NAME, manifest.to_json().encode(), written)
-        _fsync_directory(target_dir)
+        store.fsync_directory(target_dir)
         audit.record(
             db,
             by,
@@ -378,7 +378,7 @@ def _restore_locked(
             _replace_with(key_path, key_restored, 0o600)
         os.replace(tmp, db)
         replaced = True
-        _fsync_directory(db.parent)
+        store.fsync_directory(db.parent)
     except BaseException:
         if tmp is not None:
             tmp.unlink(missing_ok=True)
@@ -594,15 +594,7 @@ def _replace_with(path: Path, data: bytes, mode: int) -> None:
     finally:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(tmp_name)
-    _fsync_directory(path.parent)
-
-
-def _fsync_directory(directory: Path) -> None:
-    fd = os.open(directory, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
+    store.fsync_directory(path.parent)
 
 
 def _io_error(error: OSError, fallback: Path) -> BackupError:

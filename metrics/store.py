@@ -436,3 +436,12 @@ def import_log(db_path: Path) -> pd.DataFrame:
     return log.reindex(columns=columns).sort_values(
         "imported_at", ascending=False, ignore_index=True
     )
+
+
+def fsync_directory(directory: Path) -> None:
+    """Makes a rename in `directory` durable (the new name reaches the disk, not only the file)."""
+    fd = os.open(directory, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)

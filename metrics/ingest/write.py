@@ -179,7 +179,7 @@ def _write_store(
             tmp_path.chmod(0o600)
             _fsync(tmp_path)
             os.replace(tmp_path, db_path)
-            _fsync_directory(db_path.parent)
+            store.fsync_directory(db_path.parent)
             return result
         except (OSError, duckdb.Error) as error:
             raise store.StoreError(
@@ -287,14 +287,6 @@ def _apply_batch(
 def _fsync(path: Path) -> None:
     with path.open("rb") as handle:
         os.fsync(handle.fileno())
-
-
-def _fsync_directory(directory: Path) -> None:
-    fd = os.open(directory, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
 
 
 def delete_coverage(

@@ -43,6 +43,30 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
+def wait_until_answers(process: subprocess.Popen[bytes], url: str, log: Path, name: str) -> None:
+    """Until `url` answers 200; raises with the end of `log` if the process exits or is slow."""
+    deadline = time.monotonic() + STARTUP_SECONDS
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"{name} exited: {log.read_text()[-2000:]}")
+        try:
+            with urllib.request.urlopen(url, timeout=2) as reply:
+                if reply.status == 200:
+                    return
+        except OSError:
+            time.sleep(0.3)
+    raise RuntimeError(f"{name} did not start: {log.read_text()[-2000:]}")
+
+
+def stop_process(process: subprocess.Popen[bytes]) -> None:
+    process.terminate()
+    try:
+        process.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+
+
 class AppServer:
     """A `streamlit run app.py` process serving one store on 127.0.0.1.
 
@@ -91,24 +115,10 @@ class AppServer:
         self._wait_until_healthy()
 
     def _wait_until_healthy(self) -> None:
-        deadline = time.monotonic() + STARTUP_SECONDS
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise RuntimeError(f"streamlit exited: {self.log.read_text()[-2000:]}")
-            try:
-                with urllib.request.urlopen(f"{self.url}/_stcore/health", timeout=2) as reply:
-                    if reply.status == 200:
-                        return
-            except OSError:
-                time.sleep(0.3)
-        raise RuntimeError(f"streamlit did not start: {self.log.read_text()[-2000:]}")
+        wait_until_answers(self.process, f"{self.url}/_stcore/health", self.log, "streamlit")
 
     def stop(self) -> None:
-        self.process.terminate()
-        try:
-            self.process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
+        stop_process(self.process)
         self._log_handle.close()
 
 
@@ -159,24 +169,10 @@ class OidcProvider:
         self._wait_until_ready()
 
     def _wait_until_ready(self) -> None:
-        deadline = time.monotonic() + STARTUP_SECONDS
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise RuntimeError(f"the OpenID provider exited: {self.log.read_text()[-2000:]}")
-            try:
-                with urllib.request.urlopen(self.metadata_url, timeout=2) as reply:
-                    if reply.status == 200:
-                        return
-            except OSError:
-                time.sleep(0.2)
-        raise RuntimeError(f"the OpenID provider did not start: {self.log.read_text()[-2000:]}")
+        wait_until_answers(self.process, self.metadata_url, self.log, "the OpenID provider")
 
     def stop(self) -> None:
-        self.process.terminate()
-        try:
-            self.process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
+        stop_process(self.process)
         self._log_handle.close()
 
 
