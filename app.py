@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import streamlit as st
 
 from metrics import app_support as ui
 from metrics.access import Action
 from metrics.i18n import t
 
-st.set_page_config(page_title="Vielfaltsmonitor", page_icon=":material/monitoring:", layout="wide")
+# a local icon: a Material icon as favicon is fetched from fonts.gstatic.com on every load
+ICON = str(Path(__file__).resolve().parent / "assets" / "icon.png")
+st.set_page_config(page_title="Vielfaltsmonitor", page_icon=ICON, layout="wide")
 
 lang = ui.language()
 address = ui.local_only_refusal()
