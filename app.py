@@ -15,9 +15,9 @@ ICON = str(Path(__file__).resolve().parent / "assets" / "icon.png")
 st.set_page_config(page_title="Vielfaltsmonitor", page_icon=ICON, layout="wide")
 
 lang = ui.language()
-address = ui.local_only_refusal()
-if address is not None:
-    ui.refuse_to_serve(address, lang)  # stops here: no login, and reachable from elsewhere
+refusal = ui.local_only_refusal(lang)
+if refusal is not None:
+    ui.refuse_to_serve(refusal)  # stops here: no login, and reachable from elsewhere
 ui.start_up()
 if ui.login_configured() and not st.user.is_logged_in:
     ui.login_screen(lang)  # stops here

@@ -23,7 +23,9 @@ option chosen, or the driver could not click. A session that hit an error reload
 
 Baseline in the same run: first one session alone (`--baseline-seconds`, default 20), then N
 sessions, against the same server; then the same against two app processes behind nginx
-(`tests/e2e/proxy.py`: NginxProxy), if nginx and that helper are there. Printed per phase:
+(`tests/e2e/proxy.py`: NginxProxy, HTTPS) with the login on, as installed: each session first
+signs in through the test OpenID provider (tests/e2e/oidc; untimed), if nginx and node are
+there. Printed per phase:
 p50, p95 and max of a filter change (ms, in the page; the driver's wall clock beside it),
 page switches likewise, actions per second, errors with their text; the ratio p95 (N sessions)
 / p95 (1 session); split by whether that (page, year, carrier, breakdown) had been asked of the
@@ -55,6 +57,8 @@ import importlib
 import math
 import os
 import random
+import secrets
+import shutil
 import sys
 import tempfile
 import time
@@ -65,6 +69,7 @@ from pathlib import Path
 from typing import Any
 
 from bench.common import load_average, machine_report, ratio_line
+from metrics.access import Role
 from metrics.demo import build_demo_store
 from metrics.i18n import t
 from metrics.kpis import api as kpis
@@ -322,11 +327,24 @@ class Memory:
 # one browser session
 
 
+@dataclass(frozen=True)
+class Door:
+    """How a session gets in: the app's url; behind nginx, the login (every session signs in
+    through the test OpenID provider first, untimed: without a login the app refuses to serve
+    through a proxy) and a route key that pins a session to one process (the warm-up)."""
+
+    url: str
+    provider: Any = None  # tests.e2e.conftest.OidcProvider
+    proxy: Any = None  # tests.e2e.proxy.NginxProxy
+    route: str | None = None
+
+
 class Session:
     def __init__(
-        self, index: int, browser: Any, url: str, args: argparse.Namespace, seen: set[tuple]
+        self, index: int, browser: Any, door: Door, args: argparse.Namespace, seen: set[tuple]
     ):
-        self.index, self.browser, self.url, self.args, self.seen = index, browser, url, args, seen
+        self.index, self.browser, self.door, self.args, self.seen = index, browser, door, args, seen
+        self.url = door.url
         self.rng = random.Random(args.seed * 1000 + index)
         self.path = self.rng.choice(list(PAGES))
         self.options: dict[str, list[str]] = {}
@@ -342,12 +360,16 @@ class Session:
     async def open(self) -> float:
         """Opens the session on a random KPI page and reads the filters' options."""
         self.context = await self.browser.new_context(
-            viewport={"width": 1400, "height": 1000}, locale="de-DE"
+            viewport={"width": 1400, "height": 1000}, locale="de-DE", ignore_https_errors=True
         )
         self.context.set_default_timeout(self.timeout_ms)
+        if self.door.route is not None:
+            await self.context.add_cookies([self.door.proxy.route_cookie(self.door.route)])
         await self.context.add_init_script(WEBSOCKET_HOOK)
         self.page = await self.context.new_page()
         self.page.on("pageerror", self._page_error)
+        if self.door.provider is not None:
+            await self.sign_in()
         started = time.perf_counter()
         await self.page.goto(f"{self.url}/{self.path}")
         await self.page.wait_for_selector(IDLE, timeout=self.timeout_ms * 3)
@@ -362,6 +384,16 @@ class Session:
             await self.page.keyboard.press("Escape")
         self.seen.add(self._key())
         return first_load
+
+    async def sign_in(self) -> None:
+        """The app's login screen -> the provider's login page (any password) -> back."""
+        await self.page.goto(self.url)
+        await self.page.get_by_role("button", name="Anmelden").click()
+        await self.page.wait_for_url(f"{self.door.provider.issuer}/interaction/**")
+        await self.page.locator("input[name='login']").fill("admin")
+        await self.page.locator("input[name='password']").fill("beliebig")
+        await self.page.get_by_role("button", name="Sign-in").click()
+        await self.page.wait_for_url(f"{self.url}/")
 
     def _page_error(self, _error: object) -> None:
         self.page_errors += 1
@@ -483,7 +515,7 @@ class Session:
 
 async def run_phase(
     name: str,
-    url: str,
+    door: Door,
     sessions: int,
     seconds: float,
     args: argparse.Namespace,
@@ -499,7 +531,7 @@ async def run_phase(
             await playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
             for _ in range(min(args.browsers, sessions))
         ]
-        group = [Session(i, browsers[i % len(browsers)], url, args, seen) for i in range(sessions)]
+        group = [Session(i, browsers[i % len(browsers)], door, args, seen) for i in range(sessions)]
         stop = asyncio.Event()
         sampler = asyncio.create_task(memory.run(stop))
         try:
@@ -635,31 +667,47 @@ def server_log_problems(log: Path) -> list[str]:
 
 
 @contextlib.contextmanager
-def one_process(db: Path, logs: Path) -> Iterator[tuple[str, list[AppServer], list[Path]]]:
+def one_process(db: Path, logs: Path) -> Iterator[tuple[Door, list[AppServer], list[Path]]]:
     log = logs / "streamlit-1.log"
-    server = AppServer(db, log)
+    server = AppServer(db, log)  # on 127.0.0.1 without a login: the one-person setup
     try:
-        yield server.url, [server], [log]
+        yield Door(server.url), [server], [log]
     finally:
         server.stop()
 
 
 @contextlib.contextmanager
-def two_processes(db: Path, logs: Path) -> Iterator[tuple[str, list[AppServer], list[Path]]]:
+def two_processes(db: Path, logs: Path) -> Iterator[tuple[Door, list[AppServer], list[Path]]]:
+    """The documented installation: two processes with the login on, behind nginx (HTTPS)."""
+    conftest = importlib.import_module("tests.e2e.conftest")
     proxy_module = importlib.import_module("tests.e2e.proxy")
     (logs / "nginx" / "access.log").unlink(missing_ok=True)  # nginx appends: this run's only
     paths = [logs / "streamlit-2a.log", logs / "streamlit-2b.log"]
+    https_port = conftest.free_port()  # the login's redirect_uri names it
+    admin_groups = dict(load_settings().role_mapping.values)[Role.ADMINISTRATOR]
+    provider = conftest.OidcProvider(
+        shutil.which("node"),
+        logs / "oidc-provider.log",
+        client_id="vielfaltsmonitor",
+        client_secret=secrets.token_urlsafe(32),
+        redirect_uri=f"https://127.0.0.1:{https_port}/oauth2callback",
+        accounts={"admin": {"name": "Anton Admin", "groups": [admin_groups[0]]}},
+    )
+    auth = provider.write_secrets(logs / "secrets.toml")
     servers: list[AppServer] = []
     proxy = None
     try:
-        servers = [AppServer(db, path) for path in paths]
-        proxy = proxy_module.NginxProxy([s.port for s in servers], logs / "nginx")
-        yield proxy.url, servers, paths
+        servers = [AppServer(db, path, secrets=auth) for path in paths]
+        proxy = proxy_module.NginxProxy(
+            [s.port for s in servers], logs / "nginx", https_port=https_port
+        )
+        yield Door(proxy.https_url, provider, proxy), servers, paths
     finally:
         if proxy is not None:
             proxy.stop()
         for server in servers:
             server.stop()
+        provider.stop()
 
 
 def two_process_problem() -> str | None:
@@ -667,6 +715,10 @@ def two_process_problem() -> str | None:
         return f"{PROXY_MODULE.relative_to(REPO)} (NginxProxy) is not there"
     if importlib.import_module("tests.e2e.proxy").nginx_binary() is None:
         return "nginx is not installed (apt-get install nginx)"
+    if shutil.which("node") is None:
+        return "node is not installed (apt-get install nodejs npm), the login needs it"
+    if not (REPO / "tests" / "e2e" / "oidc" / "node_modules" / "oidc-provider").is_dir():
+        return "the test OpenID provider is missing: npm ci --prefix tests/e2e/oidc"
     return None
 
 
@@ -699,14 +751,18 @@ def run_setup(
     logs: Path,
     args: argparse.Namespace,
 ) -> list[Phase]:
-    with setup(db, logs) as (url, servers, server_logs):
-        print(f"\n#### {name}: {url}  (app pids {', '.join(str(s.process.pid) for s in servers)})")
+    with setup(db, logs) as (door, servers, server_logs):
+        pids = ", ".join(str(s.process.pid) for s in servers)
+        print(f"\n#### {name}: {door.url}  (app pids {pids})")
         memory = Memory([s.process.pid for s in servers])
         seen: set[tuple] = set()
-        # a page load on each process (its own port) starts its background warm-up (every
-        # year's release into its cache); the phases begin when the processes are quiet
+        # a page load on each process starts its background warm-up (every year's release
+        # into its cache); the phases begin when the processes are quiet. Behind nginx a route
+        # key pins the warm-up session to each process in turn
         for server in servers:
-            warm = asyncio.run(run_phase("warm-up", server.url, 1, 0, args, servers, set(), memory))
+            route = door.proxy.route_key_to(server.port) if door.proxy else None
+            warm_door = Door(door.url, door.provider, door.proxy, route)
+            warm = asyncio.run(run_phase("warm-up", warm_door, 1, 0, args, servers, set(), memory))
             print(
                 f"  warm-up of {server.url}: first page load "
                 f"{percentile(warm.first_loads_ms, 1.0):.0f} ms"
@@ -716,12 +772,12 @@ def run_setup(
         phases = [
             asyncio.run(
                 run_phase(
-                    f"{name}, baseline", url, 1, args.baseline_seconds, args, servers, seen, memory
+                    f"{name}, baseline", door, 1, args.baseline_seconds, args, servers, seen, memory
                 )
             ),
             asyncio.run(
                 run_phase(
-                    f"{name}, load", url, args.sessions, args.seconds, args, servers, seen, memory
+                    f"{name}, load", door, args.sessions, args.seconds, args, servers, seen, memory
                 )
             ),
         ]

@@ -117,3 +117,31 @@ def user_from_claims(claims: Mapping[str, object], mapping: RoleMapping) -> User
         name=name or subject,
         roles=mapping.roles_of(str(value) for value in values),
     )
+
+
+LOOPBACK_HOSTS = frozenset({"127.0.0.1", "localhost", "::1"})
+# what a reverse proxy adds to the requests it passes on (nginx's site sends all but Forwarded)
+FORWARDING_HEADERS = ("Forwarded", "X-Forwarded-For", "X-Real-IP", "X-Forwarded-Host")
+
+
+def _host_name(host: str) -> str:
+    """ "127.0.0.1:8501" -> "127.0.0.1", "[::1]:8501" -> "::1"."""
+    host = host.strip().lower()
+    if host.startswith("["):
+        return host[1:].partition("]")[0]
+    return host.rpartition(":")[0] if host.count(":") == 1 else host
+
+
+def reached_from_elsewhere(headers: Mapping[str, str]) -> str | None:
+    """Why a request (its WebSocket's headers) may come from another machine, or None: a
+    proxy's forwarding header, or a Host that names no loopback address. An app without a login
+    listens on 127.0.0.1 only, but a proxy on the same machine (the documented nginx site)
+    reaches it there and serves the whole network."""
+    present = {name.lower(): value for name, value in headers.items()}
+    for name in FORWARDING_HEADERS:
+        if present.get(name.lower()):
+            return name
+    host = present.get("host", "")
+    if host and _host_name(host) not in LOOPBACK_HOSTS:
+        return f"Host: {_host_name(host)[:80]}"
+    return None

@@ -126,16 +126,21 @@ def login_configured() -> bool:
     return st.secrets.load_if_toml_exists() and "auth" in st.secrets
 
 
-LOOPBACK = ("127.0.0.1", "localhost", "::1")
-
-
-def local_only_refusal() -> str | None:
-    """Without a login the app serves one person on this machine; started on another address
-    it refuses to run (anyone who reaches the port could read and change everything)."""
-    address = str(st.get_option("server.address") or "")
-    if login_configured() or address in LOOPBACK:
+def local_only_refusal(lang: Lang) -> str | None:
+    """Without a login the app serves one person on this machine; started on another address,
+    or reached through a reverse proxy, it refuses to run (anyone who reaches it could read and
+    change everything). Returns the refusal to show, or None."""
+    if login_configured():
         return None
-    return address or "0.0.0.0"
+    address = str(st.get_option("server.address") or "")
+    if address not in access.LOOPBACK_HOSTS:
+        log.error("no login configured, but serving on %s: refusing to show any data", address)
+        return t("app.local_only_refused", lang, address=address or "0.0.0.0")
+    forwarded = access.reached_from_elsewhere(st.context.headers)
+    if forwarded is not None:
+        log.error("no login configured, but reached through a proxy (%s): refusing", forwarded)
+        return t("app.proxy_refused", lang, header=forwarded)
+    return None
 
 
 def current_user() -> User:
@@ -175,9 +180,8 @@ def _alone(title: str, render: Callable[[], None]) -> None:
     st.stop()
 
 
-def refuse_to_serve(address: str, lang: Lang) -> None:
-    log.error("no login configured, but serving on %s: refusing to show any data", address)
-    _alone("Vielfaltsmonitor", lambda: error(t("app.local_only_refused", lang, address=address)))
+def refuse_to_serve(refusal: str) -> None:
+    _alone("Vielfaltsmonitor", lambda: error(refusal))
 
 
 def login_screen(lang: Lang) -> None:

@@ -319,6 +319,17 @@ TEXTS: dict[str, dict[Lang, str]] = {
         "(server.address in .streamlit/config.toml); to serve a network, set up the login "
         "(README, “Login”).",
     },
+    "app.proxy_refused": {
+        "de": "Der Vielfaltsmonitor zeigt keine Daten: Er ist ohne Anmeldung eingerichtet, aber "
+        "diese Anfrage kam über einen Reverse-Proxy oder unter einem anderen Namen als 127.0.0.1 "
+        "({header}), also womöglich von anderen Rechnern. Ohne Anmeldung dient er nur einer "
+        "Person direkt auf diesem Rechner; für den Betrieb im Netz richten Sie zuerst die "
+        "Anmeldung ein (README, „Anmeldung“; docs/deploy.md).",
+        "en": "Vielfaltsmonitor shows no data: it is set up without login, but this request came "
+        "through a reverse proxy or under a name other than 127.0.0.1 ({header}), so possibly "
+        "from other computers. Without login it serves one person directly on this computer; to "
+        "serve a network, set up the login first (README, “Login”; docs/deploy.md).",
+    },
     "app.login_text": {
         "de": "Bitte melden Sie sich mit Ihrem Dienstkonto an.",
         "en": "Please sign in with your work account.",

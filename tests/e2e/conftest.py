@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import secrets
 import shutil
 import socket
 import subprocess
@@ -73,7 +74,8 @@ class AppServer:
     `options` go to `streamlit run` after the usual ones (`"--client.toolbarMode", "minimal"`);
     `secrets` is the only secrets file it reads (instead of the repository's
     `.streamlit/secrets.toml` and the user's), e.g. one with an `[auth]` section; `port` is for a
-    caller that must know it before the start (a login's redirect_uri names it)."""
+    caller that must know it before the start (a login's redirect_uri names it); `address` the
+    one it listens on (browsers always reach it at `url`, on 127.0.0.1)."""
 
     def __init__(
         self,
@@ -82,6 +84,7 @@ class AppServer:
         *options: str,
         secrets: Path | None = None,
         port: int | None = None,
+        address: str = "127.0.0.1",
     ):
         self.db = db
         self.port = port or free_port()
@@ -99,7 +102,7 @@ class AppServer:
                 "--server.port",
                 str(self.port),
                 "--server.address",
-                "127.0.0.1",
+                address,
                 "--server.headless",
                 "true",
                 "--browser.gatherUsageStats",
@@ -141,6 +144,11 @@ class OidcProvider:
         accounts: dict[str, dict[str, object]],
     ):
         self.port = free_port()
+        self.client_id, self.client_secret, self.redirect_uri = (
+            client_id,
+            client_secret,
+            redirect_uri,
+        )
         self.issuer = f"http://127.0.0.1:{self.port}"
         self.metadata_url = f"{self.issuer}/.well-known/openid-configuration"
         self.log = log
@@ -170,6 +178,22 @@ class OidcProvider:
 
     def _wait_until_ready(self) -> None:
         wait_until_answers(self.process, self.metadata_url, self.log, "the OpenID provider")
+
+    def write_secrets(self, path: Path) -> Path:
+        """A Streamlit secrets file whose `[auth]` section points at this provider (0600, as
+        documented); every app process given it accepts the same login cookie."""
+        path.write_text(
+            "[auth]\n"
+            f'redirect_uri = "{self.redirect_uri}"\n'
+            f'cookie_secret = "{secrets.token_hex(32)}"\n'
+            f'client_id = "{self.client_id}"\n'
+            f'client_secret = "{self.client_secret}"\n'
+            f'server_metadata_url = "{self.metadata_url}"\n'
+            # the provider gives the groups claim for the scope "groups" only
+            'client_kwargs = { scope = "openid email profile groups" }\n'
+        )
+        path.chmod(0o600)
+        return path
 
     def stop(self) -> None:
         stop_process(self.process)

@@ -28,6 +28,8 @@ import pwd
 import re
 import shutil
 import subprocess
+import urllib.request
+from collections import defaultdict
 from pathlib import Path
 
 from tests.e2e.conftest import REPO, free_port, stop_process, wait_until_answers
@@ -35,6 +37,7 @@ from tests.e2e.conftest import REPO, free_port, stop_process, wait_until_answers
 DEPLOY_CONF = REPO / "deploy" / "nginx-vielfaltsmonitor.conf"
 APP_MARKER = "# --- app:"
 # one line per request: <client> <upstream> <status> route=<route key> "<request line>"
+ROUTE_COOKIE = "vielfalt_route"  # the deploy file sets it (add_header) and hashes it
 ACCESS_FORMAT = '$remote_addr $upstream_addr $status route=$vielfalt_route "$request"'
 
 
@@ -147,7 +150,7 @@ class NginxProxy:
     docstring); its configuration, logs and temp files in `log_dir`. Started and answering
     `/_stcore/health` when the constructor returns; `stop()` ends it."""
 
-    def __init__(self, upstream_ports: list[int], log_dir: Path):
+    def __init__(self, upstream_ports: list[int], log_dir: Path, *, https_port: int | None = None):
         binary = nginx_binary()
         if binary is None:
             raise RuntimeError("nginx is missing (apt-get install nginx)")
@@ -155,7 +158,9 @@ class NginxProxy:
         log_dir.mkdir(parents=True, exist_ok=True)
         for temp in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi"):
             (log_dir / f"{temp}_temp").mkdir(exist_ok=True)
-        self.port, self.https_port, self.redirect_port = free_port(), free_port(), free_port()
+        # https_port for a caller that must know it first (a login's redirect_uri names it)
+        self.port, self.redirect_port = free_port(), free_port()
+        self.https_port = https_port or free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.https_url = f"https://127.0.0.1:{self.https_port}"
         self.redirect_url = f"http://127.0.0.1:{self.redirect_port}"
@@ -239,6 +244,38 @@ server {{
         except RuntimeError:
             self.stop()
             raise
+
+    def upstreams_by_route(self) -> dict[str, set[str]]:
+        """From the access log: route key -> the app processes ("127.0.0.1:port") that
+        answered it."""
+        seen: dict[str, set[str]] = defaultdict(set)
+        for line in self.access_log.read_text().splitlines():
+            found = re.match(r"\S+ (\S+) \d+ route=(\S+) ", line)
+            if found and found[1] != "-":
+                seen[found[2]].add(found[1])
+        return seen
+
+    def route_key_to(self, port: int) -> str:
+        """A route key that the consistent hash sends to the app process on `port`."""
+        for n in range(64):
+            key = f"to{port}x{n}"
+            request = urllib.request.Request(
+                self.url + "/_stcore/health", headers={"Cookie": f"{ROUTE_COOKIE}={key}"}
+            )
+            urllib.request.urlopen(request).close()
+            if self.upstreams_by_route().get(key) == {f"127.0.0.1:{port}"}:
+                return key
+        raise AssertionError(f"no route key among 64 leads to port {port}")
+
+    def route_cookie(self, key: str) -> dict[str, object]:
+        """The route cookie for a browser context (Playwright's add_cookies), as nginx sets it."""
+        return {
+            "name": ROUTE_COOKIE,
+            "value": key,
+            "url": self.https_url,
+            "secure": True,
+            "httpOnly": True,
+        }
 
     def log_tail(self) -> str:
         parts = [p.read_text()[-2000:] for p in (self.error_log,) if p.exists()]

@@ -107,18 +107,7 @@ def login(node: str, tmp_path_factory: pytest.TempPathFactory, artifacts: Path) 
         accounts=provider_accounts(),
     )
     # the app reads this file only, never the repository's .streamlit/secrets.toml
-    secrets_file = folder / "secrets.toml"
-    secrets_file.write_text(
-        "[auth]\n"
-        f'redirect_uri = "{redirect_uri}"\n'
-        f'cookie_secret = "{secrets.token_hex(32)}"\n'
-        f'client_id = "{CLIENT_ID}"\n'
-        f'client_secret = "{client_secret}"\n'
-        f'server_metadata_url = "{provider.metadata_url}"\n'
-        # the provider gives the groups claim for the scope "groups" only
-        'client_kwargs = { scope = "openid email profile groups" }\n'
-    )
-    secrets_file.chmod(0o600)
+    secrets_file = provider.write_secrets(folder / "secrets.toml")
     try:
         app = AppServer(db, artifacts / "streamlit-login.log", secrets=secrets_file, port=app_port)
     except BaseException:
@@ -129,19 +118,24 @@ def login(node: str, tmp_path_factory: pytest.TempPathFactory, artifacts: Path) 
     provider.stop()
 
 
-def sign_in(page, login: Login, person: Person) -> None:
-    """The app's login screen -> the provider's login page -> back in the app, signed in."""
-    page.goto(login.app.url)
+def sign_in_at(page, app_url: str, provider: OidcProvider, account: str) -> None:
+    """The app's login screen -> the provider's login page -> back in the app, signed in (the
+    provider takes any password; the login field chooses the account)."""
+    page.goto(app_url)
     wait_idle(page)
     expect(page.get_by_text("Bitte melden Sie sich mit Ihrem Dienstkonto an.")).to_have_count(1)
     assert page.locator("[data-testid='stSidebarNav']").count() == 0
     page.get_by_role("button", name="Anmelden").click()
-    page.wait_for_url(f"{login.provider.issuer}/interaction/**")
-    page.locator("input[name='login']").fill(person.login)
+    page.wait_for_url(f"{provider.issuer}/interaction/**")
+    page.locator("input[name='login']").fill(account)
     page.locator("input[name='password']").fill("beliebig")
     page.get_by_role("button", name="Sign-in").click()
-    page.wait_for_url(f"{login.app.url}/")
+    page.wait_for_url(f"{app_url}/")
     wait_idle(page)
+
+
+def sign_in(page, login: Login, person: Person) -> None:
+    sign_in_at(page, login.app.url, login.provider, person.login)
 
 
 def nav_links(page):
@@ -258,3 +252,19 @@ def test_sign_out_ends_the_session_and_returns_to_the_login_screen(
     page.get_by_role("button", name="Anmelden").click()
     page.wait_for_url(f"{login.provider.issuer}/interaction/**")
     expect(page.locator("input[name='login']")).to_have_count(1)
+
+
+def test_without_a_login_an_app_on_another_address_shows_no_data(
+    page, small_store: Path, artifacts: Path
+) -> None:
+    server = AppServer(small_store, artifacts / "streamlit-open-address.log", address="0.0.0.0")
+    try:
+        page.goto(server.url)
+        wait_idle(page)
+        expect(page.get_by_text("unter der Adresse 0.0.0.0 erreichbar")).to_have_count(1)
+        assert nav_links(page).count() == 0
+        assert page.locator(".kpi-card").count() == 0
+        assert page.get_by_role("combobox", name="Jahr").count() == 0
+    finally:
+        server.stop()
+    assert "refusing to show any data" in server.log.read_text()

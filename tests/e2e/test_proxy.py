@@ -1,33 +1,37 @@
 """The documented installation in a real browser: two app processes on one store behind nginx,
-configured from deploy/nginx-vielfaltsmonitor.conf (tests/e2e/proxy.py).
+configured from deploy/nginx-vielfaltsmonitor.conf (tests/e2e/proxy.py), with the login on
+(the test OpenID provider, tests/e2e/oidc): behind a proxy the app refuses to serve without one.
 
 Through nginx (HTTPS with a self-signed certificate, so TLS and the WebSocket over wss:// are
-the deploy file's) the app renders, switches pages and filters without a policy violation; every
-answer carries the security headers; plain HTTP redirects; a body over the upload limit is
-refused by nginx; one browser stays with one process, different browsers spread; and an import
-into the shared store is seen by both processes without a restart."""
+the deploy file's) a user signs in, once for both processes; the app renders, switches pages
+and filters without a policy violation; every answer carries the security headers; plain HTTP
+redirects; a body over the upload limit is refused by nginx; one browser stays with one
+process, different browsers spread; an import into the shared store is seen by both processes
+without a restart; and without a login, the app behind nginx shows no data."""
 
 from __future__ import annotations
 
 import http.client
 import os
 import re
+import secrets
 import ssl
 import time
 import urllib.request
-from collections import defaultdict
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
 
-from metrics.access import LOCAL_USER
+from metrics.access import LOCAL_USER, Role
 from metrics.ingest import import_files
+from metrics.settings import load_settings
 from metrics.store import SECRET_ENV_VAR
-from tests.e2e.conftest import AppServer
+from tests.e2e.conftest import AppServer, OidcProvider, free_port
 from tests.e2e.proxy import NginxProxy, nginx_binary
 from tests.e2e.test_browser import assert_no_error, choose, wait_idle, wait_rerun
+from tests.e2e.test_login import CLIENT_ID, sign_in_at
 from tests.exports import PERSONNEL_HEADER, personnel_population, write_csv
 from tests.small_groups import build_small_group_store
 
@@ -76,13 +80,47 @@ def store(tmp_path_factory: pytest.TempPathFactory, key: Path) -> Path:
 
 
 @pytest.fixture(scope="module")
-def servers(nginx: str, store: Path, key: Path, artifacts: Path) -> Iterator[list[AppServer]]:
+def https_port() -> int:
+    # the login's redirect_uri names nginx's HTTPS port: chosen before anything starts
+    return free_port()
+
+
+@pytest.fixture(scope="module")
+def provider(node: str, https_port: int, artifacts: Path) -> Iterator[OidcProvider]:
+    """The test provider with one administrator."""
+    groups = dict(load_settings().role_mapping.values)[Role.ADMINISTRATOR]
+    running = OidcProvider(
+        node,
+        artifacts / "oidc-provider-proxy.log",
+        client_id=CLIENT_ID,
+        client_secret=secrets.token_urlsafe(32),
+        redirect_uri=f"https://127.0.0.1:{https_port}/oauth2callback",
+        accounts={"admin": {"name": "Anton Admin", "groups": [groups[0]]}},
+    )
+    yield running
+    running.stop()
+
+
+@pytest.fixture(scope="module")
+def servers(
+    nginx: str,
+    store: Path,
+    key: Path,
+    provider: OidcProvider,
+    https_port: int,
+    tmp_path_factory: pytest.TempPathFactory,
+    artifacts: Path,
+) -> Iterator[list[AppServer]]:
+    # one secrets file for both processes: a login cookie is valid in each
+    auth = provider.write_secrets(tmp_path_factory.mktemp("proxy-secrets") / "secrets.toml")
     started: list[AppServer] = []
     try:
         with pytest.MonkeyPatch.context() as env:
             env.setenv(SECRET_ENV_VAR, str(key))
             for n in (1, 2):
-                started.append(AppServer(store, artifacts / f"streamlit-proxy-{n}.log"))
+                started.append(
+                    AppServer(store, artifacts / f"streamlit-proxy-{n}.log", secrets=auth)
+                )
         yield started
     finally:
         for server in started:
@@ -91,15 +129,18 @@ def servers(nginx: str, store: Path, key: Path, artifacts: Path) -> Iterator[lis
 
 @pytest.fixture(scope="module")
 def proxy(
-    servers: list[AppServer], tmp_path_factory: pytest.TempPathFactory
+    servers: list[AppServer], https_port: int, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[NginxProxy]:
-    running = NginxProxy([server.port for server in servers], tmp_path_factory.mktemp("nginx"))
+    running = NginxProxy(
+        [server.port for server in servers], tmp_path_factory.mktemp("nginx"), https_port=https_port
+    )
     yield running
     running.stop()
 
 
-def open_app(browser, url: str):
-    """A fresh browser (own cookies) on url; returns (context, page, CSP violations seen)."""
+def open_app(browser, proxy: NginxProxy, provider: OidcProvider):
+    """A fresh browser (own cookies) signed in through nginx; returns (context, page, CSP
+    violations seen)."""
     context = browser.new_context(
         viewport={"width": 1400, "height": 1000}, locale="de-DE", ignore_https_errors=True
     )
@@ -111,23 +152,12 @@ def open_app(browser, url: str):
             violations.append(message.text) if "Content Security Policy" in message.text else None
         ),
     )
-    page.goto(url)
-    wait_idle(page)
+    sign_in_at(page, proxy.https_url, provider, "admin")
     return context, page, violations
 
 
-def upstreams_by_route(proxy: NginxProxy) -> dict[str, set[str]]:
-    """From nginx's access log: route key -> the app processes that answered it."""
-    seen: dict[str, set[str]] = defaultdict(set)
-    for line in proxy.access_log.read_text().splitlines():
-        found = re.match(r"\S+ (\S+) \d+ route=(\S+) ", line)
-        if found and found[1] != "-":
-            seen[found[2]].add(found[1])
-    return seen
-
-
-def test_the_app_works_through_nginx_over_https(browser, proxy: NginxProxy) -> None:
-    context, page, violations = open_app(browser, proxy.https_url)
+def test_the_app_works_through_nginx_over_https(browser, proxy: NginxProxy, provider) -> None:
+    context, page, violations = open_app(browser, proxy, provider)
     try:
         # title and KPI cards: the page came over the WebSocket (wss:// through nginx)
         expect(page.locator("h1").first).to_contain_text("Überblick")
@@ -201,10 +231,12 @@ def test_a_body_over_the_upload_limit_is_refused_by_nginx(proxy: NginxProxy) -> 
     assert re.search(r" - 413 route=\S+ \"PUT /_stcore/upload_file/", log), log[-2000:]
 
 
-def test_one_browser_stays_with_one_process_and_browsers_spread(browser, proxy: NginxProxy) -> None:
+def test_one_browser_stays_with_one_process_and_browsers_spread(
+    browser, proxy: NginxProxy, provider
+) -> None:
     routes = []
     for _ in range(2):  # two browsers (own cookie jars) from the same address
-        context, page, _ = open_app(browser, proxy.https_url)
+        context, page, _ = open_app(browser, proxy, provider)
         choose(page, "Jahr", "2024")
         page.locator("[data-testid='stSidebarNav']").get_by_text("Inklusion", exact=True).click()
         wait_rerun(page)
@@ -222,7 +254,7 @@ def test_one_browser_stays_with_one_process_and_browsers_spread(browser, proxy: 
             break
         time.sleep(0.2)
     assert all(re.search(stream, log) for stream in streams), log[-3000:]
-    seen = upstreams_by_route(proxy)
+    seen = proxy.upstreams_by_route()
     for route in routes:
         # page, assets, host-config and the WebSocket: every request of a browser, one process
         assert len(seen[route]) == 1, (route, seen[route])
@@ -232,13 +264,15 @@ def test_one_browser_stays_with_one_process_and_browsers_spread(browser, proxy: 
             proxy.url + "/_stcore/health", headers={"Cookie": f"vielfalt_route=probe{n}"}
         )
         urllib.request.urlopen(request).close()
-    seen = upstreams_by_route(proxy)
+    seen = proxy.upstreams_by_route()
     used = set().union(*(seen[f"probe{n}"] for n in range(16)))
     assert len(used) == 2, used
 
 
 def test_each_process_sees_a_new_import_without_a_restart(
     browser,
+    proxy: NginxProxy,
+    provider,
     servers: list[AppServer],
     store: Path,
     key: Path,
@@ -246,11 +280,10 @@ def test_each_process_sees_a_new_import_without_a_restart(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     monkeypatch.setenv(SECRET_ENV_VAR, str(key))
-    context = browser.new_context(viewport={"width": 1400, "height": 1000}, locale="de-DE")
+    # signed in through nginx: the login cookie is bound to nginx's origin (Streamlit checks
+    # it), so each process is reached through nginx too, by a route key that nginx sends there
+    context, page, _ = open_app(browser, proxy, provider)
     try:
-        page = context.new_page()
-        page.goto(servers[1].url)
-        wait_idle(page)
         page.get_by_role("combobox", name="Jahr", exact=True).click()
         expect(page.get_by_role("option", name="2025", exact=True)).to_have_count(1)
         assert page.get_by_role("option", name="2026", exact=True).count() == 0
@@ -264,10 +297,13 @@ def test_each_process_sees_a_new_import_without_a_restart(
             by=LOCAL_USER,
         )
 
-        for server in servers:  # both processes, each asked directly on its own port
+        for server in servers:  # both processes, each through nginx by its route key
+            route = proxy.route_key_to(server.port)
+            context.add_cookies([proxy.route_cookie(route)])
             tab = context.new_page()
-            tab.goto(server.url)
+            tab.goto(proxy.https_url)
             wait_idle(tab)
+            assert proxy.upstreams_by_route()[route] == {f"127.0.0.1:{server.port}"}
             choose(tab, "Träger", "BA")
             choose(tab, "Jahr", "2026")
             expect(tab.get_by_text("Kennzahlen 2026 im Überblick")).to_have_count(1)
@@ -279,3 +315,35 @@ def test_each_process_sees_a_new_import_without_a_restart(
         assert_no_error(page)
     finally:
         context.close()
+
+
+def test_without_a_login_the_app_behind_nginx_shows_no_data(
+    browser, nginx: str, small_store: Path, artifacts: Path, tmp_path_factory
+) -> None:
+    """The installation's worst mistake: the site enabled before the login. The process listens
+    on 127.0.0.1 as the systemd unit starts it, but nginx's forwarding headers give it away."""
+    server = AppServer(small_store, artifacts / "streamlit-proxy-no-login.log")
+    running = None
+    context = browser.new_context(
+        viewport={"width": 1400, "height": 1000}, locale="de-DE", ignore_https_errors=True
+    )
+    try:
+        running = NginxProxy([server.port], tmp_path_factory.mktemp("nginx-no-login"))
+        page = context.new_page()
+        page.goto(running.https_url)
+        wait_idle(page)
+        expect(page.get_by_text("diese Anfrage kam über einen Reverse-Proxy")).to_have_count(1)
+        assert page.locator(".kpi-card").count() == 0
+        assert page.locator("[data-testid='stSidebarNav'] a").count() == 0
+        assert page.get_by_role("combobox", name="Jahr").count() == 0
+        # the same process, asked directly on 127.0.0.1, serves its one local person
+        page.goto(server.url)
+        wait_idle(page)
+        expect(page.locator(".kpi-card").first).to_be_visible()
+        assert_no_error(page)
+    finally:
+        context.close()
+        if running is not None:
+            running.stop()
+        server.stop()
+    assert "reached through a proxy (X-Forwarded-For): refusing" in server.log.read_text()
