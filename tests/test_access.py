@@ -25,6 +25,7 @@ from metrics.access import (
     Role,
     RoleMapping,
     User,
+    reached_from_elsewhere,
     user_from_claims,
 )
 from metrics.ingest import (
@@ -313,3 +314,31 @@ def test_the_release_check_says_whether_the_attacker_pins_anybody(tmp_path: Path
     whole, text = release_check_text(ReleaseCheck(2025, 865, 2), "en")
     assert not whole
     assert "2 groups of persons can be pinned down from 865 published figures" in text
+
+
+@pytest.mark.parametrize(
+    ("headers", "expected"),
+    [
+        ({"Host": "127.0.0.1:8501", "Origin": "http://127.0.0.1:8501"}, None),
+        ({"Host": "localhost:8501"}, None),
+        ({"Host": "[::1]:8501"}, None),
+        ({"Host": "LOCALHOST"}, None),
+        ({}, None),
+        # the deploy file's nginx site passes the client's Host and two forwarding headers
+        (
+            {"Host": "127.0.0.1:8501", "X-Real-IP": "10.1.2.3", "X-Forwarded-For": "10.1.2.3"},
+            "X-Forwarded-For",
+        ),
+        ({"host": "127.0.0.1", "x-real-ip": "10.1.2.3"}, "X-Real-IP"),
+        ({"Host": "127.0.0.1", "Forwarded": "for=10.1.2.3;proto=https"}, "Forwarded"),
+        ({"Host": "127.0.0.1", "X-Forwarded-Host": "vielfalt.example.org"}, "X-Forwarded-Host"),
+        # a proxy that forwards nothing but the public name
+        ({"Host": "vielfalt.example.org"}, "Host: vielfalt.example.org"),
+        ({"Host": "192.168.1.20:8501"}, "Host: 192.168.1.20"),
+        ({"Host": "[2001:db8::1]:443"}, "Host: 2001:db8::1"),
+        # an empty forwarding header says nothing
+        ({"Host": "127.0.0.1:8501", "X-Forwarded-For": ""}, None),
+    ],
+)
+def test_a_request_through_a_proxy_or_under_another_name_is_seen(headers, expected) -> None:
+    assert reached_from_elsewhere(headers) == expected
