@@ -62,6 +62,8 @@ class User:
     id: str
     name: str
     roles: frozenset[Role]
+    # a person signed in through the login (not the local user, the command line or the app)
+    signed_in: bool = False
 
     def may(self, action: Action) -> bool:
         return any(action in PERMISSIONS[role] for role in self.roles)
@@ -116,6 +118,7 @@ def user_from_claims(claims: Mapping[str, object], mapping: RoleMapping) -> User
         id=f"{issuer}#{subject}" if issuer else subject,
         name=name or subject,
         roles=mapping.roles_of(str(value) for value in values),
+        signed_in=True,
     )
 
 

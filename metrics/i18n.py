@@ -696,6 +696,66 @@ TEXTS: dict[str, dict[Lang, str]] = {
         "en": "I want to delete these data from the store for good.",
     },
     "datapage.delete_button": {"de": "Löschen", "en": "Delete"},
+    "datapage.delete_request_button": {
+        "de": "Löschung zur Freigabe vorlegen",
+        "en": "Submit the deletion for approval",
+    },
+    "datapage.request_import": {"de": "Zur Freigabe vorlegen", "en": "Submit for approval"},
+    "datapage.two_person_note": {
+        "de": "Vier-Augen-Prinzip: Ein Import oder eine Löschung wird erst ausgeführt, wenn eine "
+        "zweite Person mit der Rolle Datenpflege oder Administration sie unter „Zur Freigabe“ "
+        "freigibt.",
+        "en": "Two-person rule: an import or a deletion is carried out only when a second "
+        "person with the data maintenance or administrator role approves it under “Awaiting "
+        "approval”.",
+    },
+    "datapage.requested": {
+        "de": "Zur Freigabe vorgelegt (bis {until}). Eine zweite Person mit der Rolle "
+        "Datenpflege oder Administration gibt sie auf dieser Seite frei.",
+        "en": "Submitted for approval (until {until}). A second person with the data "
+        "maintenance or administrator role approves it on this page.",
+    },
+    "approval.section": {"de": "Zur Freigabe", "en": "Awaiting approval"},
+    "approval.none": {"de": "Nichts wartet auf Freigabe.", "en": "Nothing awaits approval."},
+    "approval.heading_import": {
+        "de": "Import, vorgelegt von {name} am {at}, offen bis {until}",
+        "en": "Import, submitted by {name} on {at}, open until {until}",
+    },
+    "approval.heading_delete": {
+        "de": "Löschung, vorgelegt von {name} am {at}, offen bis {until}",
+        "en": "Deletion, submitted by {name} on {at}, open until {until}",
+    },
+    "approval.delete_what": {"de": "{kind}: {values}", "en": "{kind}: {values}"},
+    "approval.as_of": {
+        "de": "Die Vorschau zeigt den Stand bei der Vorlage; ausgeführt wird gegen den "
+        "Datenbestand zum Zeitpunkt der Freigabe.",
+        "en": "The preview shows the store as it was when submitted; the change is made to the "
+        "store as it is when approved.",
+    },
+    "approval.approve": {"de": "Freigeben", "en": "Approve"},
+    "approval.reject": {"de": "Ablehnen", "en": "Reject"},
+    "approval.withdraw": {"de": "Zurückziehen", "en": "Withdraw"},
+    "approval.own": {
+        "de": "Von Ihnen vorgelegt: Eine zweite Person muss sie freigeben.",
+        "en": "Submitted by you: a second person must approve it.",
+    },
+    "approval.approved": {
+        "de": "Freigegeben und ausgeführt.",
+        "en": "Approved and carried out.",
+    },
+    "approval.rejected": {
+        "de": "Abgelehnt; der Datenbestand bleibt, wie er ist.",
+        "en": "Rejected; the store stays as it is.",
+    },
+    "approval.withdrawn": {
+        "de": "Zurückgezogen; der Datenbestand bleibt, wie er ist.",
+        "en": "Withdrawn; the store stays as it is.",
+    },
+    "approval.gone": {
+        "de": "Diese Vorlage ist nicht mehr offen: inzwischen freigegeben, abgelehnt, "
+        "zurückgezogen oder abgelaufen.",
+        "en": "This request is no longer open: approved, rejected, withdrawn or expired meanwhile.",
+    },
     "datapage.deleted": {"de": "{rows} Zeilen gelöscht.", "en": "{rows} rows deleted."},
     "datapage.invited": {
         "de": "Eingeladene je Befragungswelle",

@@ -62,6 +62,10 @@ class Settings:
     # days an entry stays in the audit log; whether page views are entered at all
     audit_retention_days: int = 730
     audit_page_views: bool = False
+    # with a login: an import or deletion asked for by one data-maintenance user is carried out
+    # only when a second one approves it; a request not approved in time expires
+    two_person_rule: bool = False
+    approval_hours: int = 72
     path: Path | None = None
 
     @property
@@ -145,6 +149,14 @@ def parse_settings(data: Mapping[str, object], source: Path | None = None) -> Se
     page_views = audit.get("page_views")
     if not isinstance(page_views, bool):
         raise fail("audit.page_views", f"must be true or false, got {page_views!r}")
+    access_table = _table(data, "access", fail)
+    # optional: settings files from before the two-person rule still load
+    two_person_rule = access_table.get("two_person_rule", False)
+    if not isinstance(two_person_rule, bool):
+        raise fail("access.two_person_rule", f"must be true or false, got {two_person_rule!r}")
+    approval_hours = _whole(access_table.get("approval_hours", 72), "access.approval_hours", fail)
+    if approval_hours < 1:
+        raise fail("access.approval_hours", f"must be at least 1, got {approval_hours}")
     return Settings(
         k_ordinary=k_ordinary,
         k_sensitive=k_sensitive,
@@ -155,13 +167,16 @@ def parse_settings(data: Mapping[str, object], source: Path | None = None) -> Se
         role_mapping=_role_mapping(_table(data, "access", fail), fail),
         audit_retention_days=audit_retention,
         audit_page_views=page_views,
+        two_person_rule=two_person_rule,
+        approval_hours=approval_hours,
         path=source,
     )
 
 
 def _role_mapping(access: Mapping[str, object], fail) -> RoleMapping:
     """[access]: the claim, and per role the claim values that give it (every role a key)."""
-    _refuse_unknown(access, {"roles_claim", *(role.value for role in Role)}, "access.", fail)
+    known = {"roles_claim", "two_person_rule", "approval_hours", *(role.value for role in Role)}
+    _refuse_unknown(access, known, "access.", fail)
     claim = access.get("roles_claim")
     if not isinstance(claim, str) or not claim.strip():
         raise fail("access.roles_claim", f"must be the name of a claim, got {claim!r}")

@@ -1,7 +1,9 @@
 """Daten: upload exports with a preview and an explicit confirmation, what the store holds,
 deleting a reporting date / year / wave, invited counts per survey wave, the import log, and
-templates. The tables come from metrics.views.build_data_page, the staging from
-metrics.ingest.stage_upload; this page holds the widgets and the pending upload."""
+templates; under the two-person rule, imports and deletions go to "Zur Freigabe", where a second
+person approves them. The tables come from metrics.views.build_data_page, the staging from
+metrics.ingest.stage_upload, the requests from metrics.ingest.approvals; this page holds the
+widgets and the pending upload."""
 
 import streamlit as st
 
@@ -13,6 +15,16 @@ from metrics.disclosure import count_text
 from metrics.i18n import Lang, t
 from metrics.ingest import ImportRefused, StagedUpload, delete_coverage, stage_upload
 from metrics.ingest import set_invited as save_invited
+from metrics.ingest.approvals import (
+    ChangeRequest,
+    RequestGone,
+    approve,
+    pending_requests,
+    reject,
+    request_deletion,
+    request_import,
+)
+from metrics.ingest.two_person import needs_approval
 from metrics.views import DataPageContext, build_data_page, kind_label
 
 
@@ -56,6 +68,16 @@ def upload_section(lang: Lang) -> None:
     if not prepared.ok:
         ui.warning(t("datapage.fix_and_retry", lang))
         return
+    if needs_approval(ui.current_user(), ui.settings()):
+        ui.caption(t("datapage.two_person_note", lang))
+        if st.button(t("datapage.request_import", lang), type="primary"):
+            request = request_import(prepared, ui.settings())  # closes the preview
+            st.session_state.pop("pending_import", None)
+            st.session_state["upload_round"] = round_ + 1
+            until = request.expires_text(lang)
+            st.session_state["import_done"] = [t("datapage.requested", lang, until=until)]
+            st.rerun()
+        return
     if st.button(t("datapage.confirm_import", lang), type="primary"):
         try:
             results = prepared.commit()
@@ -91,12 +113,79 @@ def holdings_section(context: DataPageContext, lang: Lang) -> None:
             t("datapage.coverage", lang), list(context.deletable[kind]), key="delete_values"
         )
         sure = st.checkbox(t("datapage.delete_confirm", lang), key="delete_sure")
+        user = ui.current_user()
+        if needs_approval(user, ui.settings()):
+            ui.caption(t("datapage.two_person_note", lang))
+            label = t("datapage.delete_request_button", lang)
+            if st.button(label, disabled=not (values and sure)):
+                request = request_deletion(ui.db_path(), kind, values, ui.settings(), by=user)
+                until = request.expires_text(lang)
+                st.session_state["import_done"] = [t("datapage.requested", lang, until=until)]
+                st.rerun()
+            return
         if st.button(t("datapage.delete_button", lang), disabled=not (values and sure)):
-            deleted = delete_coverage(ui.db_path(), kind, values, by=ui.current_user())
+            deleted = delete_coverage(ui.db_path(), kind, values, by=user)
             st.session_state["import_done"] = [
                 t("datapage.deleted", lang, rows=count_text(deleted, lang, ui.settings().rules))
             ]
             st.rerun()
+
+
+def approvals_section(lang: Lang) -> None:
+    """The requests waiting for a second person (two-person rule): what each would do, and
+    for a second data-role user the buttons to approve or reject it (its author may withdraw)."""
+    waiting = pending_requests(ui.db_path())
+    if not waiting and not ui.settings().two_person_rule:
+        return
+    ui.subheader(t("approval.section", lang))
+    if not waiting:
+        ui.caption(t("approval.none", lang))
+        return
+    user = ui.current_user()
+    for request in waiting:
+        with st.container(border=True):
+            ui.strong(request.heading(lang))
+            ui.bullets(request.describe(lang, ui.settings().rules))
+            if request.action == "import":
+                ui.caption(t("approval.as_of", lang))
+            if not user.may(Action.CHANGE_DATA):
+                continue
+            own = request.requested_by == user.id
+            if own:
+                ui.caption(t("approval.own", lang))
+            buttons = st.container(horizontal=True)
+            if own:
+                if buttons.button(t("approval.withdraw", lang), key=f"withdraw_{request.id}"):
+                    decide(request, "withdrawn", lang)
+            else:
+                label = t("approval.approve", lang)
+                if buttons.button(label, type="primary", key=f"approve_{request.id}"):
+                    decide(request, "approved", lang)
+                if buttons.button(t("approval.reject", lang), key=f"reject_{request.id}"):
+                    decide(request, "rejected", lang)
+
+
+def decide(request: ChangeRequest, decision: str, lang: Lang) -> None:
+    rules = ui.settings().rules
+    try:
+        if decision == "approved":
+            outcome = approve(ui.db_path(), request.id, by=ui.current_user())
+            done = [t("approval.approved", lang)]
+            if isinstance(outcome, list):
+                done += [result.summary(lang, rules) for result in outcome]
+            else:
+                done.append(t("datapage.deleted", lang, rows=count_text(outcome, lang, rules)))
+        else:
+            reject(ui.db_path(), request.id, by=ui.current_user())
+            done = [t(f"approval.{decision}", lang)]
+    except RequestGone:
+        ui.warning(t("approval.gone", lang))
+        return
+    except (ImportRefused, store.StoreError) as error:
+        ui.error(error.report(lang) if isinstance(error, ImportRefused) else str(error))
+        return
+    st.session_state["import_done"] = done
+    st.rerun()
 
 
 def invited_section(context: DataPageContext, lang: Lang) -> None:
@@ -172,6 +261,7 @@ def render(lang: Lang) -> None:
     # the Daten page is read-only for the representatives: what the store holds, the import log
     if ui.may(Action.CHANGE_DATA):
         upload_section(lang)
+    approvals_section(lang)
     # after the upload section: a confirmed import reruns the page before the tables are read
     context = build_data_page(ui.db_path(), ui.planned_release_values, ui.settings().rules, lang)
     holdings_section(context, lang)

@@ -26,9 +26,8 @@ from metrics.access import User
 from metrics.ingest import limits
 from metrics.ingest.prepare import PreparedImport, _sha256, prepare_import
 from metrics.ingest.problems import ImportRefused, Problem
-from metrics.ingest.pseudonyms import key_check, load_secret
+from metrics.ingest.pseudonyms import key_check
 from metrics.ingest.read import StagedFile
-from metrics.ingest.validate import _sql_literal
 from metrics.ingest.write import remove_leftovers
 
 _STAGED_FILE = "staged.duckdb"
@@ -80,19 +79,14 @@ def prepare_isolated(
             name = names[0] if len(names) == 1 else ", ".join(names)
             raise ImportRefused(name, [Problem(problem, params=params)])
         outcomes, previews, refused_sha256, checked_with = answer
-        prepared._secret = load_secret(db_path)
+        prepared.load_staged(
+            out,
+            list(zip([Path(p) for p in paths], outcomes, strict=True)),
+            previews,
+            {Path(p): sha for p, sha in refused_sha256.items()},
+        )
         if checked_with != key_check(prepared._secret):
             raise RuntimeError("the import check ran under another pseudonym key")
-        con = prepared._con
-        con.execute(f"ATTACH {_sql_literal(str(out))} AS staged (READ_ONLY)")
-        for outcome in outcomes:
-            if isinstance(outcome, StagedFile):
-                con.execute(
-                    f"CREATE TEMP VIEW {outcome.table} AS SELECT * FROM staged.{outcome.table}"
-                )
-        prepared._outcomes = list(zip([Path(p) for p in paths], outcomes, strict=True))
-        prepared.previews = previews
-        prepared._refused_sha256 = {Path(p): sha for p, sha in refused_sha256.items()}
         return prepared
     except BaseException:
         prepared.close()
@@ -163,22 +157,12 @@ def _child(
     resource.setrlimit(resource.RLIMIT_CPU, (cpu_seconds, cpu_seconds + 5))
     os.nice(5)  # the pages of other users first
     with prepare_import([Path(p) for p in paths], Path(db_path), by=by, names=names) as prepared:
-        con = prepared._con
-        con.execute(f"ATTACH {_sql_literal(out)} AS keep")
+        prepared.save_staged(Path(out))
         refused_sha256: dict[str, str] = {}
         outcomes = [outcome for _, outcome in prepared._outcomes]
         for path, outcome in prepared._outcomes:
-            if isinstance(outcome, StagedFile):
-                columns = {row[0] for row in con.execute(f"DESCRIBE {outcome.table}").fetchall()}
-                # the raw ids served the messages about duplicates: they stay in this process
-                raw = [c for c in columns if c.startswith("_raw_")]
-                exclude = f" EXCLUDE ({', '.join(raw)})" if raw else ""
-                con.execute(
-                    f"CREATE TABLE keep.{outcome.table} AS SELECT *{exclude} FROM {outcome.table}"
-                )
-            else:
+            if not isinstance(outcome, StagedFile):
                 with contextlib.suppress(OSError):
                     refused_sha256[str(path)] = prepared._refused_sha256.get(path) or _sha256(path)
-        con.execute("DETACH keep")
         sending.send((outcomes, prepared.previews, refused_sha256, key_check(prepared._secret)))
     sending.close()

@@ -43,6 +43,7 @@ from metrics.ingest.read import (
     _stage_parquet,
     _stage_xlsx,
 )
+from metrics.ingest.two_person import ApprovedRequest, refuse_without_approval
 from metrics.ingest.validate import (
     _UNIQUE_KEYS,
     _build_report_table,
@@ -314,6 +315,8 @@ class PreparedImport:
         self._secret = b""
         # the checksums of refused files, taken while they exist (uploads go once staged)
         self._refused_sha256: dict[Path, str] = {}
+        # the approved request this batch carries out (two-person rule), see ingest.approvals
+        self.approval: ApprovedRequest | None = None
         self._closed = False
         self._finalizer = weakref.finalize(self, _release, self._con, self._workdir)
 
@@ -332,6 +335,8 @@ class PreparedImport:
         if self._closed:
             raise RuntimeError("this import was already committed or closed")
         try:
+            if self.approval is None:
+                refuse_without_approval(self.db_path, self.by, "import")
             refused = [(p, o) for p, o in self._outcomes if isinstance(o, ImportRefused)]
             for path, refusal in refused:
                 _log_refusal(self.db_path, path, refusal, self._refused_sha256.get(path))
@@ -377,10 +382,58 @@ class PreparedImport:
                     }
                     for r in results
                 ],
+                **(
+                    {"request": self.approval.id, "requested_by": self.approval.requested_by}
+                    if self.approval
+                    else {}
+                ),
             )
             return results
         finally:
             self.close()
+
+    @property
+    def staged(self) -> list[StagedFile]:
+        return [o for _, o in self._outcomes if isinstance(o, StagedFile)]
+
+    def save_staged(self, out: Path) -> None:
+        """The staged rows of the files that passed into the DuckDB file `out`, without the raw
+        ids (they served the messages about duplicates and stay in this process): what a commit
+        elsewhere needs (the server after the import check's child; a later approval)."""
+        self._con.execute(f"ATTACH {_sql_literal(str(out))} AS keep")
+        try:
+            for item in self.staged:
+                columns = [row[0] for row in self._con.execute(f"DESCRIBE {item.table}").fetchall()]
+                raw = [c for c in columns if c.startswith("_raw_")]
+                exclude = f" EXCLUDE ({', '.join(raw)})" if raw else ""
+                self._con.execute(
+                    f"CREATE TABLE keep.{item.table} AS SELECT *{exclude} FROM {item.table}"
+                )
+        finally:
+            self._con.execute("DETACH keep")
+
+    def load_staged(
+        self,
+        staged_db: Path,
+        outcomes: Sequence[tuple[Path, StagedFile | ImportRefused]],
+        previews: Sequence[FilePreview],
+        refused_sha256: dict[Path, str] | None = None,
+    ) -> None:
+        """Takes what `save_staged` wrote (attached read-only) as this batch's files."""
+        self._con.execute(f"ATTACH {_sql_literal(str(staged_db))} AS staged (READ_ONLY)")
+        for _, outcome in outcomes:
+            if isinstance(outcome, StagedFile):
+                self._con.execute(
+                    f"CREATE TEMP VIEW {outcome.table} AS SELECT * FROM staged.{outcome.table}"
+                )
+        self._outcomes = list(outcomes)
+        self.previews = list(previews)
+        self._refused_sha256 = dict(refused_sha256 or {})
+        self._secret = load_secret(self.db_path)
+
+    def preview_now(self) -> list[FilePreview]:
+        """The previews against the store as it is now (an approval comes hours later)."""
+        return _previews(self._con, self.db_path, [o for _, o in self._outcomes], demo=self.demo)
 
     @property
     def closed(self) -> bool:

@@ -37,6 +37,7 @@ from metrics.ingest.problems import (
 )
 from metrics.ingest.pseudonyms import _replace_condition
 from metrics.ingest.read import StagedFile, _detail, _display_name
+from metrics.ingest.two_person import ApprovedRequest, refuse_without_approval
 
 
 def _is_demo(con: duckdb.DuckDBPyConnection, catalog: str) -> bool:
@@ -290,15 +291,23 @@ def _fsync(path: Path) -> None:
 
 
 def delete_coverage(
-    db_path: Path, kind: str, values: Iterable[object] | object, *, by: User
+    db_path: Path,
+    kind: str,
+    values: Iterable[object] | object,
+    *,
+    by: User,
+    approval: ApprovedRequest | None = None,
 ) -> int:
     """Deletes what imports of `kind` cover for the given values, in one transaction, logged in
     import_log as outcome 'deleted'; returns the number of rows deleted (0: store unchanged).
 
     Values as coverage_summary shows them ('31.10.2026' or a date for personnel; a year for
     applications; a wave for surveys). Deleting a survey wave deletes its responses and its
-    invited count; kind 'survey_invited' deletes only the invited count."""
+    invited count; kind 'survey_invited' deletes only the invited count. Under the two-person
+    rule a signed-in user's deletion needs `approval` (see ingest.approvals)."""
     audit.authorise(db_path, by, Action.CHANGE_DATA, "delete", kind=kind)
+    if approval is None:
+        refuse_without_approval(db_path, by, "delete", kind=kind)
     source = _source(kind)
     wanted = _coverage_values(source, values)
     if not wanted or not db_path.exists():
@@ -343,7 +352,10 @@ def delete_coverage(
     finally:
         con.close()
     if deleted:
-        audit.record(db_path, by, "delete", kind=kind, coverage=wanted, rows=deleted)
+        request = (
+            {"request": approval.id, "requested_by": approval.requested_by} if approval else {}
+        )
+        audit.record(db_path, by, "delete", kind=kind, coverage=wanted, rows=deleted, **request)
     return deleted
 
 

@@ -18,9 +18,11 @@ from playwright.sync_api import expect
 
 from metrics import audit
 from metrics.access import Role
-from metrics.settings import load_settings
-from tests.e2e.conftest import AppServer, OidcProvider, free_port
-from tests.e2e.test_browser import assert_no_error, wait_idle
+from metrics.ingest import coverage_summary
+from metrics.settings import SETTINGS_ENV_VAR, load_settings
+from tests.e2e.conftest import REPO, AppServer, OidcProvider, free_port
+from tests.e2e.test_browser import assert_no_error, wait_idle, wait_rerun
+from tests.exports import PERSONNEL_HEADER, personnel_population, write_csv
 from tests.small_groups import build_small_group_store
 
 # a real browser against a real server and a real provider: minutes (see pyproject's markers)
@@ -90,32 +92,39 @@ class Login:
     app: AppServer
 
 
-@pytest.fixture(scope="module")
-def login(node: str, tmp_path_factory: pytest.TempPathFactory, artifacts: Path) -> Iterator[Login]:
-    folder = tmp_path_factory.mktemp("login")
+def start_login(node: str, folder: Path, artifacts: Path, name: str) -> Login:
+    """The test provider with PEOPLE's accounts and an app with the login pointing at it, on a
+    small-group store of its own (the environment's VIELFALT_SETTINGS, if set, is the app's)."""
     db = build_small_group_store(folder / "store")
     # the redirect_uri names the app's port: chosen before either starts
     app_port = free_port()
     redirect_uri = f"http://127.0.0.1:{app_port}/oauth2callback"
-    client_secret = secrets.token_urlsafe(32)
     provider = OidcProvider(
         node,
-        artifacts / "oidc-provider.log",
+        artifacts / f"oidc-provider-{name}.log",
         client_id=CLIENT_ID,
-        client_secret=client_secret,
+        client_secret=secrets.token_urlsafe(32),
         redirect_uri=redirect_uri,
         accounts=provider_accounts(),
     )
     # the app reads this file only, never the repository's .streamlit/secrets.toml
     secrets_file = provider.write_secrets(folder / "secrets.toml")
     try:
-        app = AppServer(db, artifacts / "streamlit-login.log", secrets=secrets_file, port=app_port)
+        app = AppServer(
+            db, artifacts / f"streamlit-{name}.log", secrets=secrets_file, port=app_port
+        )
     except BaseException:
         provider.stop()
         raise
-    yield Login(provider, app)
-    app.stop()
-    provider.stop()
+    return Login(provider, app)
+
+
+@pytest.fixture(scope="module")
+def login(node: str, tmp_path_factory: pytest.TempPathFactory, artifacts: Path) -> Iterator[Login]:
+    running = start_login(node, tmp_path_factory.mktemp("login"), artifacts, "login")
+    yield running
+    running.app.stop()
+    running.provider.stop()
 
 
 def sign_in_at(page, app_url: str, provider: OidcProvider, account: str) -> None:
@@ -268,3 +277,73 @@ def test_without_a_login_an_app_on_another_address_shows_no_data(
     finally:
         server.stop()
     assert "refusing to show any data" in server.log.read_text()
+
+
+@pytest.fixture(scope="module")
+def two_person_login(
+    node: str, tmp_path_factory: pytest.TempPathFactory, artifacts: Path
+) -> Iterator[Login]:
+    """An app whose settings turn the two-person rule on."""
+    folder = tmp_path_factory.mktemp("two-person")
+    text = (REPO / "settings.toml").read_text()
+    assert "two_person_rule = false" in text
+    settings_file = folder / "settings.toml"
+    settings_file.write_text(text.replace("two_person_rule = false", "two_person_rule = true"))
+    with pytest.MonkeyPatch.context() as env:
+        env.setenv(SETTINGS_ENV_VAR, str(settings_file))
+        running = start_login(node, folder, artifacts, "two-person")
+    yield running
+    running.app.stop()
+    running.provider.stop()
+
+
+def test_under_the_two_person_rule_an_import_waits_for_a_second_person(
+    browser, two_person_login: Login, tmp_path: Path, artifacts: Path
+) -> None:
+    login = two_person_login
+    by = {person.login: person for person in PEOPLE}
+    rows = personnel_population(30, "31.10.2026")
+    export = write_csv(tmp_path / "personal_oktober.csv", PERSONNEL_HEADER, rows)
+    dana = browser.new_context(viewport={"width": 1400, "height": 1000}, locale="de-DE")
+    anton = browser.new_context(viewport={"width": 1400, "height": 1000}, locale="de-DE")
+    try:
+        page = dana.new_page()
+        sign_in(page, login, by["datenpflege"])
+        open_deep_link(page, login, "data")
+        page.locator("input[type='file']").set_input_files(str(export))
+        wait_rerun(page)
+        expect(page.get_by_text("Vier-Augen-Prinzip").first).to_be_visible()
+        assert page.get_by_role("button", name="Jetzt importieren").count() == 0
+        page.get_by_role("button", name="Zur Freigabe vorlegen").click()
+        page.get_by_text("Zur Freigabe vorgelegt").wait_for()
+        wait_idle(page)
+        # waiting, described, and not for its author to approve
+        expect(page.get_by_text("Import, vorgelegt von Dana Datenpflege")).to_have_count(1)
+        expect(page.get_by_text("Von Ihnen vorgelegt")).to_have_count(1)
+        assert page.get_by_role("button", name="Freigeben").count() == 0
+        assert_no_error(page)
+        page.screenshot(path=artifacts / "two-person-requested.png", full_page=True)
+        assert "31.10.2026" not in coverage_of(login.app.db)
+
+        second = anton.new_page()
+        sign_in(second, login, by["admin"])
+        open_deep_link(second, login, "data")
+        expect(second.get_by_text("Import, vorgelegt von Dana Datenpflege")).to_have_count(1)
+        expect(second.get_by_text("30 Zeilen Personalbestand").first).to_be_attached()
+        second.screenshot(path=artifacts / "two-person-to-approve.png", full_page=True)
+        second.get_by_role("button", name="Freigeben").click()
+        second.get_by_text("Freigegeben und ausgeführt.").wait_for()
+        wait_idle(second)
+        assert_no_error(second)
+        expect(second.get_by_text("Nichts wartet auf Freigabe.")).to_have_count(1)
+        assert "31.10.2026" in coverage_of(login.app.db)
+    finally:
+        dana.close()
+        anton.close()
+    steps = [(e["user"].rsplit("#", 1)[-1], e["event"]) for e in audit.entries(login.app.db)]
+    assert ("datenpflege", "approval_requested") in steps
+    assert steps.index(("admin", "import")) < steps.index(("admin", "approved"))
+
+
+def coverage_of(db: Path) -> set[str]:
+    return set(coverage_summary(db)["coverage"])
