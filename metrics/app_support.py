@@ -364,6 +364,9 @@ def _history(state: tuple[str, tuple[int, int, int] | None]) -> KpiHistory:
 # cache_resource, not cache_data: a context holds Plotly figures, and unpickling them on every
 # rerun cost ~55 ms of a ~90 ms overview rerun (bench/bench_app.py). Contexts are frozen and
 # never changed by pages; like cache_data, the cache is shared by all sessions (published data).
+# 256 entries: a demo-store context takes ~780 KB (tracemalloc over 60 random ones), so ~200 MB
+# per process; all 2,100 combinations (5 pages x 10 years x 3 carriers x 7 breakdowns x 2
+# languages) would take 1.6 GB. A context not cached is rebuilt from the cached year (~0.1-1 s).
 @st.cache_resource(show_spinner=False, max_entries=256)
 def _page_context(
     state: tuple[str, tuple[int, int, int] | None], builder_name: str, filters: Filters, lang: Lang
