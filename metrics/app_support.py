@@ -42,6 +42,7 @@ from metrics.safe_text import markdown_literal, markdown_text
 from metrics.settings import Settings, load_settings
 from metrics.views import (
     BREAKDOWNS,
+    CardTarget,
     ChartBlock,
     Filters,
     KpiCard,
@@ -683,18 +684,21 @@ def card_body_html(card: KpiCard, lang: Lang) -> str:
     a status), the sparkline as an SVG image with its values as alt text, and the notes. All text
     is escaped; st.html sanitises it again (and would drop inline SVG, hence the image)."""
     parts = []
-    if card.target_text:
-        line = f"{t('app.target', lang)}: {card.target_text}"
-        if card.status:
-            background, colour, key = _STATUS_BADGES[card.status]
+    label = card.target_label or t("app.target", lang)
+    first = [CardTarget(label, card.target_text, card.status)] if card.target_text else []
+    targets = first + list(card.more_targets)
+    for target in targets:
+        line = f"{target.label}: {target.text}"
+        if target.status:
+            background, colour, key = _STATUS_BADGES[target.status]
             parts.append(
-                f'<p style="margin:0"><span style="background:{background};color:{colour};'
-                f'font-size:0.875rem;line-height:1.6;padding:0 4px;border-radius:4px">'
-                f"{escape(f'{line} · {t(key, lang)}')}</span></p>"
+                f'<p style="margin:0 0 2px 0"><span style="background:{background};'
+                f"color:{colour};font-size:0.875rem;line-height:1.6;padding:0 4px;"
+                f'border-radius:4px">{escape(f"{line} · {t(key, lang)}")}</span></p>'
             )
         else:
             parts.append(f'<p style="{_CAPTION_STYLE}">{escape(line)}</p>')
-    else:
+    if not targets:
         # keeps the cards of a row the same height
         parts.append(f'<p style="{_CAPTION_STYLE}">{escape(t("app.no_target", lang))}</p>')
     if card.trend is not None:

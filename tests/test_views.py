@@ -158,3 +158,43 @@ def test_the_quota_chart_draws_the_targets_the_settings_have(small_db: Path) -> 
             lines[name] = sorted(shape.y0 for shape in context.quota.figure.layout.shapes)
     assert lines["all"] == [settings.target("sb_quota.BA"), settings.target("sb_quota")] == [5, 9]
     assert lines["without internal"] == [5]
+
+
+@pytest.fixture(scope="module")
+def demo_history(planned_demo_store: Path) -> views.KpiHistory:
+    settings = load_settings()
+    with store.open_store(planned_demo_store) as con:
+        published = {2025: kpis.published_year(con, 2025, settings)}
+    return views.KpiHistory([2025], settings, published.__getitem__)
+
+
+@pytest.mark.parametrize("carrier", ["BA", "Kommune"])
+def test_a_carriers_quota_card_shows_its_quota_against_both_targets(
+    demo_history: views.KpiHistory, carrier: str
+) -> None:
+    """The Inklusion card of a carrier read "–" and "ohne Zielwert" beside a chart of 11.8 %."""
+    small_history = demo_history
+    filters = views.Filters(2025, carrier)
+    card = views.build_inclusion(small_history, filters, "de").cards[0]
+    overview = next(
+        c
+        for c in views.build_overview(small_history, filters, "de").cards
+        if c.kpi_id == "sb_quota"
+    )
+    value = small_history.values(2025)[f"sb_quota.{carrier}"]  # the chart's bar
+    assert value.value is not None
+    assert card.value_text == overview.value_text == views.blocks._value_text(value, "de")
+    settings = small_history.settings
+    legal, internal = settings.target(f"sb_quota.{carrier}"), settings.target("sb_quota")
+    assert (legal, internal) == (5, 9)
+    assert (card.target_label, card.target_text) == ("Pflichtquote", "5 %")
+    expected = "good" if value.value >= legal else "bad" if value.value < 0.9 * legal else "warn"
+    assert card.status == expected
+    [second] = card.more_targets
+    assert (second.label, second.text) == ("Ziel Inklusionsvereinbarung", "9 %")
+    expected = "good" if value.value >= internal else "bad" if value.value < 8.1 else "warn"
+    assert second.status == expected
+    assert overview.more_targets == card.more_targets
+    # all carriers: the inclusion agreement's target alone, labelled as such
+    combined = views.build_inclusion(small_history, views.Filters(2025), "de").cards[0]
+    assert combined.target_label == "Ziel Inklusionsvereinbarung" and combined.more_targets == ()

@@ -16,6 +16,7 @@ A name with a leading underscore is shared between these modules, not outside th
 
 from metrics.views.audit import AuditPageContext, build_audit_page
 from metrics.views.blocks import (
+    CardTarget,
     ChartBlock,
     KpiCard,
     StatusContext,
@@ -37,6 +38,7 @@ __all__ = [
     "BREAKDOWNS",
     "OVERVIEW_KPIS",
     "AuditPageContext",
+    "CardTarget",
     "ChartBlock",
     "DataPageContext",
     "Filters",

@@ -14,7 +14,13 @@ import plotly.graph_objects as go
 
 from metrics import charts, store
 from metrics.disclosure import WITHHELD_SIGN, change_publishable
-from metrics.formatting import format_change, format_date, format_number, format_value
+from metrics.formatting import (
+    format_change,
+    format_date,
+    format_number,
+    format_target,
+    format_value,
+)
 from metrics.i18n import Lang, t
 from metrics.kpis import api as kpis
 from metrics.kpis.values import KpiValue
@@ -47,6 +53,18 @@ class KpiCard:
     suppressed_k: int | None = None
     note: str | None = None
     delta_label: str | None = None  # "vs previous year" / "vs previous wave"
+    # what the target is, when "Ziel" alone would not say it ("Pflichtquote")
+    target_label: str | None = None
+    # further targets with their own status: a carrier's SB quota is held against the legal
+    # quota and against the inclusion agreement's target
+    more_targets: tuple[CardTarget, ...] = ()
+
+
+@dataclass(frozen=True)
+class CardTarget:
+    label: str
+    text: str
+    status: str | None
 
 
 @dataclass(frozen=True)
@@ -104,12 +122,30 @@ def _suppressed_k(values: Sequence[KpiValue | None]) -> int | None:
     return max(ks) if ks else None
 
 
-def _status(value: KpiValue) -> str | None:
-    if value.value is None or value.target is None or value.suppressed:
+def _status(value: KpiValue, target: float | None = None) -> str | None:
+    target = value.target if target is None else target
+    if value.value is None or target is None or value.suppressed:
         return None
-    if value.value >= value.target:
+    if value.value >= target:
         return "good"
-    return "warn" if value.value >= 0.9 * value.target else "bad"
+    return "warn" if value.value >= 0.9 * target else "bad"
+
+
+def _quota_targets(
+    history: KpiHistory, current: KpiValue | None, carrier: str | None, lang: Lang
+) -> tuple[str | None, tuple[CardTarget, ...]]:
+    """The SB quota's targets: in a carrier's view its own target is the legal quota (§ 154
+    SGB IX), and the inclusion agreement's target is a second status; in the all-carrier view
+    the target is the inclusion agreement's (the legal quota applies to each carrier)."""
+    if carrier is None:
+        return t("view.internal_target", lang), ()
+    internal = history.settings.target("sb_quota")
+    if current is None or internal is None:
+        return t("view.legal_quota", lang), ()
+    text = format_target(internal, current.unit, lang)
+    return t("view.legal_quota", lang), (
+        CardTarget(t("view.internal_target", lang), text, _status(current, internal)),
+    )
 
 
 def _delta(
@@ -154,6 +190,9 @@ def _card(history: KpiHistory, kpi_id: str, year: int, carrier: str | None, lang
         note = t("view.approximation", lang)
     if current is not None and "wave" in current.extra:
         note = t("view.wave", lang, wave=current.extra["wave"])
+    target_label, more_targets = (
+        _quota_targets(history, current, carrier, lang) if kpi_id == "sb_quota" else (None, ())
+    )
     return KpiCard(
         kpi_id=kpi_id,
         title=kpis.kpi_label(kpi_id, lang),
@@ -181,6 +220,8 @@ def _card(history: KpiHistory, kpi_id: str, year: int, carrier: str | None, lang
             else "app.previous_year",
             lang,
         ),
+        target_label=target_label,
+        more_targets=more_targets,
     )
 
 

@@ -100,9 +100,11 @@ def build_inclusion(history: KpiHistory, filters: Filters, lang: Lang) -> Inclus
         horizontal=True,
         notes=(t("view.applicants_note", lang),),
     )
+    # "sb_quota" in the carrier's own view is the carrier's quota (the chart's sb_quota.<carrier>
+    # of the all-carrier view), as on the overview
     cards = tuple(
         _card(history, kpi_id, year, carrier, lang)
-        for kpi_id in (_quota_id(carrier), "sb_headcount_share", "sb_applicant_share")
+        for kpi_id in ("sb_quota", "sb_headcount_share", "sb_applicant_share")
     )
     return InclusionContext(
         title=t("page.inclusion", lang),
