@@ -451,6 +451,10 @@ TEXTS: dict[str, dict[Lang, str]] = {
         "en": "Only one reporting date in the year: the quota approximates the annual value.",
     },
     "view.wave": {"de": "Befragungswelle {wave}", "en": "survey wave {wave}"},
+    "view.no_wave": {
+        "de": "Bis zu diesem Jahr gab es noch keine Befragungswelle.",
+        "en": "There was no survey wave up to this year.",
+    },
     "view.breakdown_title": {
         "de": "{kpi} nach {dimension}, {year}",
         "en": "{kpi} by {dimension}, {year}",

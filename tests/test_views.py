@@ -198,3 +198,19 @@ def test_a_carriers_quota_card_shows_its_quota_against_both_targets(
     # all carriers: the inclusion agreement's target alone, labelled as such
     combined = views.build_inclusion(small_history, views.Filters(2025), "de").cards[0]
     assert combined.target_label == "Ziel Inklusionsvereinbarung" and combined.more_targets == ()
+
+
+def test_a_survey_card_before_the_first_wave_says_there_was_none(
+    small_history: views.KpiHistory,
+) -> None:
+    """It read "Befragungswelle None"."""
+    seen_without_wave = False
+    for year in small_history.years:
+        for card in views.build_overview(small_history, views.Filters(year), "de").cards:
+            assert "None" not in (card.note or "") + (card.delta_label or ""), (year, card)
+            value = small_history.values(year).get(card.kpi_id)
+            if value is not None and "wave" in value.extra and value.extra["wave"] is None:
+                seen_without_wave = True
+                assert card.note == "Bis zu diesem Jahr gab es noch keine Befragungswelle."
+                assert card.delta_label == "ggü. Vorjahr"
+    assert seen_without_wave, "the small store has a year before its first wave"

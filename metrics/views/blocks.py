@@ -188,8 +188,11 @@ def _card(history: KpiHistory, kpi_id: str, year: int, carrier: str | None, lang
     note = None
     if current is not None and kpi_id.startswith("sb_quota") and current.extra.get("approximation"):
         note = t("view.approximation", lang)
+    # a survey KPI names its wave; before the first wave it has none (it read "Befragungswelle
+    # None")
+    wave = current.extra.get("wave") if current is not None else None
     if current is not None and "wave" in current.extra:
-        note = t("view.wave", lang, wave=current.extra["wave"])
+        note = t("view.wave", lang, wave=wave) if wave is not None else t("view.no_wave", lang)
     target_label, more_targets = (
         _quota_targets(history, current, carrier, lang) if kpi_id == "sb_quota" else (None, ())
     )
@@ -208,18 +211,13 @@ def _card(history: KpiHistory, kpi_id: str, year: int, carrier: str | None, lang
             unit=kpi.unit,
             lang=lang,
             target=current.target if current else None,
-            highlight_year=None if current is None else current.extra.get("wave", year),
+            highlight_year=None if current is None else wave or year,
         )
         if trend["value"].notna().sum() > 1
         else None,
         suppressed_k=_suppressed_k([current]),
         note=note,
-        delta_label=t(
-            "view.previous_wave"
-            if current is not None and "wave" in current.extra
-            else "app.previous_year",
-            lang,
-        ),
+        delta_label=t("view.previous_wave" if wave is not None else "app.previous_year", lang),
         target_label=target_label,
         more_targets=more_targets,
     )
