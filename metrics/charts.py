@@ -65,6 +65,7 @@ def base_layout(
         zeroline=False,
         ticksuffix=" %" if unit == "%" else "",
         rangemode="tozero",
+        separatethousands=True,  # "1.066", not "1066" (year axes are x axes, tickformat "d")
     )
     figure.update_xaxes(showgrid=False)
     return figure
@@ -258,7 +259,9 @@ def bar_figure(
     base_layout(figure, title=title, lang=lang, unit=unit)
     figure.update_layout(barmode="group", hovermode="closest")
     if horizontal:
-        figure.update_xaxes(ticksuffix=" %" if unit == "%" else "", rangemode="tozero")
+        figure.update_xaxes(
+            ticksuffix=" %" if unit == "%" else "", rangemode="tozero", separatethousands=True
+        )
         figure.update_yaxes(ticksuffix="", autorange="reversed")
     return figure
 

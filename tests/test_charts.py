@@ -131,3 +131,19 @@ def test_a_line_label_over_bars_keeps_clear_of_the_bar_values() -> None:
     # a withheld bar has no value label to cover
     assert charts.line_label_position([None, 50.0], 50.0) == "top left"
     assert charts.line_label_position([], 5.0) == "top right"
+
+
+def test_value_axes_group_thousands_and_year_axes_do_not() -> None:
+    """The headcount axis read "1066"; a year must stay "2025"."""
+    from metrics.charts import bar_figure, trend_figure
+
+    bars = pd.DataFrame({"category": ["BA", "Kommune"], "value": [1066.0, 417.0]})
+    upright = bar_figure(bars, category_column="category", title="t", unit="count", lang="de")
+    lying = bar_figure(
+        bars, category_column="category", title="t", unit="count", lang="de", horizontal=True
+    )
+    line = trend_figure(trend([1066.0, 1070.0, 1080.0]), title="t", unit="count", lang="de")
+    assert upright.layout.yaxis.separatethousands and lying.layout.xaxis.separatethousands
+    assert line.layout.yaxis.separatethousands
+    assert not line.layout.xaxis.separatethousands and line.layout.xaxis.tickformat == "d"
+    assert upright.layout.separators == ",."
