@@ -61,6 +61,7 @@ navigation = st.navigation(
 )
 ui.follow_deep_link()
 ui.record_page_view(navigation.title)
+st.session_state["_page"] = navigation.url_path or "overview"  # the default page's path is ""
 ui.sidebar(lang)
 with ui.navigation_run():
     navigation.run()

@@ -41,7 +41,6 @@ from metrics.kpis.values import KpiValue
 from metrics.safe_text import markdown_literal, markdown_text
 from metrics.settings import Settings, load_settings
 from metrics.views import (
-    BREAKDOWNS,
     CardTarget,
     ChartBlock,
     Filters,
@@ -50,6 +49,7 @@ from metrics.views import (
     StatusContext,
     TableBlock,
     build_status,
+    page_breakdowns,
 )
 
 R = TypeVar("R")
@@ -429,13 +429,19 @@ def sidebar(lang: Lang) -> None:
             lambda c: t("app.all_carriers", lang) if c == ALL else c,
             lang,
         )
-        _choice(
-            "breakdown",
-            t("app.breakdown", lang),
-            [NONE, *BREAKDOWNS],
-            lambda d: t("app.no_breakdown", lang) if d == NONE else kpis.dimension_label(d, lang),
-            lang,
-        )
+        # only what changes this page; the choice is kept for the pages that offer it
+        offered = page_breakdowns(current_page(), filters().carrier)
+        if offered:
+            _choice(
+                "breakdown",
+                t("app.breakdown", lang),
+                [NONE, *offered],
+                lambda d: (
+                    t("app.no_breakdown", lang) if d == NONE else kpis.dimension_label(d, lang)
+                ),
+                lang,
+                page=current_page(),
+            )
     st.sidebar.caption(
         t("app.status", lang, date=format_date(current.as_of, lang))
         if current.as_of
@@ -449,18 +455,29 @@ def sidebar(lang: Lang) -> None:
 
 
 def _choice(
-    name: str, label: str, options: list[str], format_func: Callable[[str], str], lang: Lang
+    name: str,
+    label: str,
+    options: list[str],
+    format_func: Callable[[str], str],
+    lang: Lang,
+    *,
+    page: str | None = None,
 ) -> None:
     """A sidebar filter whose choice is kept in `st.session_state[name]` across languages.
 
     Each language has a widget of its own: Streamlit keeps showing an option by the text it was
     chosen with, so after a switch to English the carrier still read "Alle Träger". A None
-    option would show as an empty selection: "all"/"none" stand for no filter."""
-    if st.session_state.get(name) not in options:
-        st.session_state[name] = options[0]
-    widget = f"{name}.{lang}"
-    if st.session_state.get(widget) != st.session_state[name]:
-        st.session_state[widget] = st.session_state[name]
+    option would show as an empty selection: "all"/"none" stand for no filter. With `page`,
+    the options are that page's: a choice another page offers and this one does not shows as
+    the first option here and is kept for the other page."""
+    chosen = st.session_state.get(name)
+    if chosen not in options:
+        chosen = options[0]
+        if page is None:
+            st.session_state[name] = chosen
+    widget = f"{name}.{page}.{lang}" if page else f"{name}.{lang}"
+    if st.session_state.get(widget) != chosen:
+        st.session_state[widget] = chosen
 
     def keep() -> None:
         st.session_state[name] = st.session_state[widget]
@@ -470,17 +487,24 @@ def _choice(
     )
 
 
+def current_page() -> str:
+    """The url path of the page this run shows (app.py notes it; "" before it does)."""
+    return str(st.session_state.get("_page", ""))
+
+
 def filters() -> Filters:
+    """The sidebar's filters as the current page reads them: a breakdown the page does not
+    offer is none (so its contexts are not cached once per breakdown either)."""
     current = status()
     year = st.session_state.get("year")
     if year not in current.years:
         year = current.years[-1] if current.years else None
     carrier = st.session_state.get("carrier")
+    carrier = carrier if carrier in CARRIERS else None
     breakdown = st.session_state.get("breakdown")
+    offered = page_breakdowns(current_page(), carrier)
     return Filters(
-        year=year,
-        carrier=carrier if carrier in CARRIERS else None,
-        breakdown=breakdown if breakdown in BREAKDOWNS else None,
+        year=year, carrier=carrier, breakdown=breakdown if breakdown in offered else None
     )
 
 

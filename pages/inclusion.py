@@ -13,6 +13,9 @@ def render(lang: Lang) -> None:
     context = ui.page_context(build_inclusion, lang)
     ui.caption(context.subtitle)
     ui.render_cards(context.cards, lang, per_row=3)
+    # the breakdown asked for in the sidebar right below the cards, in view (it came last)
+    if context.breakdown:
+        ui.render_chart(context.breakdown, lang)
     left, right = ui.side_by_side("quota")
     with left:
         ui.render_chart(context.quota, lang)
@@ -20,8 +23,6 @@ def render(lang: Lang) -> None:
         ui.render_chart(context.trend, lang)
     ui.render_table_block(context.notices, lang)
     ui.render_chart(context.applicants, lang)
-    if context.breakdown:
-        ui.render_chart(context.breakdown, lang)
 
 
 ui.require_navigation(__file__)

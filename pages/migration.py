@@ -15,6 +15,9 @@ def render(lang: Lang) -> None:
         ui.info(t("app.no_data", lang))
         return
     ui.render_cards(context.cards, lang, per_row=3)
+    # the breakdown asked for in the sidebar right below the cards, in view (it came last)
+    if context.breakdown:
+        ui.render_chart(context.breakdown, lang)
     ui.render_chart(context.waves, lang)
     left, right = ui.side_by_side("leaders")
     with left:
@@ -22,8 +25,6 @@ def render(lang: Lang) -> None:
             ui.render_chart(context.leaders, lang)
     with right:
         ui.render_table_block(context.response, lang)
-    if context.breakdown:
-        ui.render_chart(context.breakdown, lang)
 
 
 ui.require_navigation(__file__)

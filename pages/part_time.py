@@ -13,6 +13,9 @@ def render(lang: Lang) -> None:
     context = ui.page_context(build_part_time, lang)
     ui.caption(context.subtitle)
     ui.render_cards(context.cards, lang, per_row=3)
+    # the breakdown asked for in the sidebar right below the cards, in view (it came last)
+    if context.breakdown:
+        ui.render_chart(context.breakdown, lang)
     left, right = ui.side_by_side("gender")
     with left:
         ui.render_chart(context.by_gender, lang)
@@ -23,8 +26,6 @@ def render(lang: Lang) -> None:
         ui.render_chart(context.mobile, lang)
     with right:
         ui.render_chart(context.parental_leave, lang)
-    if context.breakdown:
-        ui.render_chart(context.breakdown, lang)
 
 
 ui.require_navigation(__file__)

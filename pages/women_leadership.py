@@ -13,13 +13,14 @@ def render(lang: Lang) -> None:
     context = ui.page_context(build_women_leadership, lang)
     ui.caption(context.subtitle)
     ui.render_cards(context.cards, lang, per_row=4)
+    # the breakdown asked for in the sidebar right below the cards, in view (it came last)
+    if context.breakdown:
+        ui.render_chart(context.breakdown, lang)
     left, right = ui.side_by_side("trend")
     with left:
         ui.render_chart(context.trend, lang)
     with right:
         ui.render_chart(context.pipeline, lang)
-    if context.breakdown:
-        ui.render_chart(context.breakdown, lang)
     ui.render_table_block(context.underrepresentation, lang)
 
 

@@ -338,3 +338,31 @@ def test_sensitive_pages_show_no_count_below_the_sensitive_k(
     app = run_page(small_db, page, "en", monkeypatch, carrier=carrier)
     assert_rendered_cleanly(app)
     assert small_counts(app, 10) == []
+
+
+def breakdown_options(app: AppTest) -> list[str] | None:
+    boxes = [box for box in app.sidebar.selectbox if box.label == "Aufschlüsseln nach"]
+    return None if not boxes else list(boxes[0].options)
+
+
+def test_the_breakdown_offers_only_what_changes_the_page(
+    small_db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """"Aufschlüsseln nach" changed nothing on the overview (any of six), on Migration for five
+    of six and on Frauen in Führung by gender."""
+    app = run_page(small_db, "overview", "de", monkeypatch, breakdown="age_band")
+    assert breakdown_options(app) is None
+    app.switch_page("pages/women_leadership.py").run()
+    offered = breakdown_options(app)
+    assert offered is not None and "Geschlecht" not in offered and "Träger" in offered
+    # the choice made for another page is kept through a page that does not offer it
+    assert app.session_state["breakdown"] == "age_band"
+    assert any("nach Altersgruppe" in str(chart.proto.spec) for chart in app.get("plotly_chart"))
+    app.switch_page("pages/migration.py").run()
+    assert breakdown_options(app) == ["keine Aufschlüsselung", "Geschlecht"]
+    app.switch_page("pages/part_time.py").run()
+    assert "Geschlecht" in (breakdown_options(app) or [])
+    app.session_state["carrier"] = "BA"
+    app.run()
+    assert "Träger" not in (breakdown_options(app) or ["Träger"])
+    assert_rendered_cleanly(app)

@@ -26,7 +26,7 @@ from metrics.views.blocks import (
 )
 from metrics.views.data import DataPageContext, build_data_page, kind_label
 from metrics.views.inclusion import build_inclusion
-from metrics.views.inputs import BREAKDOWNS, Filters, KpiHistory
+from metrics.views.inputs import BREAKDOWNS, Filters, KpiHistory, page_breakdowns
 from metrics.views.methodology import build_methodology
 from metrics.views.migration import build_migration
 from metrics.views.overview import OVERVIEW_KPIS, build_overview
@@ -57,6 +57,7 @@ __all__ = [
     "build_women_leadership",
     "kind_label",
     "kpi_trend_block",
+    "page_breakdowns",
     "previous_value",
     "respondents_text",
 ]

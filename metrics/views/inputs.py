@@ -15,6 +15,28 @@ from metrics.kpis.values import KpiValue
 from metrics.settings import Settings, load_settings
 
 BREAKDOWNS = kpis.DIMENSIONS
+# the KPI each topic page breaks down by the sidebar's "Aufschlüsseln nach" (its registry entry
+# says by what); the migration page breaks its survey down by gender only; other pages none
+_PAGE_BREAKDOWN_KPIS = {
+    "women_leadership": "women_leadership_share",
+    "inclusion": "sb_headcount_share",
+    "part_time": "part_time_share",
+}
+
+
+def page_breakdowns(page: str, carrier: str | None) -> tuple[str, ...]:
+    """What the sidebar's breakdown may offer on `page` (its url path): only what changes the
+    page (all six read the same on the overview), and no carrier split within one carrier."""
+    if page == "migration":
+        return ("gender",)
+    kpi_id = _PAGE_BREAKDOWN_KPIS.get(page)
+    if kpi_id is None:
+        return ()
+    kpi = kpis.KPIS[kpi_id]
+    if carrier is not None and not kpi.carrier_view:
+        return ()
+    return tuple(d for d in kpi.breakdowns if not (carrier is not None and d == "carrier"))
+
 
 YearValues = Mapping[str, KpiValue]
 
