@@ -744,7 +744,13 @@ def card_body_html(card: KpiCard, lang: Lang) -> str:
 
 def render_chart(block: ChartBlock, lang: Lang) -> None:
     """A chart with the suppression footnote, its data as a table on demand, and downloads of
-    the picture (PNG) and the data (CSV), both built only when clicked."""
+    the picture (PNG) and the data (CSV), both built only when clicked. A chart without one
+    published value is not drawn: its title and why there is nothing to see."""
+    if not block.drawn:
+        strong(block.title.replace("<br>", " "))
+        info(t("app.nothing_to_draw", lang))
+        render_footnote(block.suppressed_k, (), lang)
+        return
     st.plotly_chart(
         block.figure,
         width="stretch",

@@ -395,6 +395,13 @@ TEXTS: dict[str, dict[Lang, str]] = {
         "apt-get install chromium).",
     },
     "app.target": {"de": "Ziel", "en": "Target"},
+    "app.nothing_to_draw": {
+        "de": "Für diese Auswahl ist kein Wert veröffentlichbar: Die Gruppen sind zu klein "
+        "oder werden zum Schutz anderer zurückgehalten. Eine andere Aufschlüsselung, ein "
+        "anderer Träger oder ein anderes Jahr zeigt mehr.",
+        "en": "No value can be published for this selection: the groups are too small or are "
+        "withheld to protect others. Another breakdown, carrier or year shows more.",
+    },
     "chart.sparkline": {"de": "Verlauf", "en": "Trend"},
     "chart.withheld": {
         "de": "nicht ausgewiesen (Datenschutz)",

@@ -366,3 +366,14 @@ def test_the_breakdown_offers_only_what_changes_the_page(
     app.run()
     assert "Träger" not in (breakdown_options(app) or ["Träger"])
     assert_rendered_cleanly(app)
+
+
+def test_a_chart_without_a_published_value_is_a_sentence_not_an_empty_chart(
+    demo_db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    app = run_page(demo_db, "part_time", "de", monkeypatch, carrier="BA")
+    assert_rendered_cleanly(app)
+    charts = [str(chart.proto.spec) for chart in app.get("plotly_chart")]
+    assert not any("nach Führungsebene" in spec for spec in charts)
+    assert any("kein Wert veröffentlichbar" in info.value for info in app.info)
+    assert any("Teilzeitquote nach Führungsebene" in m.value for m in app.markdown)

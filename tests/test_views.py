@@ -214,3 +214,14 @@ def test_a_survey_card_before_the_first_wave_says_there_was_none(
                 assert card.note == "Bis zu diesem Jahr gab es noch keine Befragungswelle."
                 assert card.delta_label == "ggü. Vorjahr"
     assert seen_without_wave, "the small store has a year before its first wave"
+
+
+def test_a_chart_without_one_published_value_is_marked_not_drawn(
+    demo_history: views.KpiHistory,
+) -> None:
+    """Teilzeit with BA drew an empty "nach Führungsebene" chart."""
+    ba = views.build_part_time(demo_history, views.Filters(2025, "BA"), "de")
+    assert not ba.by_level.drawn
+    assert ba.by_level.table.iloc[:, 1].isin(["•", "–"]).all() or ba.by_level.table.empty
+    combined = views.build_part_time(demo_history, views.Filters(2025), "de")
+    assert combined.by_level.drawn and combined.by_gender.drawn

@@ -37,6 +37,12 @@ class ChartBlock:
     table: pd.DataFrame  # the same data as displayed text (de-DE or en formats, "< k")
     suppressed_k: int | None = None  # k of the suppressed values shown, for the footnote
     notes: tuple[str, ...] = ()
+    # False when not one value could be published: the page says so instead of an empty chart
+    drawn: bool = True
+
+
+def _drawn(frame: pd.DataFrame) -> bool:
+    return "value" in frame and bool(frame["value"].notna().any())
 
 
 @dataclass(frozen=True)
@@ -256,7 +262,7 @@ def _trend_block(
     )
     table = _wide_table(frame, lang, unit, index="year", index_label=t("view.year", lang))
     k = _suppressed_from_labels(frame)
-    return ChartBlock(key, title, figure, table, k)
+    return ChartBlock(key, title, figure, table, k, drawn=_drawn(frame))
 
 
 def _display(value: float | None, label: object, unit: str, lang: Lang) -> str:
@@ -344,7 +350,8 @@ def _bar_block(
             ],
         }
     )
-    return ChartBlock(key, title, figure, table, _suppressed_k([v for _, v in rows]), notes)
+    suppressed_k = _suppressed_k([v for _, v in rows])
+    return ChartBlock(key, title, figure, table, suppressed_k, notes, drawn=_drawn(frame))
 
 
 def _breakdown_block(

@@ -18,6 +18,7 @@ from metrics.views.blocks import (
     TableBlock,
     _card,
     _display,
+    _drawn,
     _suppressed_from_labels,
     _value_text,
     _wide_table,
@@ -121,6 +122,7 @@ def build_migration(history: KpiHistory, filters: Filters, lang: Lang) -> Migrat
         table,
         _suppressed_from_labels(frame),
         (t("view.interval_note", lang), *source_notes),
+        drawn=_drawn(frame),
     )
     response = TableBlock(
         "survey_response",
@@ -189,4 +191,11 @@ def _survey_breakdown(
         index="group",
         index_label=kpis.dimension_label(dimension, lang),
     )
-    return ChartBlock(f"survey_{dimension}", title, figure, table, _suppressed_from_labels(frame))
+    return ChartBlock(
+        f"survey_{dimension}",
+        title,
+        figure,
+        table,
+        _suppressed_from_labels(frame),
+        drawn=_drawn(frame),
+    )
