@@ -592,6 +592,98 @@ TEXTS: dict[str, dict[Lang, str]] = {
     "view.kpi": {"de": "Kennzahl", "en": "KPI"},
     "view.legal_source": {"de": "Rechtsgrundlage / Quelle", "en": "Legal basis / source"},
     "view.unit": {"de": "Einheit", "en": "Unit"},
+    "view.unit_%": {"de": "Prozent", "en": "per cent"},
+    "view.unit_count": {"de": "Anzahl", "en": "count"},
+    "view.unit_flag": {"de": "ja/nein", "en": "yes/no"},
+    "view.unit_ratio": {"de": "Verhältniszahl", "en": "ratio"},
+    "view.glossary": {"de": "Begriffe", "en": "Glossary"},
+    "glossary.percentage_points": {"de": "Prozentpunkte (Pp.)", "en": "Percentage points (pp)"},
+    "glossary.percentage_points.text": {
+        "de": "Der Abstand zweier Prozentwerte: Von 40 % auf 42 % sind es +2 Pp. (und nicht "
+        "+2 %, denn 42 ist 5 % mehr als 40).",
+        "en": "The distance between two percentages: from 40 % to 42 % is +2 pp (not +2 %, since "
+        "42 is 5 % more than 40).",
+    },
+    "glossary.representation_index": {
+        "de": "Repräsentationsindex",
+        "en": "Representation index",
+    },
+    "glossary.representation_index.text": {
+        "de": "Der Frauenanteil einer Gruppe (z. B. der Führungskräfte) geteilt durch den "
+        "Frauenanteil an allen Beschäftigten. 1,0 heißt: Frauen sind dort so vertreten wie in "
+        "der Belegschaft; unter 1,0 seltener, über 1,0 häufiger.",
+        "en": "The share of women in a group (e.g. leaders) divided by the share of women among "
+        "all staff. 1.0 means women are represented there as in the workforce; below 1.0 less, "
+        "above 1.0 more often.",
+    },
+    "glossary.underrepresentation": {"de": "Unterrepräsentanz", "en": "Under-representation"},
+    "glossary.underrepresentation.text": {
+        "de": "Nach dem Bundesgleichstellungsgesetz ist ein Geschlecht in einem Bereich "
+        "unterrepräsentiert, wenn sein Anteil dort unter 50 % liegt; das Gesetz verlangt dann "
+        "Ziele und Maßnahmen im Gleichstellungsplan.",
+        "en": "Under the Federal Equality Act a gender is under-represented in an area if its "
+        "share there is below 50 %; the equality plan must then set targets and measures.",
+    },
+    "glossary.legal_quota": {"de": "Pflichtquote", "en": "Legal quota"},
+    "glossary.legal_quota.text": {
+        "de": "Arbeitgeber mit mindestens 20 Arbeitsplätzen müssen auf wenigstens 5 % davon "
+        "schwerbehinderte Menschen beschäftigen (§ 154 SGB IX); für jeden unbesetzten "
+        "Pflichtarbeitsplatz ist eine Ausgleichsabgabe zu zahlen. Jeder Träger ist dabei ein "
+        "eigener Arbeitgeber. Das Ziel der Inklusionsvereinbarung ({internal}) ist das eigene, "
+        "höhere Ziel des Jobcenters.",
+        "en": "Employers with at least 20 workplaces must employ severely disabled people on at "
+        "least 5 % of them (§ 154 SGB IX) and pay a compensatory levy for each mandatory place "
+        "left unfilled. Each carrier is an employer of its own. The inclusion agreement's "
+        "target ({internal}) is the Jobcenter's own, higher target.",
+    },
+    "glossary.place_months": {"de": "Platz-Monate", "en": "Place-months"},
+    "glossary.place_months.text": {
+        "de": "Das SGB IX zählt Arbeitsplätze und besetzte Pflichtarbeitsplätze Monat für Monat "
+        "(§ 163 Abs. 2); die Jahresquote ist die Summe der besetzten Plätze aller Monate geteilt "
+        "durch die Summe der Arbeitsplätze aller Monate. Ein Platz, der ein Jahr lang besteht, "
+        "zählt 12 Platz-Monate.",
+        "en": "SGB IX counts workplaces and filled mandatory places month by month (§ 163(2)); "
+        "the annual quota is the sum of the filled places over the months divided by the sum of "
+        "the workplaces. A place that exists all year counts 12 place-months.",
+    },
+    "glossary.reporting_date": {"de": "Stichtag", "en": "Reporting date"},
+    "glossary.reporting_date.text": {
+        "de": "Der Tag, dessen Personalbestand eine Jahreszahl beschreibt (hier der letzte "
+        "gemeldete Stichtag des Jahres, meist der 31.12.).",
+        "en": "The day whose staff a year's figure describes (here the last reporting date of "
+        "the year, usually 31 December).",
+    },
+    "glossary.survey_wave": {"de": "Befragungswelle", "en": "Survey wave"},
+    "glossary.survey_wave.text": {
+        "de": "Eine Runde der anonymen Vielfaltsbefragung. Der Migrationshintergrund stammt "
+        "nur aus ihr, nie aus Personaldaten; Jahre zwischen zwei Wellen zeigen die letzte Welle.",
+        "en": "One round of the anonymous diversity survey. Migration background comes from it "
+        "only, never from HR data; years between two waves show the latest wave.",
+    },
+    "glossary.interval": {"de": "95-%-Intervall", "en": "95 % interval"},
+    "glossary.interval.text": {
+        "de": "Der Bereich, in dem der wahre Anteil aller Beschäftigten mit 95 % "
+        "Wahrscheinlichkeit liegt, wenn nur ein Teil an der Befragung teilnimmt. Eine Änderung "
+        "innerhalb dieses Bereichs ist im Rahmen der Messgenauigkeit keine Änderung.",
+        "en": "The range in which the true share among all staff lies with 95 % probability when "
+        "only some staff take part in the survey. A change within it is no change within the "
+        "accuracy of the measurement.",
+    },
+    "glossary.withheld": {"de": "„•“ (nicht ausgewiesen)", "en": "“•” (withheld)"},
+    "glossary.withheld.text": {
+        "de": "Der Wert wird aus Datenschutzgründen nicht gezeigt: Zusammen mit anderen "
+        "veröffentlichten Zahlen ließe er auf wenige Personen schließen. Der Wert selbst kann "
+        "groß sein.",
+        "en": "The value is withheld for privacy: together with other published figures it "
+        "would point to a few persons. The value itself may be large.",
+    },
+    "glossary.small": {"de": "„< k“ (zu wenige Personen)", "en": "“< k” (too few persons)"},
+    "glossary.small.text": {
+        "de": "Der Wert beruht auf weniger als k Personen ({k}, bei Gesundheitsmerkmalen "
+        "{k_sensitive}) und wird deshalb nicht genannt.",
+        "en": "The value rests on fewer than k persons ({k}, for health data {k_sensitive}) and "
+        "is therefore not shown.",
+    },
     "view.sensitivity": {"de": "Schutzstufe", "en": "Protection"},
     "view.sensitive": {
         "de": "besonders schützenswert (Art. 9 DSGVO)",

@@ -348,8 +348,8 @@ def breakdown_options(app: AppTest) -> list[str] | None:
 def test_the_breakdown_offers_only_what_changes_the_page(
     small_db: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """"Aufschlüsseln nach" changed nothing on the overview (any of six), on Migration for five
-    of six and on Frauen in Führung by gender."""
+    """The breakdown changed nothing on the overview (any of six), on Migration for five of
+    six and on Frauen in Führung by gender."""
     app = run_page(small_db, "overview", "de", monkeypatch, breakdown="age_band")
     assert breakdown_options(app) is None
     app.switch_page("pages/women_leadership.py").run()

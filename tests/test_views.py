@@ -225,3 +225,23 @@ def test_a_chart_without_one_published_value_is_marked_not_drawn(
     assert ba.by_level.table.iloc[:, 1].isin(["•", "–"]).all() or ba.by_level.table.empty
     combined = views.build_part_time(demo_history, views.Filters(2025), "de")
     assert combined.by_level.drawn and combined.by_gender.drawn
+
+
+def test_the_methodology_explains_each_kpi_in_full_and_its_terms() -> None:
+    """Definitions and sources were cut to "Re…" in a table whose first column was the id."""
+    settings = load_settings()
+    for lang in ("de", "en"):
+        context = views.build_methodology(settings, lang)
+        assert list(context.kpis.columns)[-1] == "ID"
+        for entry, kpi in zip(context.entries, kpis.REGISTRY, strict=True):
+            assert entry.label == kpi.label(lang) and entry.definition == kpi.definition(lang)
+            assert entry.facts.endswith(f"ID: {kpi.id}")
+        terms = dict(context.glossary)
+        assert len(terms) == 10 and all(terms.values())
+    de = dict(views.build_methodology(settings, "de").glossary)
+    assert "Pp." in " ".join(de) and "Platz-Monate" in de and "Repräsentationsindex" in de
+    assert (
+        f"{settings.k_ordinary}, bei Gesundheitsmerkmalen {settings.k_sensitive}"
+        in (de["„< k“ (zu wenige Personen)"])
+    )
+    assert "(9 %)" in de["Pflichtquote"]
