@@ -136,6 +136,10 @@ TEXTS: dict[str, dict[Lang, str]] = {
         "en": "“{file}”: imported {rows} rows of {kind} ({coverage}); replaced {replaced} "
         "existing rows.",
     },
+    "import.done_new": {
+        "de": "„{file}“: {rows} Zeilen {kind} importiert ({coverage}).",
+        "en": "“{file}”: imported {rows} rows of {kind} ({coverage}).",
+    },
     "import.unknown_columns": {
         "de": "Nicht verwendete Spalten ignoriert: {columns}",
         "en": "Unused columns ignored: {columns}",

@@ -63,7 +63,8 @@ def upload_section(lang: Lang) -> None:
         ui.keep_pending_upload(pending)
     prepared = pending.prepared
     for preview in prepared.previews:
-        show = ui.success if preview.ok else ui.error
+        # replacing the demo store removes everything there: a warning, not a green success
+        show = ui.error if not preview.ok else ui.warning if preview.replaces_demo else ui.success
         show(preview.summary(lang, ui.settings().rules))
     if not prepared.ok:
         ui.warning(t("datapage.fix_and_retry", lang))
@@ -205,7 +206,10 @@ def invited_section(context: DataPageContext, lang: Lang) -> None:
             step=1,
         )
         invited = right.number_input(
-            t("datapage.invited_count", lang), min_value=1, value=1, step=1
+            t("datapage.invited_count", lang),
+            min_value=1,
+            value=context.invited_of.get(context.next_wave, 1),
+            step=1,
         )
         if st.form_submit_button(t("datapage.save", lang)):
             try:

@@ -3,6 +3,7 @@ holds, the browser upload limit, batches of several files, leftovers of killed w
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import os
 import subprocess
@@ -624,3 +625,13 @@ def test_a_checked_upload_keeps_no_raw_id_in_what_the_server_holds(
     assert all(b"Kennung-XQZ-4711" not in p.read_bytes() for p in staging)
     [result] = staged.prepared.commit()
     assert result.rows == 8
+
+
+def test_an_import_that_replaced_nothing_does_not_say_it_replaced_0_rows() -> None:
+    from metrics.ingest import ImportResult
+
+    new = ImportResult("p.csv", "x", "personnel", 12, ("31.10.2026",), 0, ())
+    assert new.summary("de") == "„p.csv“: 12 Zeilen Personalbestand importiert (31.10.2026)."
+    demo = dataclasses.replace(new, demo_replaced=True)
+    assert "ersetzt" not in demo.summary("de").splitlines()[0]
+    assert "Demodaten" in demo.summary("de")

@@ -245,3 +245,11 @@ def test_the_methodology_explains_each_kpi_in_full_and_its_terms() -> None:
         in (de["„< k“ (zu wenige Personen)"])
     )
     assert "(9 %)" in de["Pflichtquote"]
+
+
+def test_the_invited_form_starts_at_the_stored_count(planned_demo_store: Path) -> None:
+    context = views.build_data_page(planned_demo_store, lambda _: None, DisclosureRules(), "de")
+    waves = store.survey_waves(planned_demo_store)
+    latest = waves.iloc[-1]
+    assert context.next_wave == int(latest["wave"])
+    assert context.invited_of[context.next_wave] == int(latest["invited"]) > 1

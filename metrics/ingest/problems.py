@@ -95,9 +95,11 @@ class ImportResult:
         (`rules`: the settings' disclosure rules)."""
         source = SOURCES_BY_KIND[self.kind]
         kind = source.label_de if lang == "de" else source.label_en
+        # "0 vorhandene Zeilen ersetzt" said nothing (and, after demo data, hid what went)
+        replaced = self.replaced_rows and not self.demo_replaced
         lines = [
             t(
-                "import.done",
+                "import.done" if replaced else "import.done_new",
                 lang,
                 file=self.file_name,
                 rows=format_number(self.rows, lang),

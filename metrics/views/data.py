@@ -5,7 +5,7 @@ log, every count as it may be shown to everybody (CONTRACT § 3)."""
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
@@ -36,6 +36,8 @@ class DataPageContext:
     waves: pd.DataFrame | None  # None: no survey wave yet
     next_wave: int  # the invited form's default
     log: pd.DataFrame
+    # the invited count stored per wave (the form starts at the stored value, it started at 1)
+    invited_of: Mapping[int, int] = field(default_factory=dict)
 
 
 def kind_label(kind: str, lang: Lang) -> str:
@@ -58,6 +60,11 @@ def build_data_page(
         waves=None if waves.empty else _waves(waves, release_of, lang),
         next_wave=int(waves["wave"].max()) if not waves.empty else 2025,
         log=_log(store.import_log(db_path), rules, lang),
+        invited_of={
+            int(w): int(n) for w, n in zip(waves["wave"], waves["invited"], strict=True) if n == n
+        }
+        if not waves.empty
+        else {},
     )
 
 
