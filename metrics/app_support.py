@@ -770,7 +770,7 @@ def render_chart(block: ChartBlock, lang: Lang) -> None:
             st.download_button(
                 t("app.download_png", lang),
                 data=_png_of(block.figure, block.key),
-                file_name=f"{block.key}.png",
+                file_name=f"{download_stem(block.key, lang)}.png",
                 mime="image/png",
                 key=f"png_{block.key}",
                 on_click="ignore",
@@ -793,6 +793,13 @@ def render_table_block(block: TableBlock | None, lang: Lang, *, heading: bool = 
         csv_download(block.table, f"table_{block.key}", lang)
 
 
+def download_stem(key: str, lang: Lang) -> str:
+    """A download's file name says what it shows: "sb_quota_2025_BA_de" (it was "sb_quota"),
+    the same pattern as the reports' "vielfaltsmonitor_2025_alle_de"."""
+    chosen = filters()
+    return downloads.file_stem(key, chosen.year, chosen.carrier, chosen.breakdown, lang)
+
+
 def _selection() -> dict[str, object]:
     """The sidebar's selection, as the audit log enters it with a download."""
     chosen = filters()
@@ -804,10 +811,11 @@ def csv_download(table: pd.DataFrame, key: str, lang: Lang) -> None:
     decimal comma) with every cell neutralised against formula injection. Streamlit calls the
     builder on click in a thread of its own (no session state there): bound now."""
     db, user, selection = db_path(), current_user(), _selection()
+    stem = download_stem(key, lang)
     st.download_button(
         t("app.download_csv", lang),
-        data=lambda: downloads.table_csv(db, table, lang, by=user, name=f"{key}.csv", **selection),
-        file_name=f"{key}.csv",
+        data=lambda: downloads.table_csv(db, table, lang, by=user, name=f"{stem}.csv", **selection),
+        file_name=f"{stem}.csv",
         mime="text/csv",
         key=f"csv_{key}",
         on_click="ignore",

@@ -36,3 +36,12 @@ def chart_png(
     data = render(print_figure(figure))
     audit.record(db_path, by, "download", file=name, **selection)
     return data
+
+
+def file_stem(
+    key: str, year: int | None, carrier: str | None, breakdown: str | None, lang: Lang
+) -> str:
+    """What a download shows, in its file name: block, year, carrier ("alle": every carrier),
+    breakdown if any, language: "breakdown_part_time_share_2025_BA_org_unit_de"."""
+    parts = [key, str(year) if year is not None else "", carrier or "alle", breakdown or "", lang]
+    return "_".join(part for part in parts if part)

@@ -173,3 +173,15 @@ def test_no_neutralised_text_is_formula_like(text: str) -> None:
     safe = neutralise_cell(text)
     assert isinstance(safe, str) and not is_formula_like(safe)
     assert safe in (text, "'" + text)
+
+
+def test_a_download_is_named_for_what_it_shows() -> None:
+    """Downloads were "sb_quota.png" and "table_sb_notice.csv", whatever year and carrier."""
+    from metrics.downloads import file_stem
+
+    assert file_stem("sb_quota", 2025, "BA", None, "de") == "sb_quota_2025_BA_de"
+    assert file_stem("table_sb_notice", 2024, None, None, "en") == "table_sb_notice_2024_alle_en"
+    assert (
+        file_stem("breakdown_part_time_share", 2025, "Kommune", "org_unit", "de")
+        == "breakdown_part_time_share_2025_Kommune_org_unit_de"
+    )
