@@ -638,9 +638,12 @@ _CARDS_CSS = (
     ".kpi-grid{display:grid;gap:1rem}"
     ".kpi-card{position:relative;min-width:0;border:1px solid rgba(47,45,43,0.2);"
     "border-radius:0.5rem;padding:calc(1rem - 1px)}"
-    ".kpi-label{display:flex;align-items:center;gap:0.25rem;height:1.5rem;font-size:0.875rem;"
-    "line-height:1.6}"
-    ".kpi-title{min-width:0;overflow:hidden;text-overflow:ellipsis;white-space:nowrap}"
+    # a title wraps (at 800 px "Frauenanteil an Führungsk…" was cut), to three lines at most;
+    # two lines are kept for every card, so the values of a row mostly stay level
+    ".kpi-label{display:flex;align-items:flex-start;gap:0.25rem;min-height:2.8rem;"
+    "font-size:0.875rem;line-height:1.4}"
+    ".kpi-title{min-width:0;overflow:hidden;display:-webkit-box;-webkit-line-clamp:3;"
+    "-webkit-box-orient:vertical;overflow-wrap:anywhere;hyphens:auto}"
     ".kpi-help{flex:none;width:16px;height:16px;margin-left:0.25rem;"
     f'background:url("{_HELP_ICON}") center/16px no-repeat}}'
     ".kpi-value{font-size:2.25rem;line-height:normal;padding-bottom:0.25rem;overflow:hidden;"

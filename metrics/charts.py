@@ -259,8 +259,15 @@ def bar_figure(
     base_layout(figure, title=title, lang=lang, unit=unit)
     figure.update_layout(barmode="group", hovermode="closest")
     if horizontal:
+        # room for the value label beyond the longest bar ("22,0 %" ran past the chart's edge)
+        drawn = [float(v) for v in frame["value"] if not _missing(v)]
+        levels_drawn = [level for _, level in levels]
+        top = max([*drawn, *levels_drawn], default=0.0)
         figure.update_xaxes(
-            ticksuffix=" %" if unit == "%" else "", rangemode="tozero", separatethousands=True
+            ticksuffix=" %" if unit == "%" else "",
+            rangemode="tozero",
+            separatethousands=True,
+            **({"range": [0, top * 1.25]} if top > 0 else {}),
         )
         figure.update_yaxes(ticksuffix="", autorange="reversed")
     return figure

@@ -143,15 +143,20 @@ def _quota_targets(
     """The SB quota's targets: in a carrier's view its own target is the legal quota (§ 154
     SGB IX), and the inclusion agreement's target is a second status; in the all-carrier view
     the target is the inclusion agreement's (the legal quota applies to each carrier)."""
+    # at the start of a card's line: "Inclusion agreement target", not "inclusion …"
+    legal = _capitalised(t("view.legal_quota", lang))
+    own = _capitalised(t("view.internal_target", lang))
     if carrier is None:
-        return t("view.internal_target", lang), ()
+        return own, ()
     internal = history.settings.target("sb_quota")
     if current is None or internal is None:
-        return t("view.legal_quota", lang), ()
+        return legal, ()
     text = format_target(internal, current.unit, lang)
-    return t("view.legal_quota", lang), (
-        CardTarget(t("view.internal_target", lang), text, _status(current, internal)),
-    )
+    return legal, (CardTarget(own, text, _status(current, internal)),)
+
+
+def _capitalised(text: str) -> str:
+    return text[:1].upper() + text[1:]
 
 
 def _delta(

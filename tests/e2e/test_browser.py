@@ -152,3 +152,50 @@ def test_small_group_store_renders_without_error(page, small_server: AppServer, 
     page.goto(f"{small_server.url}/{path}")
     wait_idle(page)
     assert_no_error(page)
+
+
+# what the DOM says is cut: a card title clamped or clipped, or an element of the main area
+# whose right edge lies beyond the main area's (charts, tables and text included)
+CUT_SCRIPT = """() => {
+  const main = document.querySelector("[data-testid='stMainBlockContainer']");
+  const right = main.getBoundingClientRect().right + 1;
+  const found = [];
+  for (const title of document.querySelectorAll(".kpi-title")) {
+    if (title.scrollHeight > title.clientHeight + 1 || title.scrollWidth > title.clientWidth + 1)
+      found.push("card title cut: " + title.textContent);
+  }
+  for (const el of main.querySelectorAll("*")) {
+    const box = el.getBoundingClientRect();
+    if (box.width > 0 && box.right > right && getComputedStyle(el).visibility !== "hidden")
+      found.push("wider than the page: " + el.tagName + " " + (el.textContent || "").slice(0, 40));
+  }
+  return found.slice(0, 10);
+}"""
+
+
+@pytest.mark.parametrize("lang", ["de", "en"])
+def test_at_800_px_no_card_title_is_cut_and_nothing_overflows(
+    browser, demo_server: AppServer, artifacts: Path, lang: str
+) -> None:
+    context = browser.new_context(viewport={"width": 800, "height": 1000}, locale="de-DE")
+    page = context.new_page()
+    try:
+        page.goto(demo_server.url)
+        wait_idle(page)
+        if lang == "en":  # a new page load would start a new session, in German
+            page.locator("[data-testid='stSidebar']").get_by_text("English", exact=True).click()
+            wait_rerun(page)
+        for path, titles in PAGES.items():
+            if path in ("reports", "data"):
+                continue
+            title = titles[1] if lang == "en" else titles[0]
+            nav = page.locator("[data-testid='stSidebarNav']")
+            nav.get_by_text(title, exact=True).click()
+            wait_rerun(page)
+            expect(page.locator("h1").first).to_contain_text(title)
+            page.wait_for_timeout(500)  # Plotly lays its charts out after the script run
+            shot = artifacts / f"page-{path or 'overview'}-{lang}-800.png"
+            page.screenshot(path=shot, full_page=True)
+            assert page.evaluate(CUT_SCRIPT) == [], path
+    finally:
+        context.close()
