@@ -556,9 +556,27 @@ def table(frame: pd.DataFrame, *, height: int | Literal["auto"] = "auto") -> Non
     st.dataframe(safe_export.safe_frame(frame), hide_index=True, width="stretch", height=height)
 
 
+# Browser print (Ctrl+P) printed the sidebar and the buttons and cut tables and charts on the
+# right: A4 landscape, the page's content alone at the paper's width, no block split in two
+_PRINT_CSS = (
+    "<style>@media print{@page{size:A4 landscape;margin:12mm}"
+    "[data-testid='stSidebar'],[data-testid='stHeader'],[data-testid='stToolbar'],"
+    "[data-testid='stExpander'],[data-testid='stDownloadButton'],[data-testid='stButton'],"
+    "[data-testid='stSidebarCollapsedControl'],[data-testid='stElementToolbar']"
+    "{display:none !important}"
+    "[data-testid='stMain']{margin-left:0 !important}"
+    # a table's frame reaches 8 px past its column: a right padding keeps it on the paper
+    "[data-testid='stMainBlockContainer']{max-width:none !important;width:100% !important;"
+    "padding:0 12px 0 0 !important}"
+    "[data-testid='stPlotlyChart'],[data-testid='stDataFrame'],.kpi-card,"
+    "[data-testid='stHorizontalBlock']{break-inside:avoid}}</style>"
+)
+
+
 def page_header(title: str, lang: Lang) -> StatusContext:
-    """Title and demo banner: the shared top of every page."""
+    """Title and demo banner: the shared top of every page (and its print layout)."""
     current = status()
+    st.html(_PRINT_CSS)
     st.title(markdown_literal(title))
     if not login_configured():
         st.caption(t("app.local_only_banner", lang))
