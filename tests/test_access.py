@@ -39,6 +39,7 @@ from metrics.ingest import (
 from metrics.settings import SettingsError, load_settings, parse_settings
 from metrics.views import build_audit_page
 from metrics.views.audit import ReleaseCheck, check_release, release_check_text
+from tests.conftest import copy_store
 from tests.exports import PERSONNEL_HEADER, personnel_population, write_csv
 from tests.small_groups import build_small_group_store
 
@@ -63,11 +64,7 @@ def small(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture
 def db(small: Path, tmp_path: Path) -> Path:
     """A copy of the small-group store (and its key) of this test's own, its audit log empty."""
-    copy = tmp_path / "store" / small.name
-    copy.parent.mkdir()
-    copy.write_bytes(small.read_bytes())
-    store.legacy_secret_path(copy).write_bytes(store.legacy_secret_path(small).read_bytes())
-    return copy
+    return copy_store(small, tmp_path / "store")
 
 
 def digest(path: Path) -> str:

@@ -32,6 +32,7 @@ from metrics.ingest.approvals import (
 )
 from metrics.ingest.two_person import ApprovalRequired
 from metrics.settings import SETTINGS_ENV_VAR, Settings, load_settings
+from tests.conftest import copy_store
 from tests.exports import PERSONNEL_HEADER, personnel_population, write_csv
 from tests.small_groups import build_small_group_store
 
@@ -57,11 +58,8 @@ def small(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture
 def db(small: Path, tmp_path: Path) -> Path:
-    copy = tmp_path / "store" / small.name
-    copy.parent.mkdir()
-    copy.write_bytes(small.read_bytes())
-    store.legacy_secret_path(copy).write_bytes(store.legacy_secret_path(small).read_bytes())
-    return copy
+    """A copy of the small-group store (and its key) of this test's own, its audit log empty."""
+    return copy_store(small, tmp_path / "store")
 
 
 @pytest.fixture
