@@ -178,21 +178,34 @@ def _integers_in_text(text: str) -> Iterator[int]:
 
 class _ShownText(HTMLParser):
     """The text an HTML block shows or reads out: its text, alt/title/aria-label attributes,
-    and the same of an SVG image embedded as a data URI (the cards' sparklines)."""
+    and the same of an SVG image embedded as a data URI (the cards' sparklines). A style
+    sheet shows nothing ("line-clamp:3" is no count)."""
 
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
         self.texts: list[str] = []
+        self._in_style = False
 
     def handle_data(self, data: str) -> None:
-        self.texts.append(data)
+        if not self._in_style:
+            self.texts.append(data)
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "style":
+            self._in_style = False
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag == "style":
+            self._in_style = True
         for name, value in attrs:
             if value and name in ("alt", "title", "aria-label"):
                 self.texts.append(value)
             if value and name == "src" and value.startswith("data:image/svg+xml;base64,"):
                 self.texts.extend(shown_texts(base64.b64decode(value.split(",", 1)[1]).decode()))
+
+
+def test_the_scan_reads_text_not_style_sheets() -> None:
+    assert shown_texts("<style>.a{-webkit-line-clamp:3}</style><p>3</p>") == ["3"]
 
 
 def shown_texts(html: str) -> list[str]:
@@ -357,7 +370,9 @@ def test_the_breakdown_offers_only_what_changes_the_page(
     assert offered is not None and "Geschlecht" not in offered and "Träger" in offered
     # the choice made for another page is kept through a page that does not offer it
     assert app.session_state["breakdown"] == "age_band"
-    assert any("nach Altersgruppe" in str(chart.proto.spec) for chart in app.get("plotly_chart"))
+    # drawn, or (the small store withholds it) its title and why there is nothing to draw
+    shown = [str(c.proto.spec) for c in app.get("plotly_chart")] + [m.value for m in app.markdown]
+    assert any("nach Altersgruppe" in text for text in shown)
     app.switch_page("pages/migration.py").run()
     assert breakdown_options(app) == ["keine Aufschlüsselung", "Geschlecht"]
     app.switch_page("pages/part_time.py").run()
