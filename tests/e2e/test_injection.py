@@ -20,8 +20,8 @@ from metrics.access import LOCAL_USER
 from metrics.ingest import import_files
 from tests.e2e.conftest import AppServer
 from tests.e2e.test_browser import choose, wait_idle, wait_rerun
-from tests.exports import PERSONNEL_HEADER, personnel_population, write_csv
-from tests.small_groups import _personnel, build_small_group_store
+from tests.exports import PERSONNEL_HEADER, person, personnel_population, write_csv
+from tests.small_groups import build_small_group_store
 
 pytestmark = pytest.mark.slow
 ORG_UNIT_COLUMN, GENDER_COLUMN = 3, 4
@@ -70,11 +70,14 @@ def injection_server(
 ) -> Iterator[AppServer]:
     directory = tmp_path_factory.mktemp("injection")
     db = build_small_group_store(directory)
-    # 2025 again, with "Bereich 1" renamed to markup
-    rows = _personnel(2025)
-    for row in rows:
-        if row[ORG_UNIT_COLUMN] == "Bereich 1":
-            row[ORG_UNIT_COLUMN] = org_unit_payload(sink)
+    # 2025 again: two org units large enough that their part-time shares are published (a
+    # chart with every unit withheld is not drawn), one of them named with markup
+    rows = [
+        person(f"J{unit}{hours}{i:02d}", "31.12.2025", org_unit=name, weekly_hours=hours)
+        for unit, name in enumerate((org_unit_payload(sink), "Bereich 2"))
+        for hours in ("39", "19,5")
+        for i in range(20)
+    ]
     import_files(
         [write_csv(directory / "personal_2025.csv", PERSONNEL_HEADER, rows)], db, by=LOCAL_USER
     )
