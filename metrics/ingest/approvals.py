@@ -342,7 +342,10 @@ def _current(db_path: Path, request_id: str, now: datetime | None) -> ChangeRequ
     folder = pending_dir(db_path) / request_id
     if "/" in request_id or _TAKEN in request_id or not (folder / REQUEST_FILE).is_file():
         raise RequestGone(request_id)
-    request = _read(folder)
+    try:
+        request = _read(folder)
+    except FileNotFoundError:  # another approver took it between the check and the read
+        raise RequestGone(request_id) from None
     if request.expires_at <= (now or datetime.now()):
         _expire(db_path, request)
         raise RequestGone(request_id)
