@@ -768,7 +768,7 @@ def render_chart(block: ChartBlock, lang: Lang) -> None:
     the picture (PNG) and the data (CSV), both built only when clicked. A chart without one
     published value is not drawn: its title and why there is nothing to see."""
     if not block.drawn:
-        strong(block.title.replace("<br>", " "))
+        strong(block.title)
         info(t("app.nothing_to_draw", lang))
         render_footnote(block.suppressed_k, (), lang)
         return

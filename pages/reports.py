@@ -6,7 +6,7 @@ from collections.abc import Callable
 import streamlit as st
 
 from metrics import app_support as ui
-from metrics import report
+from metrics import downloads, report
 from metrics.access import Action
 from metrics.i18n import Lang, t
 
@@ -47,7 +47,7 @@ def render(lang: Lang) -> None:
     )
     ui.paragraph(t("report.page_intro", lang))
     ui.caption(t("report.selection", lang, year=filters.year, view=view))
-    name = f"vielfaltsmonitor_{filters.year}_{filters.carrier or 'alle'}_{lang}"
+    name = downloads.file_stem("vielfaltsmonitor", filters.year, filters.carrier, None, lang)
     for column, (suffix, label, help_key, primary) in zip(
         st.columns(len(DOWNLOADS)), DOWNLOADS, strict=True
     ):

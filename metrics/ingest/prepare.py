@@ -431,10 +431,6 @@ class PreparedImport:
         self._refused_sha256 = dict(refused_sha256 or {})
         self._secret = load_secret(self.db_path)
 
-    def preview_now(self) -> list[FilePreview]:
-        """The previews against the store as it is now (an approval comes hours later)."""
-        return _previews(self._con, self.db_path, [o for _, o in self._outcomes], demo=self.demo)
-
     @property
     def closed(self) -> bool:
         """Committed or closed: its staged rows are gone."""

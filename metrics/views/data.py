@@ -61,10 +61,10 @@ def build_data_page(
         next_wave=int(waves["wave"].max()) if not waves.empty else 2025,
         log=_log(store.import_log(db_path), rules, lang),
         invited_of={
-            int(w): int(n) for w, n in zip(waves["wave"], waves["invited"], strict=True) if n == n
-        }
-        if not waves.empty
-        else {},
+            int(w): int(n)
+            for w, n in zip(waves["wave"], waves["invited"], strict=True)
+            if pd.notna(n)
+        },
     )
 
 

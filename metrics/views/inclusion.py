@@ -26,7 +26,7 @@ from metrics.views.blocks import (
     _value_text,
     _view_subtitle,
 )
-from metrics.views.inputs import Filters, KpiHistory
+from metrics.views.inputs import PAGE_BREAKDOWN_KPIS, Filters, KpiHistory
 
 
 @dataclass(frozen=True)
@@ -114,7 +114,7 @@ def build_inclusion(history: KpiHistory, filters: Filters, lang: Lang) -> Inclus
         trend=trend,
         notices=notices,
         applicants=applicants,
-        breakdown=_breakdown_block(history, "sb_headcount_share", filters, lang),
+        breakdown=_breakdown_block(history, PAGE_BREAKDOWN_KPIS["inclusion"], filters, lang),
     )
 
 

@@ -17,7 +17,7 @@ from metrics.settings import Settings, load_settings
 BREAKDOWNS = kpis.DIMENSIONS
 # the KPI each topic page breaks down by the sidebar's "Aufschlüsseln nach" (its registry entry
 # says by what); the migration page breaks its survey down by gender only; other pages none
-_PAGE_BREAKDOWN_KPIS = {
+PAGE_BREAKDOWN_KPIS = {
     "women_leadership": "women_leadership_share",
     "inclusion": "sb_headcount_share",
     "part_time": "part_time_share",
@@ -29,7 +29,7 @@ def page_breakdowns(page: str, carrier: str | None) -> tuple[str, ...]:
     page (all six read the same on the overview), and no carrier split within one carrier."""
     if page == "migration":
         return ("gender",)
-    kpi_id = _PAGE_BREAKDOWN_KPIS.get(page)
+    kpi_id = PAGE_BREAKDOWN_KPIS.get(page)
     if kpi_id is None:
         return ()
     kpi = kpis.KPIS[kpi_id]

@@ -16,7 +16,7 @@ from metrics.views.blocks import (
     _trend_block,
     _view_subtitle,
 )
-from metrics.views.inputs import Filters, KpiHistory
+from metrics.views.inputs import PAGE_BREAKDOWN_KPIS, Filters, KpiHistory
 
 
 @dataclass(frozen=True)
@@ -94,5 +94,5 @@ def build_part_time(history: KpiHistory, filters: Filters, lang: Lang) -> PartTi
         by_level=by_level,
         mobile=mobile,
         parental_leave=parental,
-        breakdown=_breakdown_block(history, "part_time_share", filters, lang),
+        breakdown=_breakdown_block(history, PAGE_BREAKDOWN_KPIS["part_time"], filters, lang),
     )

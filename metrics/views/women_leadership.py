@@ -24,7 +24,7 @@ from metrics.views.blocks import (
     _trend_block,
     _view_subtitle,
 )
-from metrics.views.inputs import Filters, KpiHistory
+from metrics.views.inputs import PAGE_BREAKDOWN_KPIS, Filters, KpiHistory
 
 
 @dataclass(frozen=True)
@@ -90,7 +90,7 @@ def build_women_leadership(history: KpiHistory, filters: Filters, lang: Lang) ->
         trend=trend,
         pipeline=pipeline,
         underrepresentation=_underrepresentation_block(history, year, carrier, lang),
-        breakdown=_breakdown_block(history, "women_leadership_share", filters, lang),
+        breakdown=_breakdown_block(history, PAGE_BREAKDOWN_KPIS["women_leadership"], filters, lang),
     )
 
 
