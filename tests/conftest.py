@@ -13,6 +13,7 @@ from __future__ import annotations
 import contextlib
 import fcntl
 import os
+import secrets
 import shutil
 import tempfile
 from collections.abc import Iterator
@@ -24,6 +25,7 @@ from metrics import store
 from metrics.demo import build_demo_store
 from metrics.kpis import api as kpis
 from metrics.settings import load_settings
+from tests.small_groups import build_small_group_store
 
 # The pseudonym key decides which persons of gender d / x count as w or m, and with it how much
 # the planner has to do (4 … 30 s a year on the demo store): a fixed key keeps the work, and the
@@ -56,6 +58,15 @@ def build_keyed_demo_store(db: Path) -> Path:
     store.legacy_secret_path(db).write_text(PLANNER_KEY)  # kept with the store it belongs to
     build_demo_store(db)
     return db
+
+
+@pytest.fixture(scope="session")
+def keyed_small_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The small-group store with a key of its own beside it (a session's store outlives each
+    test's own key home); tests change copies of it (`copy_store`)."""
+    directory = tmp_path_factory.mktemp("keyed-small")
+    store.legacy_secret_path(directory / "small.duckdb").write_text(secrets.token_hex(32))
+    return build_small_group_store(directory)
 
 
 def copy_store(db: Path, directory: Path) -> Path:

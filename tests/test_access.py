@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import secrets
 import threading
 from collections.abc import Callable
 from datetime import datetime, timedelta
@@ -53,18 +52,10 @@ MAINTAINER = user(Role.DATA_MAINTENANCE)
 REPRESENTATIVE = user(Role.REPRESENTATIVES)
 
 
-@pytest.fixture(scope="module")
-def small(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    # its key beside it: a module's store outlives each test's own key home (tests/conftest.py)
-    directory = tmp_path_factory.mktemp("access")
-    store.legacy_secret_path(directory / "small.duckdb").write_text(secrets.token_hex(32))
-    return build_small_group_store(directory)
-
-
 @pytest.fixture
-def db(small: Path, tmp_path: Path) -> Path:
+def db(keyed_small_store: Path, tmp_path: Path) -> Path:
     """A copy of the small-group store (and its key) of this test's own, its audit log empty."""
-    return copy_store(small, tmp_path / "store")
+    return copy_store(keyed_small_store, tmp_path / "store")
 
 
 def digest(path: Path) -> str:

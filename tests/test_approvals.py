@@ -34,7 +34,6 @@ from metrics.ingest.two_person import ApprovalRequired
 from metrics.settings import SETTINGS_ENV_VAR, Settings, load_settings
 from tests.conftest import copy_store
 from tests.exports import PERSONNEL_HEADER, personnel_population, write_csv
-from tests.small_groups import build_small_group_store
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -49,17 +48,10 @@ ANTON = person("anton", Role.ADMINISTRATOR)
 PAUL = person("paul", Role.REPRESENTATIVES)
 
 
-@pytest.fixture(scope="module")
-def small(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    directory = tmp_path_factory.mktemp("approvals")
-    store.legacy_secret_path(directory / "small.duckdb").write_text(secrets.token_hex(32))
-    return build_small_group_store(directory)
-
-
 @pytest.fixture
-def db(small: Path, tmp_path: Path) -> Path:
+def db(keyed_small_store: Path, tmp_path: Path) -> Path:
     """A copy of the small-group store (and its key) of this test's own, its audit log empty."""
-    return copy_store(small, tmp_path / "store")
+    return copy_store(keyed_small_store, tmp_path / "store")
 
 
 @pytest.fixture
