@@ -833,6 +833,10 @@ TEXTS: dict[str, dict[Lang, str]] = {
         "en": "Deletion, submitted by {name} on {at}, open until {until}",
     },
     "approval.delete_what": {"de": "{kind}: {values}", "en": "{kind}: {values}"},
+    "approval.file_what": {
+        "de": "„{file}“: {kind} ({coverage}), {rows} Zeilen",
+        "en": "“{file}”: {kind} ({coverage}), {rows} rows",
+    },
     "approval.as_of": {
         "de": "Die Vorschau zeigt den Stand bei der Vorlage; ausgeführt wird gegen den "
         "Datenbestand zum Zeitpunkt der Freigabe.",

@@ -146,10 +146,13 @@ def approvals_section(lang: Lang) -> None:
     for request in waiting:
         with st.container(border=True):
             ui.strong(request.heading(lang))
-            ui.bullets(request.describe(lang, ui.settings().rules))
-            if request.action == "import":
+            # the upload's own preview for those who may change data; the import log's
+            # published counts for the others
+            may_change = user.may(Action.CHANGE_DATA)
+            ui.bullets(request.describe(lang, ui.settings().rules, preview=may_change))
+            if request.action == "import" and may_change:
                 ui.caption(t("approval.as_of", lang))
-            if not user.may(Action.CHANGE_DATA):
+            if not may_change:
                 continue
             own = request.requested_by == user.id
             if own:

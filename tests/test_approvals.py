@@ -259,3 +259,15 @@ def test_an_import_asked_for_under_another_key_is_not_carried_out(
     assert digest(db) == before
     assert pending_requests(db) == []
     assert [event for _, event in events(db)][-1] == "approval_failed"
+
+
+def test_those_who_may_not_change_data_read_a_request_as_the_import_log_publishes_it(
+    db: Path, tmp_path: Path, rule: Settings
+) -> None:
+    """The representatives see what waits, but not the upload's own preview: its row counts
+    are published by the count rule, as in the import log."""
+    small = request_import(staged(db, tmp_path, DANA, n=3).prepared, rule)
+    [line] = small.describe("de", rule.rules, preview=False)
+    assert line == "„personal_2026.csv“: Personalbestand (31.10.2026), < 5 Zeilen"
+    [full] = small.describe("de", rule.rules)
+    assert "3 Zeilen" in full  # the data maintainers' preview of a file they hold

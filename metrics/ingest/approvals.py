@@ -25,11 +25,11 @@ from pathlib import Path
 from metrics import audit, store
 from metrics.access import SYSTEM_USER, AccessDenied, Action, User
 from metrics.contract import SOURCES_BY_KIND
-from metrics.disclosure import DisclosureRules
+from metrics.disclosure import DisclosureRules, count_text
 from metrics.formatting import format_date
 from metrics.i18n import Lang, t
 from metrics.ingest.prepare import FilePreview, PreparedImport
-from metrics.ingest.problems import ImportRefused, ImportResult
+from metrics.ingest.problems import ImportRefused, ImportResult, _coverage_text
 from metrics.ingest.pseudonyms import key_check
 from metrics.ingest.read import StagedFile
 from metrics.ingest.two_person import ApprovedRequest
@@ -74,16 +74,30 @@ class ChangeRequest:
     def approved(self) -> ApprovedRequest:
         return ApprovedRequest(self.id, self.requested_by)
 
-    def describe(self, lang: Lang, rules: DisclosureRules) -> list[str]:
-        """What the request would do, one line per file (import) or one line (deletion)."""
+    def describe(self, lang: Lang, rules: DisclosureRules, *, preview: bool = True) -> list[str]:
+        """What the request would do, one line per file (import) or one line (deletion).
+        `preview`: the upload's own preview, for those who may change data (they have the
+        files); the others (the representatives) read file, kind, coverage and rows as the
+        import log publishes them."""
+        if self.action == "import" and preview:
+            return [p.summary(lang, rules) for p in self.previews]
         if self.action == "import":
-            return [preview.summary(lang, rules) for preview in self.previews]
-        source = SOURCES_BY_KIND[self.kind]
+            return [
+                t(
+                    "approval.file_what",
+                    lang,
+                    file=p.file_name,
+                    kind=_kind_label(p.kind, lang),
+                    coverage=_coverage_text(p.coverage),
+                    rows=count_text(p.rows, lang, rules),
+                )
+                for p in self.previews
+            ]
         return [
             t(
                 "approval.delete_what",
                 lang,
-                kind=source.label_de if lang == "de" else source.label_en,
+                kind=_kind_label(self.kind, lang),
                 values=", ".join(self.values),
             )
         ]
@@ -99,6 +113,11 @@ class ChangeRequest:
             at=_when(self.requested_at, lang),
             until=_when(self.expires_at, lang),
         )
+
+
+def _kind_label(kind: str | None, lang: Lang) -> str:
+    source = SOURCES_BY_KIND[kind or ""]
+    return source.label_de if lang == "de" else source.label_en
 
 
 def _when(at: datetime, lang: Lang) -> str:
