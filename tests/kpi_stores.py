@@ -40,7 +40,9 @@ def build_store(
     applications: Sequence[Sequence[str]] = (),
     survey: Sequence[Sequence[str]] = (),
     invited: Sequence[tuple[int, int]] = (),
+    key: str | None = None,
 ) -> Path:
+    """A store of these rows under pseudonym `key` (default: a random one of its own)."""
     directory.mkdir(parents=True, exist_ok=True)
     files = []
     if personnel:
@@ -57,7 +59,7 @@ def build_store(
     # directory: the property test's random stores keep the mix of d / x assignments it was
     # tuned on (one key for all its examples met a release the planner took >15 min over)
     db.parent.mkdir(parents=True, exist_ok=True)
-    store.legacy_secret_path(db).write_text(secrets.token_hex(32))
+    store.legacy_secret_path(db).write_text(key or secrets.token_hex(32))
     import_files(files, db, by=LOCAL_USER)
     return db
 

@@ -16,6 +16,7 @@ filters (carrier × one breakdown) is published. For all of it:
 
 from __future__ import annotations
 
+import hashlib
 import os
 import tempfile
 from pathlib import Path
@@ -170,6 +171,15 @@ def triple(value: kpis.KpiValue) -> tuple:
 PUBLIC_FACTS = {"women_leadership_share", "women_leadership_share_by_level"}
 
 
+def example_key(*rows: object) -> str:
+    """The pseudonym key of an example: it decides which persons of gender d / x are assigned
+    to w / m, and with it the release, so a random key made the same examples pass or fail by
+    chance (CI hung on it twice). From the rows, each example keeps its key in every run;
+    PROPERTY_KEY_SALT gives a hunt other keys, and names the one that failed."""
+    salt = os.environ.get("PROPERTY_KEY_SALT", "")
+    return hashlib.sha256(repr((salt, rows)).encode()).hexdigest()
+
+
 # every example plans its release (~7 s): 10 in the suite, the same 10 in every run (a random
 # draw once found a failing store and then shrank it for over 15 min: CI must not depend on the
 # draw); PROPERTY_EXAMPLES=200 draws at random, for a long run that hunts
@@ -201,6 +211,7 @@ def test_published_figures_never_reveal_small_groups(
             applications=applications,
             survey=survey,
             invited=invited,
+            key=example_key(personnel, applications, survey, invited),
         )
         with open_store(db) as con:
             views = {view: kpis.compute_kpis(con, 2024, view, rules) for view in VIEWS}
