@@ -43,6 +43,11 @@ class Column:
     def store_name(self) -> str:
         return self.stored_as or self.name
 
+    @property
+    def header(self) -> str:
+        """The header a German export gives the column (its first alias)."""
+        return self.aliases[0] if self.aliases else self.name
+
     def header_names(self) -> tuple[str, ...]:
         return (self.name, *self.aliases)
 

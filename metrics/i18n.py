@@ -144,6 +144,12 @@ TEXTS: dict[str, dict[Lang, str]] = {
         "de": "Nicht verwendete Spalten ignoriert: {columns}",
         "en": "Unused columns ignored: {columns}",
     },
+    "import.absent_columns": {
+        "de": "Ohne Spalte {columns}: die Datei sagt darüber nichts. Kennzahlen, die darauf "
+        "beruhen, zeigen für ihre Stichtage „keine Daten“ statt eines Werts.",
+        "en": "Without column {columns}: the file says nothing about it. KPIs that rest on it "
+        "show “no data” for its reporting dates instead of a value.",
+    },
     "import.demo_replaced": {
         "de": "Der Bestand enthielt Demodaten; sie wurden durch die importierten Daten ersetzt.",
         "en": "The store held demo data; it has been replaced by the imported data.",
@@ -411,6 +417,19 @@ TEXTS: dict[str, dict[Lang, str]] = {
         "de": "nicht ausgewiesen (Datenschutz)",
         "en": "not shown (confidentiality)",
     },
+    # the caption of a chart's picture (PNG download): view, dates, source
+    "chart.trend_subtitle": {
+        "de": "{carrier} · Stichtage {first} bis {last}",
+        "en": "{carrier} · reporting dates {first} to {last}",
+    },
+    "chart.applications_subtitle": {
+        "de": "{carrier} · Bewerbungen des Jahres {year}",
+        "en": "{carrier} · applications of {year}",
+    },
+    "chart.source": {
+        "de": "Quelle: Vielfaltsmonitor, {sources}",
+        "en": "Source: Diversity monitor, {sources}",
+    },
     "app.previous_year": {"de": "ggü. Vorjahr", "en": "vs previous year"},
     "app.suppressed_note": {
         "de": "„< {k}“: Wert beruht auf weniger als {k} Personen. „•“: aus Datenschutzgründen "
@@ -430,6 +449,38 @@ TEXTS: dict[str, dict[Lang, str]] = {
         "as the Federal Statistical Office does in such cases; their number is not shown.",
     },
     "app.as_of": {"de": "Stand {date}", "en": "as of {date}"},
+    "view.no_data": {"de": "keine Daten", "en": "no data"},
+    "gap.women_leadership_share": {
+        "de": "Bis {target}: {n} Frauen mehr unter gleich vielen Führungskräften",
+        "en": "To reach {target}: {n} more women among as many leaders",
+    },
+    "gap.sb_quota": {
+        "de": "Bis {target}: rund {n} besetzte Pflichtplätze mehr im Jahresmittel",
+        "en": "To reach {target}: about {n} more filled places on average over the year",
+    },
+    "gap.sb_applicant_share": {
+        "de": "Bis {target}: {n} schwerbehinderte Bewerbende mehr unter gleich vielen",
+        "en": "To reach {target}: {n} more severely disabled applicants among as many",
+    },
+    "view.to_target_title": {
+        "de": "Was es bis zum Ziel braucht, {date}",
+        "en": "What it takes to reach the target, {date}",
+    },
+    "view.to_target_note": {
+        "de": "Frauen mehr bei gleich vielen Führungskräften der Ebene, aus den veröffentlichten "
+        "Zahlen berechnet; „–“: die Zahlen der Ebene sind zurückgehalten.",
+        "en": "More women among as many leaders of the level, computed from the published "
+        "figures; “–”: the level's figures are withheld.",
+    },
+    "view.women_share": {"de": "Frauenanteil", "en": "Women's share"},
+    "view.women_to_target": {"de": "Frauen mehr bis zum Ziel", "en": "More women to the target"},
+    "view.target_reached": {"de": "erreicht", "en": "reached"},
+    "app.open_page": {"de": "{title}: Seite öffnen", "en": "{title}: open its page"},
+    "view.years_without_data": {"de": "Keine Daten für {years}:", "en": "No data for {years}:"},
+    "view.missing_columns": {
+        "de": "Die Personaldaten dieses Stichtags haben keine Spalte {columns}.",
+        "en": "The personnel data of this reporting date have no column {columns}.",
+    },
     "app.no_data": {
         "de": "Für diese Auswahl liegen keine Daten vor.",
         "en": "No data for this selection.",
@@ -579,6 +630,8 @@ TEXTS: dict[str, dict[Lang, str]] = {
         "(with 95 % interval)",
     },
     "view.interval": {"de": "95-%-Intervall", "en": "95 % interval"},
+    "view.interval_low": {"de": "95-%-Intervall von", "en": "95 % interval from"},
+    "view.interval_high": {"de": "95-%-Intervall bis", "en": "95 % interval to"},
     "view.interval_note": {
         "de": "Die Befragung erreicht nicht alle Beschäftigten; das Intervall (Wilson, 95 %) "
         "zeigt die statistische Unsicherheit.",
@@ -891,6 +944,110 @@ TEXTS: dict[str, dict[Lang, str]] = {
     "datapage.log_message": {"de": "Meldung", "en": "Message"},
     "datapage.log_ok": {"de": "importiert", "en": "imported"},
     "datapage.log_refused": {"de": "abgelehnt", "en": "refused"},
+    "datapage.log_deleted": {"de": "gelöscht", "en": "deleted"},
+    "datapage.log_edited": {"de": "geändert", "en": "changed"},
+    # the file uploader's own texts, replaced by CSS (Streamlit has no parameter for them)
+    "datapage.uploader_button": {"de": "Durchsuchen", "en": "Browse"},
+    "datapage.uploader_instructions": {
+        "de": "oder hierher ziehen · höchstens {limit} MB je Datei · {types}",
+        "en": "or drag here · at most {limit} MB per file · {types}",
+    },
+    "datapage.uploader_drop": {"de": "Dateien hier ablegen", "en": "Drop the files here"},
+    # the preview's sample and data quality (metrics/ingest/quality.py)
+    "datapage.sample_title": {
+        "de": "„{file}“: die ersten {rows} Zeilen, wie sie gespeichert werden",
+        "en": "“{file}”: the first {rows} rows as they will be stored",
+    },
+    "datapage.sample_note": {
+        "de": "Spalten unter ihrem Namen im Bestand, Codes vereinheitlicht, Datum und Zahlen "
+        "gelesen, ja/nein für Ja-Nein-Spalten.",
+        "en": "Columns under their names in the store, codes made canonical, dates and numbers "
+        "parsed, yes/no for yes-no columns.",
+    },
+    "datapage.sample_pseudonym_note": {
+        "de": "{column}: wie im Bestand nur der Schlüssel-Hash (HMAC-SHA256); die ID aus der "
+        "Datei wird weder gespeichert noch angezeigt.",
+        "en": "{column}: as in the store, only its keyed hash (HMAC-SHA256); the id from the "
+        "file is neither stored nor shown.",
+    },
+    "datapage.sample_protected_note": {
+        "de": "{columns}: je Zeile nicht gezeigt („•“), denn es sind Gesundheits- oder "
+        "Herkunftsangaben (Art. 9 DSGVO); gespeichert werden sie wie gelesen.",
+        "en": "{columns}: not shown per row (“•”): they are health or origin data (Art. 9 "
+        "GDPR); they are stored as read.",
+    },
+    "datapage.quality_title": {
+        "de": "„{file}“: Datenqualität je Spalte",
+        "en": "“{file}”: data quality per column",
+    },
+    "datapage.quality_after": {
+        "de": "Importiert: Datenqualität von „{file}“",
+        "en": "Imported: data quality of “{file}”",
+    },
+    "datapage.quality_note": {
+        "de": "Zählungen aus der Datei selbst, nur für die Datenpflege sichtbar. „Leer“: Zellen "
+        "ohne Wert; in einer optionalen Spalte gilt für sie die Vorgabe (→). „Gelesen als“: "
+        "Schreibweisen der Datei und der Code, als der sie gespeichert werden. {columns} werden "
+        "nicht aufgeschlüsselt („•“): ihre Verteilung ist eine geschützte Angabe, die nur die "
+        "Kennzahlenseiten nach der Prüfung auf Rückschlüsse zeigen. Eine fehlende optionale "
+        "Spalte sagt nichts: Kennzahlen, die auf ihr beruhen, zeigen für die Stichtage der Datei "
+        "„keine Daten“.",
+        "en": "Counts from the file itself, shown only to the data roles. “Empty”: cells without "
+        "a value; in an optional column they stand for its default (→). “Read as”: the file's "
+        "spellings and the code they are stored as. {columns} are not broken down (“•”): their "
+        "distribution is a protected figure that only the KPI pages show, after the check "
+        "against singling anyone out. A missing optional column says nothing: KPIs that rest on "
+        "it show “no data” for the file's reporting dates.",
+    },
+    "datapage.quality_column": {"de": "Spalte", "en": "Column"},
+    "datapage.quality_header": {"de": "In der Datei", "en": "In the file"},
+    "datapage.quality_empty": {"de": "Leer", "en": "Empty"},
+    "datapage.quality_values": {"de": "Werte", "en": "Values"},
+    "datapage.quality_read_as": {"de": "Gelesen als", "en": "Read as"},
+    "datapage.quality_absent": {"de": "fehlt", "en": "missing"},
+    "datapage.quality_absent_values": {"de": "keine Daten", "en": "no data"},
+    "datapage.quality_empty_value": {"de": "leer", "en": "empty"},
+    "datapage.quality_distinct": {"de": "{count} verschiedene", "en": "{count} different"},
+    "datapage.quality_distinct_one": {"de": "überall gleich", "en": "the same in every row"},
+    # column labels (CONTRACT § 1), shown with the canonical name
+    "column.reporting_date": {"de": "Stichtag", "en": "Reporting date"},
+    "column.person_id": {"de": "Pseudonym", "en": "Pseudonym"},
+    "column.carrier": {"de": "Träger", "en": "Carrier"},
+    "column.org_unit": {"de": "Organisationseinheit", "en": "Organisational unit"},
+    "column.gender": {"de": "Geschlecht", "en": "Gender"},
+    "column.birth_year": {"de": "Geburtsjahr", "en": "Year of birth"},
+    "column.employment_type": {"de": "Beschäftigungsart", "en": "Employment type"},
+    "column.pay_group": {"de": "Entgeltgruppe", "en": "Pay group"},
+    "column.weekly_hours": {"de": "Wochenstunden", "en": "Weekly hours"},
+    "column.full_time_hours": {"de": "Regelarbeitszeit", "en": "Full-time hours"},
+    "column.leadership": {"de": "Führungsebene", "en": "Leadership level"},
+    "column.deputy": {"de": "Stellvertretung", "en": "Deputy"},
+    "column.disability": {"de": "Schwerbehinderung", "en": "Severe disability"},
+    "column.credit_factor": {"de": "Mehrfachanrechnung", "en": "Multiple credit"},
+    "column.under18_approved": {
+        "de": "Anrechnung unter 18 Std",
+        "en": "Counted under 18 hours",
+    },
+    "column.leave": {"de": "Beurlaubung", "en": "Leave"},
+    "column.leave_replaced": {"de": "Vertretung", "en": "Replaced during leave"},
+    "column.mobile_work": {"de": "Mobiles Arbeiten", "en": "Mobile work"},
+    "column.fixed_term": {"de": "Befristet", "en": "Fixed-term"},
+    "column.entry_date": {"de": "Eintrittsdatum", "en": "Entry date"},
+    "column.application_date": {"de": "Eingangsdatum", "en": "Application date"},
+    "column.applicant_id": {"de": "Bewerber-Pseudonym", "en": "Applicant pseudonym"},
+    "column.posting_id": {"de": "Ausschreibung", "en": "Posting"},
+    "column.leadership_posting": {"de": "Führungsposition", "en": "Leadership posting"},
+    "column.stage": {"de": "Verfahrensstand", "en": "Stage"},
+    "column.wave": {"de": "Befragungsjahr", "en": "Survey year"},
+    "column.german_at_birth": {"de": "Deutsch seit Geburt", "en": "German since birth"},
+    "column.immigrated": {"de": "Selbst zugewandert", "en": "Immigrated"},
+    "column.parents_not_german_at_birth": {
+        "de": "Eltern nicht deutsch seit Geburt",
+        "en": "Parents not German since birth",
+    },
+    "column.parents_immigrated": {"de": "Eltern zugewandert", "en": "Parents immigrated"},
+    "column.survey.leadership": {"de": "Führungskraft", "en": "Leader"},
+    "column.invited": {"de": "Eingeladene", "en": "Invited"},
     "datapage.templates": {"de": "Vorlagen", "en": "Templates"},
     "datapage.templates_help": {
         "de": "Leere Vorlagen mit den deutschen Spaltenüberschriften und ein ausgefülltes "

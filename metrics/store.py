@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import os
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -135,6 +135,16 @@ def table_ddl(source: Source) -> str:
     return f"CREATE TABLE {source.table} (\n    {columns}\n)"
 
 
+# per coverage value (a personnel reporting date, a year): the optional columns its files lacked
+def _absent_columns_ddl(catalog: str = "") -> str:
+    table = f"{catalog}.absent_columns" if catalog else "absent_columns"
+    return f"""CREATE TABLE IF NOT EXISTS {table} (
+    kind VARCHAR NOT NULL,
+    coverage VARCHAR NOT NULL,
+    column_name VARCHAR NOT NULL
+)"""
+
+
 SCHEMA_DDL: tuple[str, ...] = (
     "CREATE TABLE meta (key VARCHAR PRIMARY KEY, value VARCHAR NOT NULL)",
     *(table_ddl(source) for source in SOURCES),
@@ -148,7 +158,34 @@ SCHEMA_DDL: tuple[str, ...] = (
     replaced_rows BIGINT NOT NULL,
     outcome VARCHAR NOT NULL
 )""",
+    _absent_columns_ddl(),
 )
+
+
+def upgrade_schema(con: duckdb.DuckDBPyConnection, catalog: str) -> None:
+    """Adds what a store of this schema version made before it lacks (kept compatible: the
+    admin need not import everything again)."""
+    con.execute(_absent_columns_ddl(catalog))
+
+
+def absent_columns(
+    con: duckdb.DuckDBPyConnection, kind: str, coverage: Sequence[str]
+) -> frozenset[str]:
+    """The optional columns the files behind any of these coverage values lacked (CONTRACT
+    § 1.1: such a file says nothing about them). Empty for a store from before this was
+    recorded."""
+    known = con.execute(
+        "SELECT count(*) FROM duckdb_tables() "
+        "WHERE table_name = 'absent_columns' AND database_name = current_database()"
+    ).fetchall()[0][0]
+    if not known:
+        return frozenset()
+    rows = con.execute(
+        "SELECT DISTINCT column_name FROM absent_columns "
+        "WHERE kind = ? AND coverage IN (SELECT unnest(?::VARCHAR[]))",
+        [kind, list(coverage)],
+    ).fetchall()
+    return frozenset(name for (name,) in rows)
 
 
 def create_schema(con: duckdb.DuckDBPyConnection, *, demo: bool = False) -> None:

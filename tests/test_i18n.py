@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from metrics.contract import SOURCES_BY_KIND
 from metrics.i18n import TEXTS, t
 from metrics.kpis import api as kpis
 
@@ -32,8 +33,14 @@ def test_keys_built_from_codes_exist_for_every_code() -> None:
     units = {kpi.unit for kpi in kpis.REGISTRY if kpi.unit in ("%", "count", "ratio")}
     for unit in units:
         assert f"report.unit.{unit}" in TEXTS, unit
-    for outcome in ("ok", "refused"):  # the import log's outcomes (store.import_log)
+    # the import log's outcomes (store.import_log; deletions and typed-in counts too)
+    for outcome in ("ok", "refused", "deleted", "edited"):
         assert f"datapage.log_{outcome}" in TEXTS
+    # every column of the contract has a label (the Daten page's sample and data quality)
+    for source in SOURCES_BY_KIND.values():
+        for column in source.columns:
+            own = f"column.{source.kind}.{column.name}"
+            assert own in TEXTS or f"column.{column.name}" in TEXTS, own
 
 
 @pytest.mark.parametrize("key", sorted(TEXTS))

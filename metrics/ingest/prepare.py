@@ -25,13 +25,20 @@ from metrics.formatting import format_number
 from metrics.i18n import Lang, t
 from metrics.ingest import limits
 from metrics.ingest.limits import MAX_REPORTED_PROBLEMS, STAGING_MEMORY_LIMIT, Progress, _log
-from metrics.ingest.problems import ImportRefused, ImportResult, Problem, _coverage_text
+from metrics.ingest.problems import (
+    ImportRefused,
+    ImportResult,
+    Problem,
+    _coverage_text,
+    absent_columns_line,
+)
 from metrics.ingest.pseudonyms import (
     _create_clean_view,
     _hash_pseudonyms,
     key_check,
     load_secret,
 )
+from metrics.ingest.quality import StagedDetails, cell_counts, staged_details
 from metrics.ingest.read import (
     StagedFile,
     _csv_layout,
@@ -64,8 +71,11 @@ def stage_file(
     kind: str | None = None,
     file_name: str | None = None,
     progress: Progress | None = None,
+    profile: bool = False,
 ) -> StagedFile:
     """Reads, normalises and validates one file into the staging database, or refuses it.
+    With `profile` (a preview) it also counts the file's empty cells and code spellings
+    (StagedFile.cells, see ingest.quality).
 
     Whatever is wrong with the file surfaces as ImportRefused naming it. So does an unexpected
     error (a bug), under the key `import.internal_error` and logged with its traceback: the
@@ -73,7 +83,15 @@ def stage_file(
     file_name = file_name or path.name
     try:
         return _stage_file(
-            con, path, index, workdir, secret, kind=kind, file_name=file_name, progress=progress
+            con,
+            path,
+            index,
+            workdir,
+            secret,
+            kind=kind,
+            file_name=file_name,
+            progress=progress,
+            profile=profile,
         )
     except ImportRefused:
         _drop_staging_tables(con, index)
@@ -116,8 +134,10 @@ def _stage_file(
     kind: str | None,
     file_name: str,
     progress: Progress | None,
+    profile: bool = False,
 ) -> StagedFile:
     say = progress or (lambda _step: None)
+    cells: dict[str, dict[str, int]] = {}
     raw_table, typed_table, clean_view = f"raw_{index}", f"typed_{index}", f"clean_{index}"
     suffix = path.suffix.lower()
     say("progress.reading")
@@ -134,10 +154,13 @@ def _stage_file(
             source, mapping, unknown = _map_headers(headers, file_name, kind)
             say("progress.validating")
             clean = _stage_csv_typed(con, layout, source, mapping, typed_table, text_file)
+            # the cells as text: the fast path kept none, so a preview reads the file again
+            rows_as_text = layout.read_csv_sql()
             if not clean:
                 # refused by the reader or by a rule: the text path reads every cell as text,
                 # judges it and names row, column and value
                 _stage_csv_text(con, layout, file_name, raw_table)
+                rows_as_text = raw_table
                 clean = _build_typed_table(
                     con,
                     source,
@@ -145,6 +168,10 @@ def _stage_file(
                     raw_table,
                     typed_table,
                     plain_edges=text_file.plain_edges,
+                )
+            if clean and profile:
+                cells = cell_counts(
+                    con, source, mapping, rows_as_text, plain_edges=text_file.plain_edges
                 )
     else:
         if suffix in (".xlsx", ".xlsm"):
@@ -164,6 +191,8 @@ def _stage_file(
         say("progress.validating")
         # Excel and Parquet cells may hold any character: the full clean
         clean = _build_typed_table(con, source, mapping, raw_table, typed_table)
+        if clean and profile:
+            cells = cell_counts(con, source, mapping, raw_table)
     if not clean:
         con.execute(f"DROP TABLE {typed_table}")
         _build_report_table(con, source, mapping, raw_table, typed_table)
@@ -196,6 +225,8 @@ def _stage_file(
         unknown,
         coverage_rows=coverage_rows,
         headers={name: headers[int(raw[1:])] for name, raw in mapping.items()},
+        cells=cells,
+        absent_columns=tuple(c.name for c in source.columns if c.name not in mapping),
     )
 
 
@@ -221,6 +252,8 @@ class FilePreview:
     store_rows: dict[str, int]
     unknown_columns: tuple[str, ...] = ()
     refusal: ImportRefused | None = None
+    # optional columns the file lacks (see StagedFile.absent_columns)
+    absent_columns: tuple[str, ...] = ()
     # the store holds demo data, which an import of real data replaces entirely
     replaces_demo: bool = False
     sha256: str = ""
@@ -264,6 +297,8 @@ class FilePreview:
             lines.append("  " + line)
         if self.unknown_columns:
             lines.append(t("import.unknown_columns", lang, columns=", ".join(self.unknown_columns)))
+        if self.absent_columns:
+            lines.append(absent_columns_line(self.kind, self.absent_columns, lang))
         if self.replaces_demo:
             lines.append(t("import.preview_demo", lang))
         return "\n".join(lines)
@@ -395,6 +430,19 @@ class PreparedImport:
     @property
     def staged(self) -> list[StagedFile]:
         return [o for _, o in self._outcomes if isinstance(o, StagedFile)]
+
+    def details(self) -> list[StagedDetails | None]:
+        """Per preview (same order): the first rows as they will be stored and the file's data
+        quality (ingest.quality), None for a refused file. Read before commit(), which closes
+        the staged rows."""
+        if self._closed:
+            raise RuntimeError("this import was already committed or closed")
+        return [
+            staged_details(self._con, outcome, preview.absent_columns)
+            if isinstance(outcome, StagedFile) and preview.ok
+            else None
+            for (_, outcome), preview in zip(self._outcomes, self.previews, strict=True)
+        ]
 
     def save_staged(self, out: Path) -> None:
         """The staged rows of the files that passed into the DuckDB file `out`, without the raw
@@ -528,6 +576,7 @@ def _prepare(
                         kind=kind,
                         file_name=name,
                         progress=say,
+                        profile=preview,
                     )
                 )
             except ImportRefused as refusal:
@@ -639,6 +688,7 @@ def _previews(
                 outcome.unknown_columns,
                 replaces_demo=replaces_demo,
                 sha256=outcome.sha256,
+                absent_columns=outcome.absent_columns,
             )
         previews.append(preview)
     return previews

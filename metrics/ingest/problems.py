@@ -86,6 +86,7 @@ class ImportResult:
     replaced_rows: int
     unknown_columns: tuple[str, ...]
     demo_replaced: bool = False
+    absent_columns: tuple[str, ...] = ()
 
     def coverage_text(self) -> str:
         return _coverage_text(self.coverage)
@@ -110,9 +111,18 @@ class ImportResult:
         ]
         if self.unknown_columns:
             lines.append(t("import.unknown_columns", lang, columns=", ".join(self.unknown_columns)))
+        if self.absent_columns:
+            lines.append(absent_columns_line(self.kind, self.absent_columns, lang))
         if self.demo_replaced:
             lines.append(t("import.demo_replaced", lang))
         return "\n".join(lines)
+
+
+def absent_columns_line(kind: str, columns: Sequence[str], lang: Lang = "de") -> str:
+    """The optional columns a file lacks, by the headers the contract names them with."""
+    source = SOURCES_BY_KIND[kind]
+    names = ", ".join(f"„{source.column(name).header}“" for name in columns)
+    return t("import.absent_columns", lang, columns=names)
 
 
 def logged_refusal_report(

@@ -26,7 +26,6 @@ import pandas as pd
 from metrics.contract import (
     DIRECT_IDENTIFIER_HEADERS,
     SOURCES_BY_KIND,
-    Column,
     ColumnType,
     Source,
     header_lookup,
@@ -61,6 +60,11 @@ class StagedFile:
     coverage_rows: dict[str, int] = field(default_factory=dict)
     # canonical column name -> the header it had in the file (for messages)
     headers: dict[str, str] = field(default_factory=dict)
+    # for the preview's data quality (ingest.quality.cell_counts): per column of the file its
+    # empty cells under "" and the spellings of its codes; empty unless staged for a preview
+    cells: dict[str, dict[str, int]] = field(default_factory=dict)
+    # the optional columns the file lacks altogether: it says nothing about them (CONTRACT § 1.1)
+    absent_columns: tuple[str, ...] = ()
 
 
 def _utf16_variant(head: bytes) -> str | None:
@@ -628,7 +632,7 @@ def _map_headers(
     problems += [
         Problem(
             "import.missing_column",
-            column=_display_name(column),
+            column=column.header,
             params={"aliases": ", ".join(column.header_names())},
         )
         for column in source.required
@@ -639,17 +643,13 @@ def _map_headers(
     return source, mapping, tuple(unknown)
 
 
-def _display_name(column: Column) -> str:
-    return column.aliases[0] if column.aliases else column.name
-
-
 def _closest_source_problem(headers: list[str]) -> Problem:
     normalised = {normalise_header(h) for h in headers}
     best: tuple[int, Source, list[str]] | None = None
     for source in SOURCES_BY_KIND.values():
         lookup = header_lookup(source)
         present = {lookup[h].name for h in normalised if h in lookup}
-        missing = [_display_name(c) for c in source.required if c.name not in present]
+        missing = [c.header for c in source.required if c.name not in present]
         if best is None or len(present) > best[0]:
             best = (len(present), source, missing)
     assert best is not None

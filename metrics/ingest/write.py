@@ -36,7 +36,7 @@ from metrics.ingest.problems import (
     _coverage_text,
 )
 from metrics.ingest.pseudonyms import _replace_condition
-from metrics.ingest.read import StagedFile, _detail, _display_name
+from metrics.ingest.read import StagedFile, _detail
 from metrics.ingest.two_person import ApprovedRequest, refuse_without_approval
 
 
@@ -147,6 +147,7 @@ def _write_store(
                     ) from None
                 attached = True
                 store.check_schema(con, db_path, catalog="target")
+                store.upgrade_schema(con, "target")
                 if replace_demo and not demo and _is_demo(con, "target"):
                     con.execute("DETACH target")
                     attached = False
@@ -246,6 +247,21 @@ def _apply_batch(
         (replaced,) = con.execute(f"SELECT count(*) FROM {target} WHERE {condition}").fetchall()[0]
         con.execute(f"DELETE FROM {target} WHERE {condition}")
         replaced_counts.append(replaced)
+        con.execute(
+            "DELETE FROM target.absent_columns WHERE kind = ? AND coverage IN "
+            "(SELECT unnest(?::VARCHAR[]))",
+            [item.source.kind, list(item.coverage)],
+        )
+    # files of a batch that cover the same date add up: a column one of them lacks is unknown
+    # for that date
+    absent = {
+        (item.source.kind, value, column)
+        for item in staged
+        for value in item.coverage
+        for column in item.absent_columns
+    }
+    if absent:
+        con.executemany("INSERT INTO target.absent_columns VALUES (?, ?, ?)", sorted(absent))
     results = []
     for item, replaced in zip(staged, replaced_counts, strict=True):
         columns = ", ".join(c.store_name for c in item.source.columns)
@@ -280,6 +296,7 @@ def _apply_batch(
                 replaced,
                 item.unknown_columns,
                 demo_replaced,
+                item.absent_columns,
             )
         )
     return results
@@ -331,6 +348,11 @@ def delete_coverage(
             if not counts:
                 continue
             con.execute(f"DELETE FROM {target} WHERE {condition}", [wanted])
+            con.execute(
+                "DELETE FROM target.absent_columns WHERE kind = ? AND coverage IN "
+                "(SELECT unnest(?::VARCHAR[]))",
+                [table_source.kind, wanted],
+            )
             rows = sum(counts.values())
             con.execute(
                 "INSERT INTO target.import_log VALUES (?, ?, '', ?, 0, ?, ?, 'deleted')",
@@ -455,7 +477,7 @@ def _whole_number(value: object) -> int | None:
 
 def _invalid_wave(raw: object, wave: int | None) -> list[Problem]:
     column = SURVEY_INVITED.column("wave")
-    header, value = _display_name(column), str(raw)
+    header, value = column.header, str(raw)
     if wave is None:
         return [Problem("expect.int", column=header, value=value)]
     minimum, maximum = int(column.minimum or 0), int(column.maximum or 0)
@@ -468,7 +490,7 @@ def _invalid_wave(raw: object, wave: int | None) -> list[Problem]:
 
 
 def _invalid_invited(raw: object, invited: int | None) -> list[Problem]:
-    header, value = _display_name(SURVEY_INVITED.column("invited")), str(raw)
+    header, value = SURVEY_INVITED.column("invited").header, str(raw)
     if invited is None:
         return [Problem("expect.int", column=header, value=value)]
     if invited < 1:

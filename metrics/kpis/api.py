@@ -14,6 +14,7 @@ from metrics.contract import (
     CARRIERS,
 )
 from metrics.disclosure import (
+    WITHHELD_SIGN,
     publish_share,
 )
 from metrics.kpis.atoms import APPLICANT_ATOMS, PERSONNEL_ATOMS
@@ -26,6 +27,7 @@ from metrics.kpis.published import (
     _section_of,
     _sorted_areas,
     _target,
+    _unless_missing,
     _value_from,
     _values_for_view,
     underrepresented,
@@ -54,7 +56,7 @@ from metrics.kpis.release import (
     plan_store,
     rules_release,
 )
-from metrics.kpis.values import KpiValue, format_kpi_value, format_target
+from metrics.kpis.values import KpiValue, format_kpi_value, format_target, persons_to_target
 from metrics.kpis.vocabulary import DIMENSIONS, KINDS, UNITS, category_label, dimension_label
 from metrics.kpis.year import _Year
 from metrics.settings import Settings, load_settings
@@ -225,6 +227,14 @@ class PublishedYear:
                 f"{kpi_id} cannot be broken down by {dimension!r}; allowed: {kpi.breakdowns}"
             )
         _check_view(kpi, carrier)
+        rows = self._counted_breakdown(kpi, dimension, carrier)
+        return tuple(
+            BreakdownRow(row.category, _unless_missing(self._state, kpi, row.value)) for row in rows
+        )
+
+    def _counted_breakdown(
+        self, kpi: Kpi, dimension: str, carrier: str | None
+    ) -> tuple[BreakdownRow, ...]:
         state = self._state
         if dimension == "carrier":
             carriers = CARRIERS if carrier is None else (carrier,)
@@ -265,18 +275,18 @@ class PublishedYear:
             measure = women_share if dimension == "pay_group" else leaders
             published = section.groups[(measure, dimension)].results[carrier][area]
             assessed = _flag_assessed(dimension, women, men, self.settings.rules)
+            # a share published rounded has its counts withheld: they are "•" here too
+            withheld = published.suppressed or published.counts_withheld
             rows.append(
                 {
                     "dimension": dimension,
                     "area": area,
-                    "women": None if published.suppressed else published.numerator,
-                    "men": None
-                    if published.suppressed
-                    else published.denominator - published.numerator,  # type: ignore[operator]
+                    "women": None if withheld else published.numerator,
+                    "men": None if withheld else published.denominator - published.numerator,  # type: ignore[operator]
                     "underrepresented": underrepresented(women, men) if assessed else None,
                     "assessed": assessed,
-                    "suppressed": published.suppressed,
-                    "label": published.label,
+                    "suppressed": withheld,
+                    "label": published.label or (WITHHELD_SIGN if withheld else None),
                 }
             )
         return pd.DataFrame(rows, columns=UNDERREPRESENTATION_COLUMNS)
@@ -288,7 +298,8 @@ class PublishedYear:
         for view in _VIEWS:
             full_id = kpi.id if view is None else f"{kpi.id}.{view}"
             target = _target(self.settings, kpi, full_id, None)
-            tables[view] = SbQuotaTable(view, _sb_value(self._state, kpi, view, full_id, target))
+            value = _sb_value(self._state, kpi, view, full_id, target)
+            tables[view] = SbQuotaTable(view, _unless_missing(self._state, kpi, value))
         return tables
 
 
@@ -404,6 +415,7 @@ __all__ = [
     "kpi_trend",
     "kpi_trends",
     "personnel_figures",
+    "persons_to_target",
     "plan_release",
     "plan_store",
     "published_year",

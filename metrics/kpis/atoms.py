@@ -31,6 +31,20 @@ PERSONNEL_ATOMS: dict[str, str] = {
     "gender=w": "gender = 'w'",
     "gender=m": "gender = 'm'",
 }
+# The optional personnel columns an atom reads: a file without the column says nothing about it,
+# so a figure with the atom has no value for that file's dates (CONTRACT § 1.1)
+OPTIONAL_COLUMNS_OF_ATOMS: dict[str, str] = {
+    "active": "leave",
+    "parental_leave": "leave",
+    "care_leave": "leave",
+    "deputy": "deputy",
+    "mobile": "mobile_work",
+    "not_mobile": "mobile_work",
+}
+# what the legal SGB IX method reads beyond the required columns (CONTRACT § 2.1)
+SB_QUOTA_OPTIONAL_COLUMNS = frozenset(
+    {"credit_factor", "under18_approved", "leave", "leave_replaced"}
+)
 # Predicates over one applicant of a view (per-applicant rules of CONTRACT § 2)
 APPLICANT_ATOMS: dict[str, str] = {
     "disclosed": "disclosed",

@@ -18,7 +18,7 @@ from metrics.disclosure import (
 )
 from metrics.kpis.counting import View
 from metrics.kpis.protection import _Group, _Section, _withheld
-from metrics.kpis.registry import KPIS, REGISTRY, Kpi, _natural_key, ratio_measures
+from metrics.kpis.registry import KPIS, REGISTRY, Kpi, _natural_key, columns_needed, ratio_measures
 from metrics.kpis.values import Area, KpiExtra, KpiValue
 from metrics.kpis.year import _SURVEY_RESPONSE, _Year
 from metrics.sb_quota import SbMonth
@@ -113,6 +113,22 @@ def _values_for_view(state: _Year, view: View) -> dict[str, KpiValue]:
 
 
 def _kpi_values(state: _Year, kpi: Kpi, view: View) -> dict[str, KpiValue]:
+    values = _counted_values(state, kpi, view)
+    return {full_id: _unless_missing(state, kpi, value) for full_id, value in values.items()}
+
+
+def _unless_missing(state: _Year, kpi: Kpi, value: KpiValue) -> KpiValue:
+    """The value, or no value where the files of its date lack a column it rests on: a file
+    without `Mobiles Arbeiten` says nothing about mobile work, so it is no 0 % (CONTRACT § 1.1).
+    The planner counted the defaults; leaving figures out of its release only takes away."""
+    absent = state.absent_in_year if kpi.kind == "quota" else state.absent_at_snapshot
+    missing = sorted(columns_needed(kpi) & absent)
+    if not missing:
+        return value
+    return _no_data(value.id, kpi, value.target, KpiExtra(missing_columns=missing))
+
+
+def _counted_values(state: _Year, kpi: Kpi, view: View) -> dict[str, KpiValue]:
     settings = state.settings
     values: dict[str, KpiValue] = {}
 

@@ -16,7 +16,13 @@ from metrics.contract import (
     LEADERSHIP_LEVELS,
 )
 from metrics.i18n import Lang
-from metrics.kpis.atoms import ATOMS, Measure, _measure
+from metrics.kpis.atoms import (
+    ATOMS,
+    OPTIONAL_COLUMNS_OF_ATOMS,
+    SB_QUOTA_OPTIONAL_COLUMNS,
+    Measure,
+    _measure,
+)
 from metrics.kpis.vocabulary import (
     DIMENSION_CATEGORIES,
     DIMENSIONS,
@@ -566,6 +572,21 @@ def measure_of(kpi_id: str) -> Measure:
     if measure is None:
         raise KeyError(f"{kpi_id} counts no measure")
     return measure
+
+
+def columns_needed(kpi: Kpi) -> frozenset[str]:
+    """The optional personnel columns the KPI's figures read (see OPTIONAL_COLUMNS_OF_ATOMS)."""
+    if kpi.kind == "quota":
+        return SB_QUOTA_OPTIONAL_COLUMNS
+    if kpi.ratio_of is not None:
+        return frozenset().union(*(columns_needed(KPIS[part]) for part in kpi.ratio_of))
+    if kpi.variant_of is not None:
+        return columns_needed(KPIS[kpi.variant_of[0]])
+    if kpi.measure is None or kpi.measure.universe != "personnel":
+        return frozenset()
+    measure = kpi.measure
+    atoms = {*measure.population, measure.numerator, measure.remainder}
+    return frozenset(OPTIONAL_COLUMNS_OF_ATOMS[a] for a in atoms if a in OPTIONAL_COLUMNS_OF_ATOMS)
 
 
 def ratio_measures(kpi: Kpi) -> tuple[Measure, Measure]:

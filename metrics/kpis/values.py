@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from typing import TypedDict
 
@@ -41,6 +42,8 @@ class KpiExtra(TypedDict, total=False):
     levy_eur: int
     # the BGleiG flag table
     areas: list[Area]
+    # no value: the files of the date lack these optional columns (CONTRACT § 1.1)
+    missing_columns: list[str]
 
 
 @dataclass(frozen=True)
@@ -95,6 +98,27 @@ def _json_number(value: float | None, unit: str) -> float | int | None:
     if isinstance(value, int) or (isinstance(value, float) and value.is_integer() and unit != "%"):
         return int(value)
     return round(float(value), _VALUE_DECIMALS)
+
+
+def persons_to_target(value: KpiValue, target: float | None = None) -> int | None:
+    """What it takes: how many more members of the numerator bring a share to `target` (its own
+    by default) in the same population (women in place of men among as many leaders). None
+    where the target is met or the share's counts are not published: the answer is computed
+    from the published numerator and denominator alone, so it tells nothing they do not."""
+    target = value.target if target is None else target
+    if (
+        target is None
+        or value.unit != "%"
+        or value.suppressed
+        or value.counts_withheld
+        or value.value is None
+        or value.numerator is None
+        or value.denominator is None
+        or value.value >= target
+    ):
+        return None
+    # the smallest whole number reaching the target (a hair below a whole number is that number)
+    return max(1, math.ceil(target / 100 * value.denominator - value.numerator - 1e-9))
 
 
 def format_kpi_value(kpi_value: KpiValue, lang: Lang = "de") -> str:

@@ -12,6 +12,7 @@ from typing import cast
 
 import duckdb
 
+from metrics import store
 from metrics import survey as survey_data
 from metrics.contract import (
     CARRIERS,
@@ -76,6 +77,10 @@ class _Year:
     plan: PlanResult | None = None
     # the cells published as public facts (leaders per carrier and level)
     public_cells: set[tuple[object, ...]] = field(default_factory=set)
+    # optional personnel columns missing from the files of the reporting date, and of any date
+    # of the year (the SGB IX months): what rests on them has no value (CONTRACT § 1.1)
+    absent_at_snapshot: frozenset[str] = frozenset()
+    absent_in_year: frozenset[str] = frozenset()
     lock: threading.RLock = field(default_factory=threading.RLock, repr=False, compare=False)
 
     @property
@@ -94,6 +99,7 @@ def _count_year(con: duckdb.DuckDBPyConnection, year: int, settings: Settings) -
     sections = frozenset({"personnel", "applicants", "survey", "sb_quota"})
     rules = settings.rules
     state = _Year(year=year, settings=settings, snapshot=reporting_date(con, year))
+    state.absent_at_snapshot, state.absent_in_year = _absent_columns(con, year, state.snapshot)
     if "personnel" in sections and state.snapshot is not None:
         measures = _personnel_measures()
         dimensions = headline_dimensions()
@@ -133,6 +139,25 @@ def _count_year(con: duckdb.DuckDBPyConnection, year: int, settings: Settings) -
     if "sb_quota" in sections:
         state.sb = dict(compute_sb_quota_all(con, year, settings.levy_rate_table))
     return state
+
+
+def _absent_columns(
+    con: duckdb.DuckDBPyConnection, year: int, snapshot: date | None
+) -> tuple[frozenset[str], frozenset[str]]:
+    dates = [
+        d
+        for (d,) in con.execute(
+            f"SELECT DISTINCT reporting_date FROM {PERSONNEL.table} "
+            "WHERE reporting_date >= $start AND reporting_date < $end",
+            {"start": date(year, 1, 1), "end": date(year + 1, 1, 1)},
+        ).fetchall()
+    ]
+    coverage = {d: d.strftime("%d.%m.%Y") for d in dates}  # as store.coverage_sql writes it
+    at_snapshot = [coverage[snapshot]] if snapshot in coverage else []
+    return (
+        store.absent_columns(con, PERSONNEL.kind, at_snapshot),
+        store.absent_columns(con, PERSONNEL.kind, list(coverage.values())),
+    )
 
 
 def _freeze(section: _Section) -> None:
