@@ -1,4 +1,5 @@
-"""Daten: upload exports with a preview and an explicit confirmation, what the store holds,
+"""Daten: upload exports with a preview (summary, the first rows as they will be stored and the
+data quality per column, for the data roles) and an explicit confirmation, what the store holds,
 deleting a reporting date / year / wave, invited counts per survey wave, the import log, and
 templates; under the two-person rule, imports and deletions go to "Zur Freigabe", where a second
 person approves them. The tables come from metrics.views.build_data_page, the staging from
@@ -25,23 +26,51 @@ from metrics.ingest.approvals import (
     request_import,
 )
 from metrics.ingest.two_person import needs_approval
-from metrics.views import DataPageContext, build_data_page, kind_label
+from metrics.views import (
+    DataPageContext,
+    UploadDetails,
+    build_data_page,
+    build_upload_details,
+    kind_label,
+)
+
+UPLOAD_TYPES = ("csv", "txt", "tsv", "xlsx", "parquet")
 
 
 def discard_pending() -> None:
     pending: StagedUpload | None = st.session_state.pop("pending_import", None)
+    st.session_state.pop("pending_details", None)
     if pending is not None:
         pending.discard()
 
 
+def show_details(details: UploadDetails, lang: Lang, *, sample: bool = True) -> None:
+    """A staged file's first rows as they will be stored, and its data quality per column."""
+    if sample:
+        with ui.expander(details.sample_title, expanded=True):
+            ui.table(details.sample, height=ui.table_height(details.sample))
+            ui.caption(" ".join(details.sample_notes))
+    with ui.expander(details.quality_title):
+        # at 1,440 px the columns that say most fit; the file's own header is last
+        widths: dict[str, ui.ColumnWidth] = {
+            t("datapage.quality_column", lang): 290,
+            t("datapage.quality_empty", lang): 100,
+            t("datapage.quality_values", lang): 230,
+            t("datapage.quality_read_as", lang): 310,
+        }
+        ui.table(details.quality, height=ui.table_height(details.quality), widths=widths)
+        ui.caption(details.quality_note)
+
+
 def upload_section(lang: Lang) -> None:
     ui.subheader(t("datapage.upload", lang))
-    ui.caption(t("datapage.upload_help", lang, limit=store.UPLOAD_LIMIT_MB))
+    ui.caption(t("datapage.upload_help", lang, limit=ui.upload_limit_mb()))
     round_ = st.session_state.setdefault("upload_round", 0)
+    ui.file_uploader_texts(lang, UPLOAD_TYPES)
     files = st.file_uploader(
         t("datapage.files", lang),
         accept_multiple_files=True,
-        type=["csv", "txt", "tsv", "xlsx", "parquet"],
+        type=list(UPLOAD_TYPES),
         key=f"uploads_{round_}",
     )
     if not files:
@@ -60,12 +89,19 @@ def upload_section(lang: Lang) -> None:
             ui.error(refusal.report(lang))
             return
         st.session_state["pending_import"] = pending
+        # the sample rows and the data quality, read once from the staged rows (language-free)
+        st.session_state["pending_details"] = pending.prepared.details()
         ui.keep_pending_upload(pending)
     prepared = pending.prepared
-    for preview in prepared.previews:
+    staged_details = st.session_state.get("pending_details") or [None] * len(prepared.previews)
+    shown_details = []
+    for preview, details in zip(prepared.previews, staged_details, strict=True):
         # replacing the demo store removes everything there: a warning, not a green success
         show = ui.error if not preview.ok else ui.warning if preview.replaces_demo else ui.success
         show(preview.summary(lang, ui.settings().rules))
+        if details is not None:
+            shown_details.append((preview.file_name, build_upload_details(details, lang)))
+            show_details(shown_details[-1][1], lang)
     if not prepared.ok:
         ui.warning(t("datapage.fix_and_retry", lang))
         return
@@ -91,6 +127,10 @@ def upload_section(lang: Lang) -> None:
         st.session_state["upload_round"] = round_ + 1
         rules = ui.settings().rules
         st.session_state["import_done"] = [r.summary(lang, rules) for r in results]
+        # the data quality of what went in, shown once below the messages (to this user only)
+        st.session_state["import_details"] = [
+            details.after_import(name, lang) for name, details in shown_details
+        ]
         st.rerun()
 
 
@@ -99,9 +139,10 @@ def holdings_section(context: DataPageContext, lang: Lang) -> None:
     if context.holdings is None:
         ui.info(t("datapage.nothing", lang))
         return
-    ui.table(context.holdings, height=240)
+    ui.table(context.holdings, height=ui.table_height(context.holdings, most=240))
     ui.caption(t("datapage.yearly_rows_note", lang))
-    if not ui.may(Action.CHANGE_DATA):
+    # a store holding only invited counts has nothing to delete here (they are set below)
+    if not ui.may(Action.CHANGE_DATA) or not context.deletable:
         return
     with st.expander(t("datapage.delete", lang)):
         kind = st.selectbox(
@@ -226,7 +267,7 @@ def invited_section(context: DataPageContext, lang: Lang) -> None:
 
 def log_section(context: DataPageContext, lang: Lang) -> None:
     ui.subheader(t("datapage.log", lang))
-    ui.table(context.log, height=280)
+    ui.table(context.log, height=ui.table_height(context.log, most=280))
     ui.caption(t("datapage.yearly_rows_note", lang))
 
 
@@ -265,6 +306,8 @@ def render(lang: Lang) -> None:
     ui.page_header(ui.page_title("page.data"), lang)
     for message in st.session_state.pop("import_done", []):
         ui.success(message)
+    for details in st.session_state.pop("import_details", []):
+        show_details(details, lang, sample=False)
     # the Daten page is read-only for the representatives: what the store holds, the import log
     if ui.may(Action.CHANGE_DATA):
         upload_section(lang)

@@ -24,7 +24,13 @@ from metrics.views.blocks import (
     build_status,
     respondents_text,
 )
-from metrics.views.data import DataPageContext, build_data_page, kind_label
+from metrics.views.data import (
+    DataPageContext,
+    UploadDetails,
+    build_data_page,
+    build_upload_details,
+    kind_label,
+)
 from metrics.views.inclusion import build_inclusion
 from metrics.views.inputs import BREAKDOWNS, Filters, KpiHistory, page_breakdowns
 from metrics.views.methodology import build_methodology
@@ -46,6 +52,7 @@ __all__ = [
     "KpiHistory",
     "StatusContext",
     "TableBlock",
+    "UploadDetails",
     "build_audit_page",
     "build_data_page",
     "build_inclusion",
@@ -54,6 +61,7 @@ __all__ = [
     "build_overview",
     "build_part_time",
     "build_status",
+    "build_upload_details",
     "build_women_leadership",
     "kind_label",
     "kpi_trend_block",
