@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from html import escape
+from numbers import Real
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -59,6 +60,9 @@ def base_layout(
         legend={"orientation": "h", "yanchor": "top", "y": -0.12, "x": 0},
         font={"family": "DejaVu Sans, Arial, sans-serif", "size": 13},
         hovermode="x unified",
+        # the whole series name ("Alle Führungskräfte" was cut to "Alle Führungskr..."), and
+        # the lines of a label left-aligned
+        hoverlabel={"namelength": -1, "align": "left"},
     )
     figure.update_yaxes(
         gridcolor=GRID_COLOUR,
@@ -80,6 +84,17 @@ def _hover(unit: str, lang: Lang, series: pd.Series, labels: pd.Series | None) -
         else:
             texts.append(format_value(float(value), unit, lang))
     return texts
+
+
+_NO_EXTRA = "<extra></extra>"  # a hover label without the trace name beside it
+
+
+def _interval_text(low: object, high: object, unit: str, lang: Lang) -> str | None:
+    """ "95-%-Intervall: 8,1 % – 12,3 %" in a survey bar's hover label (as its table says)."""
+    if not isinstance(low, Real) or not isinstance(high, Real) or _missing(low) or _missing(high):
+        return None
+    bounds = f"{format_value(float(low), unit, lang)} – {format_value(float(high), unit, lang)}"
+    return f"{t('view.interval', lang)}: {bounds}"
 
 
 def _category(value: object) -> object:
@@ -110,16 +125,15 @@ def trend_figure(
     groups = (
         [(None, frame)] if series_column is None else list(frame.groupby(series_column, sort=False))
     )
-    withheld_years: list[object] = []
-    withheld_texts: list[str] = []
+    # per year, the signs of its withheld points and what each stands for ("Kommune: < 5")
+    withheld: dict[object, list[tuple[str, str]]] = {}
     for index, (name, group) in enumerate(groups):
         labels = group.get("label")
         if labels is not None:
             for year, value, label in zip(group["year"], group["value"], labels, strict=True):
                 if _missing(value) and isinstance(label, str) and label:
-                    withheld_years.append(year)
                     text = label if name is None else f"{name}: {label}"
-                    withheld_texts.append(plotly_text(text))
+                    withheld.setdefault(year, []).append((label, plotly_text(text)))
         if group["value"].map(_missing).all():
             continue  # a series with nothing to show has no place in the legend
         figure.add_trace(
@@ -132,16 +146,21 @@ def trend_figure(
                 marker={"size": 8},
                 connectgaps=False,
                 hovertext=_hover(unit, lang, group["value"], labels),
-                hoverinfo="text+name",
+                # x: the year heads the unified hover label (without it the label had none)
+                hoverinfo="x+text+name",
                 showlegend=series_column is not None,
             )
         )
-    if withheld_years:
-        # withheld points are marked on the baseline, not left as silent gaps (CONTRACT § 3)
+    if withheld:
+        # withheld points are marked on the baseline, not left as silent gaps (CONTRACT § 3):
+        # one mark per year with its signs, and every series' sign in its hover label (two
+        # marks on one year drew their signs on top of each other, and the hover showed one)
+        years = sorted(withheld, key=float)  # type: ignore[arg-type]
+        withheld_text = t("chart.withheld", lang)
         figure.add_trace(
             go.Scatter(
-                x=withheld_years,
-                y=[0] * len(withheld_years),
+                x=years,
+                y=[0] * len(years),
                 name=t("chart.withheld", lang),
                 mode="markers+text",
                 marker={
@@ -150,11 +169,17 @@ def trend_figure(
                     "color": "#767676",
                     "line": {"width": 2},
                 },
-                text=[text.rsplit(": ", 1)[-1] for text in withheld_texts],
+                text=[
+                    plotly_text(" / ".join(dict.fromkeys(sign for sign, _ in withheld[year])))
+                    for year in years
+                ],
                 textposition="top center",
                 textfont={"color": "#555555", "size": 16},
                 cliponaxis=False,  # on the baseline: half of the marker would be cut off
-                hovertext=[f"{text} – {t('chart.withheld', lang)}" for text in withheld_texts],
+                hovertext=[
+                    "<br>".join(f"{text} – {withheld_text}" for _, text in withheld[year])
+                    for year in years
+                ],
                 hoverinfo="text",
                 showlegend=True,
             )
@@ -219,6 +244,18 @@ def bar_figure(
                 "color": "#555555",
             }
         texts = _hover(unit, lang, values, labels)
+        hover = texts
+        if error_columns is not None:
+            intervals = [
+                None if _missing(value) else _interval_text(low, high, unit, lang)
+                for value, low, high in zip(
+                    values, group[error_columns[0]], group[error_columns[1]], strict=True
+                )
+            ]
+            hover = [
+                f"{text}<br>{interval}" if interval else text
+                for text, interval in zip(texts, intervals, strict=True)
+            ]
         axis = (
             {"x": values, "y": group[category_column].map(_category)}
             if horizontal
@@ -231,11 +268,18 @@ def bar_figure(
                 orientation="h" if horizontal else "v",
                 marker_color=PALETTE[index % len(PALETTE)],
                 text=texts,
-                # error bars would run through labels placed above the bars
-                textposition="inside" if error else "outside",
+                # error bars would run through labels placed above the bars; a withheld bar
+                # has no inside, its sign stands on the baseline
+                textposition=[
+                    "outside" if not error or _missing(value) else "inside" for value in values
+                ],
                 insidetextanchor="start",
-                hovertext=texts,
-                hoverinfo="text+name",
+                hovertext=hover,
+                # the category and its value ("Teamleitung: 52,6 %"); the series' name only
+                # where there are series (a lone series was named by the title, cut at 15
+                # characters: "Frauenanteil...")
+                hovertemplate=f"%{{{'y' if horizontal else 'x'}}}: %{{hovertext}}"
+                + ("<extra>%{fullData.name}</extra>" if series_column is not None else _NO_EXTRA),
                 showlegend=series_column is not None,
                 **({"error_x" if horizontal else "error_y": error} if error else {}),
             )

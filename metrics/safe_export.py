@@ -90,10 +90,12 @@ def to_csv_bytes(df: pd.DataFrame, lang: Lang = "de", *, index: bool = False) ->
 
     German: `;`, decimal comma, dates TT.MM.JJJJ; English: `,`, decimal point, ISO dates. Both
     UTF-8 with BOM (without it Excel reads UTF-8 as Windows-1252 and garbles umlauts) and CRLF.
+    A number in a column of mixed cells (a share beside the sign "•" of a withheld one) gets the
+    decimal comma too: pandas gives it only to columns of numbers alone.
     """
     german = lang == "de"
     return (
-        safe_frame(df)
+        _decimal_marks(safe_frame(df), "," if german else ".")
         .to_csv(
             index=index,
             sep=";" if german else ",",
@@ -104,6 +106,24 @@ def to_csv_bytes(df: pd.DataFrame, lang: Lang = "de", *, index: bool = False) ->
         )
         .encode("utf-8-sig")
     )
+
+
+def _decimal_marks(df: pd.DataFrame, decimal: str) -> pd.DataFrame:
+    if decimal == ".":
+        return df
+    marked = df.copy()
+    for position in range(marked.shape[1]):
+        column = marked.iloc[:, position]
+        if pd.api.types.is_object_dtype(column):
+            marked.isetitem(position, column.map(lambda value: _decimal_text(value, decimal)))
+    return marked
+
+
+def _decimal_text(value: object, decimal: str) -> object:
+    """A float of a mixed column as text with the decimal mark: 10.37 -> "10,37"."""
+    if isinstance(value, float | np.floating) and math.isfinite(value):
+        return repr(float(value)).replace(".", decimal)
+    return value
 
 
 def to_xlsx_bytes(sheets: Mapping[str, pd.DataFrame], *, index: bool = False) -> bytes:

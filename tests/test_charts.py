@@ -9,6 +9,7 @@ import pandas as pd
 
 from metrics import charts
 from metrics.charts import SPARK_PAD, SPARK_WIDTH, sparkline_svg
+from metrics.i18n import Lang
 
 SVG = "{http://www.w3.org/2000/svg}"
 
@@ -113,11 +114,97 @@ def test_trend_marks_withheld_points_and_drops_empty_series() -> None:
     # Kommune has nothing to show: no line and no legend entry; its withheld points are marked
     assert names == ["BA", "nicht ausgewiesen (Datenschutz)"]
     marks = figure.data[1]
-    assert list(marks.x) == [2020, 2019, 2020, 2021] and set(marks.y) == {0}
-    # escaped for Plotly's HTML subset: the chart reads "Kommune: < 5 – …"
-    assert "Kommune: &lt; 5 – nicht ausgewiesen (Datenschutz)" in marks.hovertext
+    # one mark a year: two on 2020 drew "•" and "< 5" on top of each other, and the unified
+    # hover label showed one of them
+    assert list(marks.x) == [2019, 2020, 2021] and set(marks.y) == {0}
+    # escaped for Plotly's HTML subset: the chart reads "• / < 5", the label each series' sign
+    assert list(marks.text) == ["•", "• / &lt; 5", "•"]
+    assert marks.hovertext[1] == (
+        "BA: • – nicht ausgewiesen (Datenschutz)<br>"
+        "Kommune: &lt; 5 – nicht ausgewiesen (Datenschutz)"
+    )
+    assert marks.hovertext[0] == "Kommune: • – nicht ausgewiesen (Datenschutz)"
     # the withheld point carries no value on the line itself
     assert pd.isna(figure.data[0].y[1])
+
+
+def test_hover_labels_say_the_year_the_category_and_the_value_in_the_users_format() -> None:
+    """The labels of a bar read "52,6 %  Frauenanteil..." (no category, the title as name cut
+    at 15 characters), a trend's had no year and cut "Alle Führungskräfte"."""
+    from metrics.charts import bar_figure, trend_figure
+
+    levels = pd.DataFrame(
+        {
+            "category": ["Alle Führungskräfte", "Teamleitung"],
+            "value": [52.634, None],
+            "label": [None, "•"],
+        }
+    )
+    languages: tuple[tuple[Lang, str], ...] = (("de", "52,6 %"), ("en", "52.6 %"))
+    for lang, shown in languages:
+        bars = bar_figure(
+            levels, category_column="category", title="Frauenanteil je Ebene", unit="%", lang=lang
+        )
+        (trace,) = bars.data
+        assert trace.hovertemplate == "%{x}: %{hovertext}<extra></extra>"
+        assert list(trace.hovertext) == [shown, "•"]
+        assert bars.layout.hoverlabel.namelength == -1 and bars.layout.hoverlabel.align == "left"
+    lying = bar_figure(
+        levels, category_column="category", title="t", unit="%", lang="de", horizontal=True
+    )
+    assert lying.data[0].hovertemplate == "%{y}: %{hovertext}<extra></extra>"
+    counts = pd.DataFrame({"category": ["BA"], "value": [1066.0], "series": ["Frauen"]})
+    grouped = bar_figure(
+        counts,
+        category_column="category",
+        series_column="series",
+        title="t",
+        unit="count",
+        lang="de",
+    )
+    # series have their name beside the value, thousands grouped as the page does
+    assert grouped.data[0].hovertemplate == "%{x}: %{hovertext}<extra>%{fullData.name}</extra>"
+    assert list(grouped.data[0].hovertext) == ["1.066"]
+    line = trend_figure(
+        trend([1066.0, 1070.0]).assign(series="Alle Führungskräfte"),
+        title="t",
+        unit="count",
+        lang="en",
+        series_column="series",
+    )
+    # "x": the year heads the unified label; the whole name beside each value
+    assert line.data[0].hoverinfo == "x+text+name"
+    assert list(line.data[0].hovertext) == ["1,066", "1,070"]
+    assert line.layout.hovermode == "x unified" and line.layout.hoverlabel.namelength == -1
+
+
+def test_a_survey_bar_hovers_with_its_interval_and_a_withheld_one_shows_its_sign() -> None:
+    from metrics.charts import bar_figure
+
+    waves = pd.DataFrame(
+        {
+            "wave": ["2022", "2025"],
+            "series": ["Migrationshintergrund", "Migrationshintergrund"],
+            "value": [20.1, None],
+            "label": [None, "•"],
+            "low": [17.04, None],
+            "high": [23.4, None],
+        }
+    )
+    figure = bar_figure(
+        waves,
+        category_column="wave",
+        series_column="series",
+        title="t",
+        unit="%",
+        lang="de",
+        error_columns=("low", "high"),
+    )
+    (trace,) = figure.data
+    assert list(trace.hovertext) == ["20,1 %<br>95-%-Intervall: 17,0 % – 23,4 %", "•"]
+    # labels inside the bars (the error bars run above them), but a withheld bar has no
+    # inside: its sign stood nowhere
+    assert list(trace.textposition) == ["inside", "outside"]
 
 
 def test_a_line_label_over_bars_keeps_clear_of_the_bar_values() -> None:

@@ -109,6 +109,28 @@ def test_csv_german_excel_dialect() -> None:
     assert not any(is_formula_like(v) for v in back["Organisationseinheit"])
 
 
+def test_csv_numbers_beside_signs_get_the_decimal_comma_too() -> None:
+    """A share column with a withheld cell holds numbers and text: pandas wrote "10.37" there
+    in a German CSV (its decimal option reaches columns of numbers alone), which German Excel
+    reads as text or as a date."""
+    frame = pd.DataFrame(
+        {
+            "Gruppe": ["Teamleitung", "Bereichsleitung", "Referat"],
+            "Frauenanteil (%)": pd.Series([10.37, "•", 50.0], dtype=object),
+            "Frauen": pd.Series([1060, "< 5", None], dtype=object),
+        }
+    )
+    german = to_csv_bytes(frame, "de").decode("utf-8-sig")
+    assert german == (
+        "Gruppe;Frauenanteil (%);Frauen\r\n"
+        "Teamleitung;10,37;1060\r\n"
+        "Bereichsleitung;•;< 5\r\n"
+        "Referat;50,0;\r\n"
+    )
+    english = to_csv_bytes(frame, "en").decode("utf-8-sig")
+    assert english.split("\r\n")[1:3] == ["Teamleitung,10.37,1060", "Bereichsleitung,•,< 5"]
+
+
 def test_csv_english_dialect_keeps_umlauts() -> None:
     frame = pd.DataFrame({"Bereich": ["Geschäftsführung"], "share": [0.5]})
     data = to_csv_bytes(frame, "en")

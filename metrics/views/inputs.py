@@ -87,7 +87,8 @@ class KpiHistory:
         return self.published(year).values(carrier)
 
     def trend(self, kpi_id: str, carrier: str | None = None) -> pd.DataFrame:
-        """year, value, label, target over every year in the store (gaps where no value)."""
+        """year, value, label, target over every year in the store (gaps where no value), and
+        the k of a withheld value (for the footnote on its sign)."""
         rows = []
         for year in self.years:
             value = self.values(year, carrier).get(kpi_id)
@@ -99,6 +100,7 @@ class KpiHistory:
                         "value": value.value,
                         "label": value.label,
                         "target": value.target,
+                        "k": value.k if value.suppressed else None,
                     }
                 )
-        return pd.DataFrame(rows, columns=["year", "value", "label", "target"])
+        return pd.DataFrame(rows, columns=["year", "value", "label", "target", "k"])
