@@ -14,6 +14,7 @@ from metrics.i18n import t
 ICON = str(Path(__file__).resolve().parent / "assets" / "icon.png")
 st.set_page_config(page_title="Vielfaltsmonitor", page_icon=ICON, layout="wide")
 
+ui.restore_filters_from_url()
 lang = ui.language()
 refusal = ui.local_only_refusal(lang)
 if refusal is not None:
@@ -63,5 +64,7 @@ ui.follow_deep_link()
 ui.record_page_view(navigation.title)
 st.session_state["_page"] = navigation.url_path or "overview"  # the default page's path is ""
 ui.sidebar(lang)
+ui.keep_filters_in_url(lang)
 with ui.navigation_run():
     navigation.run()
+ui.close_sidebar_on_narrow_screens()

@@ -20,10 +20,10 @@ from contextlib import contextmanager
 from html import escape
 from pathlib import Path
 from typing import Literal, TypeVar
+from urllib.parse import urlencode
 
 import duckdb
 import pandas as pd
-import plotly.graph_objects as go
 import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
 from streamlit.runtime import Runtime
@@ -77,6 +77,7 @@ def require_navigation(page_file: str) -> None:
     navigation. Send the browser through app.py and let it open the page asked for."""
     if getattr(_navigation, "active", False):
         return
+    restore_filters_from_url()  # switching to app.py drops the link's query
     st.session_state["deep_link"] = page_file
     st.switch_page("app.py")
 
@@ -487,6 +488,82 @@ def _choice(
     )
 
 
+# the filters a link carries: ?year=2019&carrier=Kommune&breakdown=org_unit&lang=en
+_BREAKDOWNS = frozenset(d for kpi in kpis.REGISTRY for d in kpi.breakdowns)
+
+
+def restore_filters_from_url() -> None:
+    """Once per session, before any widget: the view a shared or bookmarked link shows. Only
+    known values are taken (a year the store lacks falls back to the latest, as a stale
+    bookmark should); everything else in the URL is ignored."""
+    if st.session_state.get("_url_read"):
+        return
+    st.session_state["_url_read"] = True
+    params = st.query_params
+    if params.get("lang") in LANGUAGES:
+        st.session_state["lang"] = params["lang"]
+    year = params.get("year", "")
+    if year.isdigit() and len(year) == 4:
+        st.session_state["year"] = int(year)
+    if params.get("carrier") in CARRIERS:
+        st.session_state["carrier"] = params["carrier"]
+    if params.get("breakdown") in _BREAKDOWNS:
+        st.session_state["breakdown"] = params["breakdown"]
+
+
+def _filter_params(lang: Lang) -> dict[str, str]:
+    chosen = filters()
+    wanted = {
+        "year": None if chosen.year is None else str(chosen.year),
+        "carrier": chosen.carrier,
+        "breakdown": chosen.breakdown,
+        "lang": None if lang == "de" else lang,
+    }
+    return {key: value for key, value in wanted.items() if value is not None}
+
+
+def keep_filters_in_url(lang: Lang) -> None:
+    """After the sidebar: the URL names the view as this page shows it, so a copied link or a
+    bookmark opens the same year, carrier, breakdown and language."""
+    wanted = _filter_params(lang)
+    if st.query_params.to_dict() != wanted:
+        st.query_params.from_dict(wanted)
+
+
+def filters_query(lang: Lang) -> str:
+    """ "?year=2025&carrier=BA" for a link to another page in this view (no breakdown: it is
+    this page's)."""
+    params = {k: v for k, v in _filter_params(lang).items() if k != "breakdown"}
+    return "?" + urlencode(params) if params else ""
+
+
+# Streamlit hides the sidebar by itself only up to 768 px: on a tablet or a half-screen window it
+# took a third of the width. Once per page load, below this width, it starts closed (the
+# chevron opens it); sessionStorage is not used, so a reload behaves as the first load.
+NARROW_SCREEN_PX = 1024
+_CLOSE_SIDEBAR_JS = f"""<script>
+(() => {{
+  if (window.innerWidth > {NARROW_SCREEN_PX}) return;
+  let tries = 0;
+  const close = () => {{
+    const sidebar = document.querySelector('[data-testid="stSidebar"]');
+    const button = document.querySelector('[data-testid="stSidebarCollapseButton"] button');
+    if (sidebar && button && sidebar.dataset.collapsed === "false") button.click();
+    else if (tries++ < 40) setTimeout(close, 50);
+  }};
+  close();
+}})();
+</script>"""
+
+
+def close_sidebar_on_narrow_screens() -> None:
+    """On the first run of a session (a page load): below NARROW_SCREEN_PX the sidebar closes."""
+    if st.session_state.get("_sidebar_sized"):
+        return
+    st.session_state["_sidebar_sized"] = True
+    st.html(_CLOSE_SIDEBAR_JS, unsafe_allow_javascript=True, width="content")
+
+
 def current_page() -> str:
     """The url path of the page this run shows (app.py notes it; "" before it does)."""
     return str(st.session_state.get("_page", ""))
@@ -550,10 +627,96 @@ def bullets(items: Sequence[str]) -> None:
     st.markdown("\n".join(f"- {markdown_literal(item)}" for item in items))
 
 
-def table(frame: pd.DataFrame, *, height: int | Literal["auto"] = "auto") -> None:
+ColumnWidth = Literal["small", "medium", "large"] | int
+
+
+def table(
+    frame: pd.DataFrame,
+    *,
+    height: int | Literal["auto"] = "auto",
+    widths: Mapping[str, ColumnWidth] | None = None,
+) -> None:
     """A table as its CSV download has it: text a spreadsheet would run as a formula is
-    neutralised here too (Streamlit's own table toolbar offers a CSV download of it)."""
-    st.dataframe(safe_export.safe_frame(frame), hide_index=True, width="stretch", height=height)
+    neutralised here too (Streamlit's own table toolbar offers a CSV download of it). `widths`:
+    column -> width (pixels or small / medium / large), else the grid sizes each column."""
+    st.dataframe(
+        safe_export.safe_frame(frame),
+        hide_index=True,
+        width="stretch",
+        height=height,
+        column_config=(
+            {name: st.column_config.Column(width=width) for name, width in widths.items()}
+            if widths
+            else None
+        ),
+    )
+
+
+def table_height(frame: pd.DataFrame, *, most: int = 740) -> int:
+    """A table's height that shows all its rows (35 px each and the header), at most `most`."""
+    return min(most, 35 * (len(frame) + 1) + 3)
+
+
+def expander(label: str, *, expanded: bool = False) -> DeltaGenerator:
+    """An expander whose label (it may name a file) shows as written, never as Markdown."""
+    return st.expander(markdown_literal(label), expanded=expanded)
+
+
+def upload_limit_mb() -> int:
+    """The upload size limit a browser upload really has: Streamlit refuses a file over
+    `server.maxUploadSize` before it arrives, the importer one over `store.UPLOAD_LIMIT_MB`
+    (a test keeps both at 50)."""
+    return min(store.UPLOAD_LIMIT_MB, int(st.get_option("server.maxUploadSize")))
+
+
+# The file uploader's own texts are English and Streamlit 1.67 has no parameter for them
+# (streamlit/streamlit#13500): its button reads "Upload", the line beside it "50MB per file • CSV,
+# …" and, while files are dragged over it, "Drag and drop files here". The style below hides
+# each of them and shows the page's words instead (CSS generated content, so nothing is added to
+# the page's markup). Each selector starts at a test id of Streamlit's bundle, which
+# tests/test_app.py checks against the installed version.
+UPLOADER_DROPZONE = "[data-testid='stFileUploaderDropzone']"
+UPLOADER_INSTRUCTIONS = "[data-testid='stFileUploaderDropzoneInstructions']"
+
+
+def _css_string(text: str) -> str:
+    """A CSS string literal of `text` (backslash, quote, angle bracket and line ends escaped)."""
+    escaped = text.replace("\\", "\\\\").replace('"', '\\"').replace("<", "\\3C ")
+    return '"' + escaped.replace("\n", "\\A ") + '"'
+
+
+def uploader_css(lang: Lang, limit_mb: int, types: Sequence[str]) -> str:
+    button = _css_string(t("datapage.uploader_button", lang))
+    instructions = _css_string(
+        t(
+            "datapage.uploader_instructions",
+            lang,
+            limit=limit_mb,
+            types=", ".join(kind.upper() for kind in types),
+        )
+    )
+    drop = _css_string(t("datapage.uploader_drop", lang))
+    label = f"{UPLOADER_DROPZONE} > span > button [data-testid='stMarkdownContainer']"
+    # the drag overlay: the dropzone's only child div that holds no test id (the chips of
+    # uploaded files and the instructions have one)
+    overlay = f"{UPLOADER_DROPZONE} > div:not([data-testid]):not(:has([data-testid])) > span"
+    hidden = "font-size:0 !important"
+    shown = "font-size:0.875rem;white-space:normal"
+    return (
+        "<style>"
+        f"{label} p{{display:none}}"
+        f"{label}::after{{content:{button}}}"
+        f"{UPLOADER_INSTRUCTIONS} span{{{hidden};white-space:normal}}"
+        f"{UPLOADER_INSTRUCTIONS} span::after{{content:{instructions};{shown}}}"
+        f"{overlay}{{{hidden}}}"
+        f"{overlay}::after{{content:{drop};{shown}}}"
+        "</style>"
+    )
+
+
+def file_uploader_texts(lang: Lang, types: Sequence[str]) -> None:
+    """The file uploader's texts in the page's language (see uploader_css); before the widget."""
+    st.html(uploader_css(lang, upload_limit_mb(), types))
 
 
 # Browser print (Ctrl+P) printed the sidebar and the buttons and cut tables and charts on the
@@ -624,7 +787,9 @@ def render_cards(cards: Sequence[KpiCard], lang: Lang, *, per_row: int) -> None:
     every rerun (bench/bench_app.py), and a metric, an HTML block and a column per card were
     three of them."""
     if cards:
-        st.html(cards_html(cards, lang, per_row=per_row))
+        linked = any(card.page is not None for card in cards)
+        query = filters_query(lang) if linked else ""
+        st.html(cards_html(cards, lang, per_row=per_row, link_query=query))
 
 
 def _svg_uri(svg: str) -> str:
@@ -677,13 +842,20 @@ _CARDS_CSS = (
     ".kpi-delta-label{min-width:0;overflow:hidden;text-overflow:ellipsis;white-space:nowrap;"
     "color:rgba(47,45,43,0.6)}"
     ".kpi-body{margin-top:1rem}"
+    # a card with a topic page: its title is a link stretched over the whole card
+    ".kpi-link{color:inherit;text-decoration:none}"
+    ".kpi-link::after{content:'';position:absolute;inset:0;border-radius:0.5rem}"
+    ".kpi-card:has(.kpi-link):hover{border-color:rgba(47,45,43,0.5);"
+    "box-shadow:0 1px 4px rgba(47,45,43,0.15)}"
+    ".kpi-link:focus-visible::after{outline:2px solid #4A6FA5;outline-offset:2px}"
+    ".kpi-help{position:relative;z-index:1}"
     ".kpi-sr{position:absolute;width:1px;height:1px;margin:-1px;padding:0;border:0;"
     "overflow:hidden;clip:rect(0,0,0,0);white-space:nowrap}"
     "</style>"
 )
 
 
-def cards_html(cards: Sequence[KpiCard], lang: Lang, *, per_row: int) -> str:
+def cards_html(cards: Sequence[KpiCard], lang: Lang, *, per_row: int, link_query: str = "") -> str:
     """The KPI cards as one CSS grid: `per_row` cards a row where they fit at least 12rem wide,
     fewer on a narrow page. Each card imitates a bordered column holding st.metric (label with
     the KPI definition as tooltip and as text for screen readers, value, delta as a grey pill
@@ -695,6 +867,14 @@ def cards_html(cards: Sequence[KpiCard], lang: Lang, *, per_row: int) -> str:
         parts.append('<div class="kpi-card">')
         title, definition = escape(card.title), escape(card.help)
         label = f'<span class="kpi-title" title="{title}">{title}</span>'
+        if card.page is not None:
+            # the whole card is the link (see .kpi-link); relative, so a proxy's sub-path holds,
+            # and with the filters of this view (restore_filters_from_url)
+            href = escape(f"{card.page}{link_query}")
+            label = (
+                f'<a class="kpi-link" href="{href}" target="_self" '
+                f'aria-label="{escape(t("app.open_page", lang, title=card.title))}">{label}</a>'
+            )
         if definition:
             # the tooltip for the mouse; screen readers read the hidden text after the label
             label += f'<span class="kpi-help" title="{definition}" aria-hidden="true"></span>'
@@ -746,6 +926,8 @@ def card_body_html(card: KpiCard, lang: Lang) -> str:
     if not targets:
         # keeps the cards of a row the same height
         parts.append(f'<p style="{_CAPTION_STYLE}">{escape(t("app.no_target", lang))}</p>')
+    if card.gap_text:
+        parts.append(f'<p class="kpi-gap" style="{_CAPTION_STYLE}">{escape(card.gap_text)}</p>')
     if card.trend is not None:
         source = base64.b64encode(card.trend.svg.encode()).decode()
         text = escape(card.trend.text)
@@ -770,7 +952,7 @@ def render_chart(block: ChartBlock, lang: Lang) -> None:
     if not block.drawn:
         strong(block.title)
         info(t("app.nothing_to_draw", lang))
-        render_footnote(block.suppressed_k, (), lang)
+        render_footnote(block.suppressed_k, block.notes, lang)
         return
     st.plotly_chart(
         block.figure,
@@ -790,7 +972,7 @@ def render_chart(block: ChartBlock, lang: Lang) -> None:
         if browser_available():
             st.download_button(
                 t("app.download_png", lang),
-                data=_png_of(block.figure, block.key),
+                data=_png_of(block),
                 file_name=f"{download_stem(block.key, lang)}.png",
                 mime="image/png",
                 key=f"png_{block.key}",
@@ -800,7 +982,7 @@ def render_chart(block: ChartBlock, lang: Lang) -> None:
             )
         else:
             st.caption(t("app.png_unavailable", lang))
-        csv_download(block.table, block.key, lang)
+        csv_download(block.download, block.key, lang)
 
 
 def render_table_block(block: TableBlock | None, lang: Lang, *, heading: bool = True) -> None:
@@ -811,7 +993,7 @@ def render_table_block(block: TableBlock | None, lang: Lang, *, heading: bool = 
     table(block.table)
     render_footnote(block.suppressed_k, block.notes, lang)
     if may(Action.EXPORT):
-        csv_download(block.table, f"table_{block.key}", lang)
+        csv_download(block.download, f"table_{block.key}", lang)
 
 
 def download_stem(key: str, lang: Lang) -> str:
@@ -828,9 +1010,10 @@ def _selection() -> dict[str, object]:
 
 
 def csv_download(table: pd.DataFrame, key: str, lang: Lang) -> None:
-    """The published table as shown, as CSV for Excel in the user's language (German: `;`,
-    decimal comma) with every cell neutralised against formula injection. Streamlit calls the
-    builder on click in a thread of its own (no session state there): bound now."""
+    """A published table as CSV for Excel in the user's language (German: `;`, decimal comma)
+    with every text cell neutralised against formula injection; a block's is its numbers
+    (`ChartBlock.download`). Streamlit calls the builder on click in a thread of its own (no
+    session state there): bound now."""
     db, user, selection = db_path(), current_user(), _selection()
     stem = download_stem(key, lang)
     st.download_button(
@@ -845,12 +1028,22 @@ def csv_download(table: pd.DataFrame, key: str, lang: Lang) -> None:
     )
 
 
-def _png_of(figure: go.Figure, key: str) -> Callable[[], bytes]:
-    """A deferred PNG export: Streamlit calls it on click, in a thread of its own."""
+def _png_of(block: ChartBlock) -> Callable[[], bytes]:
+    """A deferred PNG export: Streamlit calls it on click, in a thread of its own. The picture
+    says what it shows beside its title (`ChartBlock.picture`: view, date, signs, source)."""
     db, user, selection = db_path(), current_user(), _selection()
+    picture = block.picture
 
     def export() -> bytes:
-        return downloads.chart_png(db, figure, by=user, name=f"{key}.png", **selection)
+        return downloads.chart_png(
+            db,
+            block.figure,
+            by=user,
+            name=f"{block.key}.png",
+            subtitle=None if picture is None else picture.subtitle,
+            footnotes=() if picture is None else picture.footnotes,
+            **selection,
+        )
 
     return export
 

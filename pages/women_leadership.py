@@ -21,6 +21,8 @@ def render(lang: Lang) -> None:
         ui.render_chart(context.trend, lang)
     with right:
         ui.render_chart(context.pipeline, lang)
+    if context.to_target is not None:
+        ui.render_table_block(context.to_target, lang)
     ui.render_table_block(context.underrepresentation, lang)
 
 

@@ -392,3 +392,17 @@ def test_a_chart_without_a_published_value_is_a_sentence_not_an_empty_chart(
     assert not any("nach Führungsebene" in spec for spec in charts)
     assert any("kein Wert veröffentlichbar" in info.value for info in app.info)
     assert any("Teilzeitquote nach Führungsebene" in m.value for m in app.markdown)
+
+
+def test_a_link_with_unknown_values_opens_the_latest_view(
+    demo_db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv(store.DB_ENV_VAR, str(demo_db))
+    app = AppTest.from_file(APP, default_timeout=120)
+    """(A link's filters over several runs are checked in a real browser, test_browser.py:
+    AppTest forgets a widget's value set from the URL on its next run, a browser does not.)"""
+    app.query_params.update(year="1999", carrier="<b>", breakdown="person_id", lang="fr")
+    app.run()
+    assert_rendered_cleanly(app)
+    assert app.session_state["lang"] == "de"
+    assert app.query_params == {"year": "2025"}

@@ -4,6 +4,7 @@ with the signs of withheld values and the changes that may be shown.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -13,6 +14,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from metrics import charts, store
+from metrics.contract import PERSONNEL
 from metrics.disclosure import WITHHELD_SIGN, change_publishable
 from metrics.formatting import (
     format_change,
@@ -24,6 +26,16 @@ from metrics.formatting import (
 from metrics.i18n import Lang, t
 from metrics.kpis import api as kpis
 from metrics.kpis.values import KpiValue
+from metrics.views.export import (
+    PictureText,
+    PictureView,
+    export_cell,
+    export_column,
+    picture_text,
+    trend_view,
+    unit_header,
+    year_view,
+)
 from metrics.views.inputs import Filters, KpiHistory
 
 
@@ -39,6 +51,16 @@ class ChartBlock:
     notes: tuple[str, ...] = ()
     # False when not one value could be published: the page says so instead of an empty chart
     drawn: bool = True
+    # the table for the CSV download: the same rows and columns with the published numbers as
+    # numbers, the unit in the headers, a withheld value as its sign (`metrics.views.export`)
+    export: pd.DataFrame | None = None
+    # what the chart's picture says beside its title: view, reporting date, signs, source
+    picture: PictureText | None = None
+
+    @property
+    def download(self) -> pd.DataFrame:
+        """What the CSV download holds: the numbers, or the shown table where there are none."""
+        return self.table if self.export is None else self.export
 
 
 def _drawn(frame: pd.DataFrame) -> bool:
@@ -64,6 +86,10 @@ class KpiCard:
     # further targets with their own status: a carrier's SB quota is held against the legal
     # quota and against the inclusion agreement's target
     more_targets: tuple[CardTarget, ...] = ()
+    # the url path of the KPI's topic page, where a click on the card leads (the overview)
+    page: str | None = None
+    # what it takes to reach the target missed ("4 Frauen mehr …"), from published counts
+    gap_text: str | None = None
 
 
 @dataclass(frozen=True)
@@ -80,6 +106,11 @@ class TableBlock:
     table: pd.DataFrame
     suppressed_k: int | None = None
     notes: tuple[str, ...] = ()
+    export: pd.DataFrame | None = None  # as ChartBlock.export
+
+    @property
+    def download(self) -> pd.DataFrame:
+        return self.table if self.export is None else self.export
 
 
 @dataclass(frozen=True)
@@ -119,6 +150,12 @@ def respondents_text(release: Mapping[str, KpiValue] | None, wave: int, lang: La
     return value.label or WITHHELD_SIGN
 
 
+def missing_columns_note(columns: Sequence[str], lang: Lang) -> str:
+    """Why a KPI has no value: its date's personnel files lack these columns."""
+    names = ", ".join(f"„{PERSONNEL.column(name).header}“" for name in columns)
+    return t("view.missing_columns", lang, columns=names)
+
+
 def _value_text(value: KpiValue | None, lang: Lang) -> str:
     return "–" if value is None else kpis.format_kpi_value(value, lang)
 
@@ -153,6 +190,36 @@ def _quota_targets(
         return legal, ()
     text = format_target(internal, current.unit, lang)
     return legal, (CardTarget(own, text, _status(current, internal)),)
+
+
+def _more_target_values(history: KpiHistory, kpi_id: str, carrier: str | None) -> list[float]:
+    """The second target a card holds its value against (see _quota_targets)."""
+    internal = history.settings.target("sb_quota")
+    return [internal] if kpi_id == "sb_quota" and carrier is not None and internal else []
+
+
+# KPIs whose gap to a missed target is said in persons (texts "gap.<kpi id>")
+_GAP_TEXTS = {
+    "women_leadership_share": "gap.women_leadership_share",
+    "women_leadership_share_by_level": "gap.women_leadership_share",
+    "sb_quota": "gap.sb_quota",
+    "sb_applicant_share": "gap.sb_applicant_share",
+}
+
+
+def gap_text(kpi_id: str, value: KpiValue, target: float, lang: Lang) -> str | None:
+    """ "Bis 50 %: 4 Frauen mehr unter gleich vielen Führungskräften": what it takes to reach
+    `target`, where the value's counts are published (kpis.persons_to_target). For the SB
+    quota in filled places over the year: its counts are place-months."""
+    kpi, _ = kpis.split_id(kpi_id)
+    key = _GAP_TEXTS.get(kpi.id)
+    needed = kpis.persons_to_target(value, target) if key else None
+    if key is None or needed is None:
+        return None
+    if kpi.id == "sb_quota":
+        months = value.extra.get("months_covered") or 12
+        needed = math.ceil(needed / months)
+    return t(key, lang, n=format_number(needed, lang), target=format_target(target, "%", lang))
 
 
 def _capitalised(text: str) -> str:
@@ -204,13 +271,27 @@ def _card(history: KpiHistory, kpi_id: str, year: int, carrier: str | None, lang
     wave = current.extra.get("wave") if current is not None else None
     if current is not None and "wave" in current.extra:
         note = t("view.wave", lang, wave=wave) if wave is not None else t("view.no_wave", lang)
+    missing = current.extra.get("missing_columns") if current is not None else None
+    if missing:
+        note = missing_columns_note(missing, lang)
     target_label, more_targets = (
         _quota_targets(history, current, carrier, lang) if kpi_id == "sb_quota" else (None, ())
     )
+    gap = None
+    if current is not None:
+        missed = [
+            target
+            for target in (current.target, *_more_target_values(history, kpi_id, carrier))
+            if target is not None
+        ]
+        gap = next(
+            (text for target in missed if (text := gap_text(kpi_id, current, target, lang))), None
+        )
     return KpiCard(
         kpi_id=kpi_id,
+        gap_text=gap,
         title=kpis.kpi_label(kpi_id, lang),
-        value_text=_value_text(current, lang),
+        value_text=t("view.no_data", lang) if missing else _value_text(current, lang),
         target_text=kpis.format_target(current, lang) if current and current.target else None,
         delta_text=None
         if current is None
@@ -245,8 +326,11 @@ def _trend_block(
     unit: str = "%",
     target: float | None = None,
     extra_lines: Sequence[tuple[str, float]] = (),
+    view_of: str | None = None,
 ) -> ChartBlock:
-    """Lines over the years for (kpi id, series name) pairs; the title gets the years shown."""
+    """Lines over the years for (kpi id, series name) pairs; the title gets the years shown.
+    view_of: the carrier view the picture names where the series are read from the
+    all-carrier view (`carrier` None) but are of one carrier (its SB quota)."""
     if history.years:
         title = f"{title}, {history.years[0]}–{history.years[-1]}"
     frames = []
@@ -266,8 +350,42 @@ def _trend_block(
         extra_lines=extra_lines,
     )
     table = _wide_table(frame, lang, unit, index="year", index_label=t("view.year", lang))
+    export = _wide_table(
+        frame, lang, unit, index="year", index_label=t("view.year", lang), export=True
+    )
     k = _suppressed_from_labels(frame)
-    return ChartBlock(key, title, figure, table, k, drawn=_drawn(frame))
+    view = trend_view(history, carrier if carrier is not None else view_of, lang)
+    return ChartBlock(
+        key,
+        title,
+        figure,
+        table,
+        k,
+        _years_without_data(history, series, carrier, lang),
+        _drawn(frame),
+        export=export,
+        picture=picture_text(view, [kpi_id for kpi_id, _ in series], k, lang),
+    )
+
+
+def _years_without_data(
+    history: KpiHistory, series: Sequence[tuple[str, str]], carrier: str | None, lang: Lang
+) -> tuple[str, ...]:
+    """Why a line has a gap: the years whose files lack a column the KPI rests on."""
+    missing: dict[tuple[str, ...], list[int]] = {}
+    for year in history.years:
+        values = history.values(year, carrier)
+        for kpi_id, _ in series:
+            columns = values[kpi_id].extra.get("missing_columns") if kpi_id in values else None
+            if columns:
+                missing.setdefault(tuple(columns), []).append(year)
+                break
+    return tuple(
+        t("view.years_without_data", lang, years=", ".join(map(str, years)))
+        + " "
+        + missing_columns_note(columns, lang)
+        for columns, years in missing.items()
+    )
 
 
 def _display(value: float | None, label: object, unit: str, lang: Lang) -> str:
@@ -279,24 +397,32 @@ def _display(value: float | None, label: object, unit: str, lang: Lang) -> str:
 
 
 def _wide_table(
-    frame: pd.DataFrame, lang: Lang, unit: str, *, index: str, index_label: str
+    frame: pd.DataFrame,
+    lang: Lang,
+    unit: str,
+    *,
+    index: str,
+    index_label: str,
+    export: bool = False,
 ) -> pd.DataFrame:
-    """One row per `index` value, one column per series, values as displayed text."""
+    """One row per `index` value, one column per series, values as displayed text; for the
+    CSV (`export`) the same as numbers, the unit in the series' headers, years as numbers."""
     if frame.empty:
         return pd.DataFrame()
-    frame = frame.assign(
-        display=[
-            _display(v, lab, unit, lang)
-            for v, lab in zip(frame["value"], frame["label"], strict=True)
-        ]
-    )
+    cells = [
+        export_cell(v, lab, unit) if export else _display(v, lab, unit, lang)
+        for v, lab in zip(frame["value"], frame["label"], strict=True)
+    ]
+    frame = frame.assign(display=export_column(cells).set_axis(frame.index))
     if "series" not in frame:
         frame = frame.assign(series=t("view.value", lang))
     wide = frame.pivot(index=index, columns="series", values="display")
-    wide = wide[list(dict.fromkeys(frame["series"]))]
-    wide.columns.name = None
+    series = list(dict.fromkeys(frame["series"]))
+    wide = wide[series]
+    wide.columns = pd.Index([unit_header(s, unit) if export else s for s in series], dtype=object)
     wide = wide.reset_index().rename(columns={index: index_label})
-    wide[index_label] = wide[index_label].astype(str)
+    if not export:
+        wide[index_label] = wide[index_label].astype(str)
     return wide
 
 
@@ -322,8 +448,10 @@ def _bar_block(
     value_label: str | None = None,
     horizontal: bool = False,
     notes: tuple[str, ...] = (),
+    view: PictureView | None = None,
 ) -> ChartBlock:
-    """Bars for (category, published value) pairs of one year."""
+    """Bars for (category, published value) pairs of one year; view: what its picture says
+    it shows (carrier view, reporting date)."""
     frame = pd.DataFrame(
         [
             {
@@ -355,8 +483,37 @@ def _bar_block(
             ],
         }
     )
+    export = pd.DataFrame(
+        {
+            category_label or t("view.group", lang): frame["category"],
+            unit_header(value_label or t("view.value", lang), unit): export_column(
+                export_cell(v, lab, unit)
+                for v, lab in zip(frame["value"], frame["label"], strict=True)
+            ),
+        }
+    )
     suppressed_k = _suppressed_k([v for _, v in rows])
-    return ChartBlock(key, title, figure, table, suppressed_k, notes, drawn=_drawn(frame))
+    picture = (
+        None
+        if view is None
+        else picture_text(view, [v.id for _, v in rows if v is not None], suppressed_k, lang)
+    )
+    missing = sorted(
+        {c for _, v in rows if v is not None for c in v.extra.get("missing_columns", [])}
+    )
+    if missing:
+        notes = (*notes, missing_columns_note(missing, lang))
+    return ChartBlock(
+        key,
+        title,
+        figure,
+        table,
+        suppressed_k,
+        notes,
+        drawn=_drawn(frame),
+        export=export,
+        picture=picture,
+    )
 
 
 def _breakdown_block(
@@ -388,6 +545,7 @@ def _breakdown_block(
         category_label=kpis.dimension_label(dimension, lang),
         value_label=kpi.label(lang),
         horizontal=True,
+        view=year_view(history, filters.year, filters.carrier, lang),
     )
 
 

@@ -26,6 +26,13 @@ from metrics.views.blocks import (
     _value_text,
     _view_subtitle,
 )
+from metrics.views.export import (
+    applications_view,
+    export_cell,
+    export_column,
+    unit_header,
+    year_view,
+)
 from metrics.views.inputs import PAGE_BREAKDOWN_KPIS, Filters, KpiHistory
 
 
@@ -72,6 +79,7 @@ def build_inclusion(history: KpiHistory, filters: Filters, lang: Lang) -> Inclus
         lang,
         lines=target_lines,
         category_label=t("app.carrier", lang),
+        view=year_view(history, year, carrier, lang),
     )
     trend = _trend_block(
         history,
@@ -81,6 +89,7 @@ def build_inclusion(history: KpiHistory, filters: Filters, lang: Lang) -> Inclus
         None,
         lang,
         extra_lines=target_lines,
+        view_of=carrier,
     )
     tables = history.published(year).sb_quota_tables()
     notices = _notice_table(tables, _views_of(carrier), lang, view_name)
@@ -99,6 +108,7 @@ def build_inclusion(history: KpiHistory, filters: Filters, lang: Lang) -> Inclus
         lang,
         horizontal=True,
         notes=(t("view.applicants_note", lang),),
+        view=applications_view(year, carrier, lang),
     )
     # "sb_quota" in the carrier's own view is the carrier's quota (the chart's sb_quota.<carrier>
     # of the all-carrier view), as on the overview
@@ -125,6 +135,7 @@ def _notice_table(
     view_name: Callable[[str | None], str],
 ) -> TableBlock:
     rows = []
+    numbers = []  # the same rows for the CSV: numbers as numbers, signs as text
     for view in views:
         value = tables[view].kpi
         extra = value.extra
@@ -152,6 +163,22 @@ def _notice_table(
                 t("view.levy", lang): number(extra.get("levy_eur"), "€"),
             }
         )
+
+        def cell(raw: object, unit: str = "count", value: KpiValue = value) -> object:
+            return export_cell(raw, value.label if value.suppressed else None, unit)
+
+        numbers.append(
+            {
+                t("app.carrier", lang): view_name(view),
+                unit_header(t("view.quota", lang), "%"): cell(value.value, "%"),
+                t("view.months_covered", lang): extra.get("months_covered", 0),
+                t("view.places_total", lang): export_cell(value.denominator, None, "count"),
+                t("view.filled_total", lang): export_cell(value.numerator, None, "count"),
+                t("view.mandatory", lang): cell(extra.get("mandatory_place_months")),
+                t("view.unfilled", lang): cell(extra.get("unfilled_place_months")),
+                unit_header(t("view.levy", lang), "€"): cell(extra.get("levy_eur"), "€"),
+            }
+        )
     notes = [t("view.notice_note", lang), t("view.months_not_published", lang)]
     if any(tables[v].kpi.extra.get("approximation") for v in views):
         notes.append(t("view.approximation", lang))
@@ -161,4 +188,7 @@ def _notice_table(
         pd.DataFrame(rows),
         _suppressed_k([tables[v].kpi for v in views]),
         tuple(notes),
+        export=pd.DataFrame({name: export_column(r[name] for r in numbers) for name in numbers[0]})
+        if numbers
+        else pd.DataFrame(),
     )

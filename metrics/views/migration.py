@@ -23,6 +23,13 @@ from metrics.views.blocks import (
     _value_text,
     _wide_table,
 )
+from metrics.views.export import (
+    export_cell,
+    export_column,
+    picture_text,
+    survey_view,
+    unit_header,
+)
 from metrics.views.inputs import Filters, KpiHistory
 
 
@@ -68,6 +75,7 @@ def build_migration(history: KpiHistory, filters: Filters, lang: Lang) -> Migrat
                     "label": value.label,
                     "low": value.extra.get("ci_low", value.value),
                     "high": value.extra.get("ci_high", value.value),
+                    "k": value.k if value.suppressed else None,  # for the footnote on signs
                 }
             )
     frame = pd.DataFrame(rows)
@@ -110,29 +118,57 @@ def build_migration(history: KpiHistory, filters: Filters, lang: Lang) -> Migrat
             ],
         }
     )
+    withheld = [isinstance(lab, str) and bool(lab) for lab in frame["label"]]
+    export = pd.DataFrame(
+        {
+            t("view.wave", lang, wave="").strip(): [int(w) for w in frame["wave"]],
+            t("view.definition", lang): frame["series"],
+            unit_header(t("view.value", lang), "%"): export_column(
+                export_cell(v, lab, "%")
+                for v, lab in zip(frame["value"], frame["label"], strict=True)
+            ),
+            **{
+                unit_header(t(key, lang), "%"): export_column(
+                    None if hidden else export_cell(bound, None, "%")
+                    for bound, hidden in zip(frame[column], withheld, strict=True)
+                )
+                for key, column in (("view.interval_low", "low"), ("view.interval_high", "high"))
+            },
+        }
+    )
     source_notes = tuple(
         t("view.benchmark_source", lang, label=b.label(lang), source=b.source)
         for kpi_id in SURVEY_KPIS
         for b in history.settings.benchmarks_for(kpi_id)
     )
+    suppressed_k = _suppressed_from_labels(frame)
     waves_block = ChartBlock(
         "survey_waves",
         title,
         figure,
         table,
-        _suppressed_from_labels(frame),
+        suppressed_k,
         (t("view.interval_note", lang), *source_notes),
         drawn=_drawn(frame),
+        export=export,
+        picture=picture_text(survey_view(waves[-1], lang), SURVEY_KPIS, suppressed_k, lang),
     )
+    response_values = [history.values(w)["survey_response_rate"] for w in waves]
     response = TableBlock(
         "survey_response",
         t("view.response_title", lang),
         pd.DataFrame(
             {
                 t("view.wave", lang, wave="").strip(): [str(w) for w in waves],
-                t("view.response_rate", lang): [
-                    _value_text(history.values(w)["survey_response_rate"], lang) for w in waves
-                ],
+                t("view.response_rate", lang): [_value_text(v, lang) for v in response_values],
+            }
+        ),
+        export=pd.DataFrame(
+            {
+                t("view.wave", lang, wave="").strip(): waves,
+                unit_header(t("view.response_rate", lang), "%"): export_column(
+                    export_cell(v.value, v.label, "%") for v in response_values
+                ),
             }
         ),
     )
@@ -184,18 +220,18 @@ def _survey_breakdown(
     figure = charts.bar_figure(
         frame, category_column="category", series_column="series", title=title, unit="%", lang=lang
     )
-    table = _wide_table(
-        frame.rename(columns={"category": "group"}),
-        lang,
-        "%",
-        index="group",
-        index_label=kpis.dimension_label(dimension, lang),
-    )
+    grouped = frame.rename(columns={"category": "group"})
+    index_label = kpis.dimension_label(dimension, lang)
+    table = _wide_table(grouped, lang, "%", index="group", index_label=index_label)
+    export = _wide_table(grouped, lang, "%", index="group", index_label=index_label, export=True)
+    suppressed_k = _suppressed_from_labels(frame)
     return ChartBlock(
         f"survey_{dimension}",
         title,
         figure,
         table,
-        _suppressed_from_labels(frame),
+        suppressed_k,
         drawn=_drawn(frame),
+        export=export,
+        picture=picture_text(survey_view(wave, lang), SURVEY_KPIS, suppressed_k, lang),
     )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 
 from metrics.i18n import Lang, t
@@ -21,6 +22,18 @@ OVERVIEW_KPIS = (
     "migration_background_share",
 )
 
+# the topic page of each card (url paths of pages/): a manager clicks the figure to see more
+TOPIC_PAGES = {
+    "women_share": "women_leadership",
+    "women_leadership_share": "women_leadership",
+    "leadership_representation_index": "women_leadership",
+    "part_time_share": "part_time",
+    "mobile_work_share": "part_time",
+    "sb_quota": "inclusion",
+    "sb_applicant_share": "inclusion",
+    "migration_background_share": "migration",
+}
+
 
 @dataclass(frozen=True)
 class OverviewContext:
@@ -38,7 +51,8 @@ def build_overview(history: KpiHistory, filters: Filters, lang: Lang) -> Overvie
         kpi = kpis.KPIS[kpi_id]
         if filters.carrier is not None and not kpi.carrier_view:
             continue
-        cards.append(_card(history, kpi_id, filters.year, filters.carrier, lang))
+        card = _card(history, kpi_id, filters.year, filters.carrier, lang)
+        cards.append(dataclasses.replace(card, page=TOPIC_PAGES.get(kpi_id)))
     return OverviewContext(
         title=t("view.overview_title", lang, year=filters.year),
         subtitle=_view_subtitle(history, filters, lang),

@@ -16,6 +16,7 @@ from metrics.views.blocks import (
     _trend_block,
     _view_subtitle,
 )
+from metrics.views.export import year_view
 from metrics.views.inputs import PAGE_BREAKDOWN_KPIS, Filters, KpiHistory
 
 
@@ -55,6 +56,7 @@ def build_part_time(history: KpiHistory, filters: Filters, lang: Lang) -> PartTi
         [(kpis.category_label("leadership", row.category, lang), row.value) for row in levels],
         lang,
         category_label=t("view.level", lang),
+        view=year_view(history, year, carrier, lang),
     )
     mobile = _trend_block(
         history,

@@ -4,13 +4,16 @@ the BGleiG under-representation per pay group and level.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 import pandas as pd
 
 from metrics.contract import LEADERSHIP_LEVELS
+from metrics.formatting import format_number
 from metrics.i18n import Lang, t
 from metrics.kpis import api as kpis
+from metrics.kpis.values import KpiValue
 from metrics.views.blocks import (
     ChartBlock,
     KpiCard,
@@ -21,9 +24,11 @@ from metrics.views.blocks import (
     _card,
     _display,
     _suppressed_from_labels,
+    _suppressed_k,
     _trend_block,
     _view_subtitle,
 )
+from metrics.views.export import export_cell, export_column, year_view
 from metrics.views.inputs import PAGE_BREAKDOWN_KPIS, Filters, KpiHistory
 
 
@@ -36,6 +41,8 @@ class LeadershipContext:
     pipeline: ChartBlock
     underrepresentation: TableBlock
     breakdown: ChartBlock | None
+    # what it takes to reach the target, per level (None without a target)
+    to_target: TableBlock | None = None
 
 
 def build_women_leadership(history: KpiHistory, filters: Filters, lang: Lang) -> LeadershipContext:
@@ -73,6 +80,7 @@ def build_women_leadership(history: KpiHistory, filters: Filters, lang: Lang) ->
         lang,
         target=target,
         category_label=t("view.level", lang),
+        view=year_view(history, year, carrier, lang),
     )
     cards = tuple(
         _card(history, kpi_id, year, carrier, lang)
@@ -91,6 +99,53 @@ def build_women_leadership(history: KpiHistory, filters: Filters, lang: Lang) ->
         pipeline=pipeline,
         underrepresentation=_underrepresentation_block(history, year, carrier, lang),
         breakdown=_breakdown_block(history, PAGE_BREAKDOWN_KPIS["women_leadership"], filters, lang),
+        to_target=_to_target_block(values, level_ids, as_of, lang),
+    )
+
+
+def _to_target_block(
+    values: Mapping[str, KpiValue], level_ids: list[str], as_of: str, lang: Lang
+) -> TableBlock | None:
+    """Per level and for all leaders: the women's share, the target and how many more women
+    among as many leaders reach it (from the published counts: kpis.persons_to_target)."""
+    rows = [
+        (t("view.all_leaders", lang), values.get("women_leadership_share")),
+        *[
+            (kpis.category_label("leadership", kpi_id.rsplit(".", 1)[1], lang), values.get(kpi_id))
+            for kpi_id in level_ids
+        ],
+    ]
+    # a level without leaders (no value, nothing withheld) has nothing to reach
+    shown = [
+        (name, value)
+        for name, value in rows
+        if value is not None
+        and value.target is not None
+        and (value.value is not None or value.suppressed)
+    ]
+    if not shown:
+        return None
+
+    def needed(value: KpiValue) -> str:
+        if value.value is not None and not value.suppressed and value.value >= value.target:  # type: ignore[operator]
+            return t("view.target_reached", lang)
+        count = kpis.persons_to_target(value)
+        return "–" if count is None else format_number(count, lang)
+
+    table = pd.DataFrame(
+        {
+            t("view.level", lang): [name for name, _ in shown],
+            t("view.women_share", lang): [kpis.format_kpi_value(v, lang) for _, v in shown],
+            t("app.target", lang): [kpis.format_target(v, lang) for _, v in shown],
+            t("view.women_to_target", lang): [needed(v) for _, v in shown],
+        }
+    )
+    return TableBlock(
+        "leadership_to_target",
+        t("view.to_target_title", lang, date=as_of),
+        table,
+        _suppressed_k([v for _, v in shown]),
+        (t("view.to_target_note", lang),),
     )
 
 
@@ -126,10 +181,17 @@ def _underrepresentation_block(
             t("view.underrepresented", lang): [verdict(row) for _, row in frame.iterrows()],
         }
     )
+    # the CSV: the same rows, the counts as whole numbers (or their sign)
+    export = table.copy()
+    for column, counts in ((gender_names["w"], frame["women"]), (gender_names["m"], frame["men"])):
+        export[column] = export_column(
+            export_cell(v, lab, "count") for v, lab in zip(counts, frame["label"], strict=True)
+        ).set_axis(export.index)
     return TableBlock(
         "underrepresentation",
         t("view.underrepresentation_title", lang, date=_as_of(history.published(year), lang)),
         table,
         _suppressed_from_labels(frame),
         (t("view.underrepresentation_note", lang, k=history.settings.k_ordinary),),
+        export=export,
     )
