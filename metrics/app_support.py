@@ -13,6 +13,7 @@ from __future__ import annotations
 import base64
 import logging
 import os
+import re
 import threading
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
@@ -373,7 +374,7 @@ def _history(state: tuple[str, tuple[int, int, int] | None]) -> KpiHistory:
 def _page_context(
     state: tuple[str, tuple[int, int, int] | None], builder_name: str, filters: Filters, lang: Lang
 ) -> object:
-    return _BUILDERS[builder_name](_history(state), filters, lang)
+    return _BUILDERS[builder_name](_history(state).showing(filters.years), filters, lang)
 
 
 _BUILDERS: dict[str, Callable[..., object]] = {}
@@ -423,6 +424,16 @@ def sidebar(lang: Lang) -> None:
         if st.session_state.get("year") not in current.years:
             st.session_state["year"] = current.years[-1]
         st.sidebar.selectbox(t("app.year", lang), options=list(reversed(current.years)), key="year")
+        if len(current.years) > 2:
+            # the years the trends show; kept as chosen, clipped to the store's years
+            first, last = _shown_years(current.years) or (current.years[0], current.years[-1])
+            st.session_state["trend_years"] = (first, last)
+            st.sidebar.select_slider(
+                t("app.trend_years", lang),
+                options=list(current.years),
+                key="trend_years",
+                on_change=_keep_shown_years,
+            )
         _choice(
             "carrier",
             t("app.carrier", lang),
@@ -509,6 +520,9 @@ def restore_filters_from_url() -> None:
         st.session_state["carrier"] = params["carrier"]
     if params.get("breakdown") in _BREAKDOWNS:
         st.session_state["breakdown"] = params["breakdown"]
+    span = re.fullmatch(r"(\d{4})-(\d{4})", params.get("years", ""))
+    if span:
+        st.session_state["years"] = (int(span[1]), int(span[2]))
 
 
 def _filter_params(lang: Lang) -> dict[str, str]:
@@ -517,6 +531,7 @@ def _filter_params(lang: Lang) -> dict[str, str]:
         "year": None if chosen.year is None else str(chosen.year),
         "carrier": chosen.carrier,
         "breakdown": chosen.breakdown,
+        "years": None if chosen.years is None else "{}-{}".format(*chosen.years),
         "lang": None if lang == "de" else lang,
     }
     return {key: value for key, value in wanted.items() if value is not None}
@@ -548,8 +563,11 @@ _CLOSE_SIDEBAR_JS = f"""<script>
   const close = () => {{
     const sidebar = document.querySelector('[data-testid="stSidebar"]');
     const button = document.querySelector('[data-testid="stSidebarCollapseButton"] button');
-    if (sidebar && button && sidebar.dataset.collapsed === "false") button.click();
-    else if (tries++ < 40) setTimeout(close, 50);
+    // wait for the sidebar to be drawn, then act once: a later click of its chevron is the
+    // user's and stays
+    if (!sidebar || !button) {{
+      if (tries++ < 40) setTimeout(close, 50);
+    }} else if (sidebar.dataset.collapsed === "false") button.click();
   }};
   close();
 }})();
@@ -562,6 +580,22 @@ def close_sidebar_on_narrow_screens() -> None:
         return
     st.session_state["_sidebar_sized"] = True
     st.html(_CLOSE_SIDEBAR_JS, unsafe_allow_javascript=True, width="content")
+
+
+def _shown_years(years: Sequence[int]) -> tuple[int, int] | None:
+    """The trend years chosen (session "years"), within the store's; None: all of them."""
+    chosen = st.session_state.get("years")
+    if not (isinstance(chosen, tuple) and len(chosen) == 2) or not years:
+        return None
+    first, last = max(chosen[0], years[0]), min(chosen[1], years[-1])
+    if first > last or (first, last) == (years[0], years[-1]):
+        return None
+    return first, last
+
+
+def _keep_shown_years() -> None:
+    first, last = st.session_state["trend_years"]
+    st.session_state["years"] = (int(first), int(last))
 
 
 def current_page() -> str:
@@ -581,7 +615,10 @@ def filters() -> Filters:
     breakdown = st.session_state.get("breakdown")
     offered = page_breakdowns(current_page(), carrier)
     return Filters(
-        year=year, carrier=carrier, breakdown=breakdown if breakdown in offered else None
+        year=year,
+        carrier=carrier,
+        breakdown=breakdown if breakdown in offered else None,
+        years=_shown_years(current.years),
     )
 
 
@@ -827,7 +864,8 @@ _CARDS_CSS = (
     "font-size:0.875rem;line-height:1.4}"
     ".kpi-title{min-width:0;overflow:hidden;display:-webkit-box;-webkit-line-clamp:3;"
     "-webkit-box-orient:vertical;overflow-wrap:anywhere;hyphens:auto}"
-    ".kpi-help{flex:none;width:16px;height:16px;margin-left:0.25rem;"
+    # above the card's link (.kpi-link), so its tooltip still shows
+    ".kpi-help{flex:none;width:16px;height:16px;margin-left:0.25rem;position:relative;z-index:1;"
     f'background:url("{_HELP_ICON}") center/16px no-repeat}}'
     ".kpi-value{font-size:2.25rem;line-height:normal;padding-bottom:0.25rem;overflow:hidden;"
     "text-overflow:ellipsis;white-space:nowrap}"
@@ -848,7 +886,6 @@ _CARDS_CSS = (
     ".kpi-card:has(.kpi-link):hover{border-color:rgba(47,45,43,0.5);"
     "box-shadow:0 1px 4px rgba(47,45,43,0.15)}"
     ".kpi-link:focus-visible::after{outline:2px solid #4A6FA5;outline-offset:2px}"
-    ".kpi-help{position:relative;z-index:1}"
     ".kpi-sr{position:absolute;width:1px;height:1px;margin:-1px;padding:0;border:0;"
     "overflow:hidden;clip:rect(0,0,0,0);white-space:nowrap}"
     "</style>"

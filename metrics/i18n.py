@@ -462,6 +462,11 @@ TEXTS: dict[str, dict[Lang, str]] = {
         "de": "Bis {target}: {n} schwerbehinderte Bewerbende mehr unter gleich vielen",
         "en": "To reach {target}: {n} more severely disabled applicants among as many",
     },
+    "app.trend_years": {"de": "Zeitraum der Verläufe", "en": "Years of the trends"},
+    "view.carriers_title": {
+        "de": "Träger im Vergleich, {year}",
+        "en": "The carriers side by side, {year}",
+    },
     "view.to_target_title": {
         "de": "Was es bis zum Ziel braucht, {date}",
         "en": "What it takes to reach the target, {date}",

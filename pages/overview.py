@@ -14,6 +14,7 @@ def render(lang: Lang) -> None:
     ui.subheader(context.title)
     ui.caption(context.subtitle)
     ui.render_cards(context.cards, lang, per_row=3)
+    ui.render_table_block(context.carriers, lang)
 
 
 ui.require_navigation(__file__)

@@ -253,3 +253,54 @@ def test_the_invited_form_starts_at_the_stored_count(planned_demo_store: Path) -
     latest = waves.iloc[-1]
     assert context.next_wave == int(latest["wave"])
     assert context.invited_of[context.next_wave] == int(latest["invited"]) > 1
+
+
+def test_the_carriers_side_by_side_read_as_each_carriers_own_cards(small_db: Path) -> None:
+    with store.open_store(small_db) as con:
+        history = views.KpiHistory.of_store(con)
+        overview = views.build_overview(history, views.Filters(2025), "de")
+        own = {
+            view: {
+                c.kpi_id: c
+                for c in views.build_overview(history, views.Filters(2025, view), "de").cards
+            }
+            for view in ("BA", "Kommune")
+        }
+    block = overview.carriers
+    assert block is not None and block.title == "Träger im Vergleich, 2025"
+    table = block.table.set_index("Kennzahl")
+    assert list(table.columns) == ["Alle Träger", "BA", "Kommune"]
+    # the survey has no carrier view: no row
+    assert "Anteil mit Migrationshintergrund" not in table.index
+    for view, cards in own.items():
+        for card in cards.values():
+            cell = table.loc[card.title, view]
+            assert cell.startswith(card.value_text), (view, card.title, cell)
+            if card.status is not None:
+                verdict = {"good": "erreicht", "warn": "knapp verfehlt", "bad": "verfehlt"}
+                assert cell.endswith(f"· {verdict[card.status]})"), (view, cell)
+    # a carrier's SB quota is held against the legal 5 %, all carriers against the 9 %
+    assert "Ziel 5 %" in table.loc["Beschäftigungsquote schwerbehinderter Menschen", "BA"]
+    assert "Ziel 9 %" in table.loc["Beschäftigungsquote schwerbehinderter Menschen", "Alle Träger"]
+
+
+def test_the_trends_show_the_years_chosen(planned_demo_store: Path) -> None:
+    with store.open_store(planned_demo_store) as con:
+        small_history = views.KpiHistory.of_store(con)
+        _check_years_shown(small_history)
+
+
+def _check_years_shown(small_history: views.KpiHistory) -> None:
+    years = small_history.years
+    assert len(years) >= 3
+    first, last = years[1], years[-2]
+    shown = small_history.showing((first, last))
+    assert shown.shown_years == tuple(y for y in years if first <= y <= last)
+    assert shown.years == years  # the change against the year before still reads every year
+    page = views.build_part_time(shown, views.Filters(years[-1], years=(first, last)), "de")
+    assert page.by_gender.title.endswith(f", {first}–{last}")
+    assert set(shown.trend("part_time_share")["year"]) <= set(range(first, last + 1))
+    # a range without a year of the store, or all of them, shows every year
+    assert small_history.showing((1900, 1901)) is small_history
+    assert small_history.showing((years[0], years[-1])) is small_history
+    assert small_history.showing(None) is small_history

@@ -331,8 +331,8 @@ def _trend_block(
     """Lines over the years for (kpi id, series name) pairs; the title gets the years shown.
     view_of: the carrier view the picture names where the series are read from the
     all-carrier view (`carrier` None) but are of one carrier (its SB quota)."""
-    if history.years:
-        title = f"{title}, {history.years[0]}–{history.years[-1]}"
+    if history.shown_years:
+        title = f"{title}, {history.shown_years[0]}–{history.shown_years[-1]}"
     frames = []
     for kpi_id, name in series:
         trend = history.trend(kpi_id, carrier)
@@ -373,7 +373,7 @@ def _years_without_data(
 ) -> tuple[str, ...]:
     """Why a line has a gap: the years whose files lack a column the KPI rests on."""
     missing: dict[tuple[str, ...], list[int]] = {}
-    for year in history.years:
+    for year in history.shown_years:
         values = history.values(year, carrier)
         for kpi_id, _ in series:
             columns = values[kpi_id].extra.get("missing_columns") if kpi_id in values else None

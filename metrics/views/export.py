@@ -107,7 +107,7 @@ def year_view(history: KpiHistory, year: int, carrier: str | None, lang: Lang) -
 
 def trend_view(history: KpiHistory, carrier: str | None, lang: Lang) -> PictureView:
     """A chart over the store's years: "BA · Stichtage 31.12.2016 – 31.12.2025"."""
-    years = history.years
+    years = history.shown_years
     if len(years) < 2:
         return year_view(history, years[0], carrier, lang) if years else PictureView("")
     subtitle = t(

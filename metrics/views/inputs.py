@@ -46,6 +46,8 @@ class Filters:
     year: int | None
     carrier: str | None = None
     breakdown: str | None = None
+    # the years the trends show (first, last); None: every year of the store
+    years: tuple[int, int] | None = None
 
 
 class KpiHistory:
@@ -62,9 +64,26 @@ class KpiHistory:
         published: Callable[[int], kpis.PublishedYear],
     ):
         self.years: tuple[int, ...] = tuple(years)
+        # the years trends and sparklines show (see `showing`); comparisons with the year before
+        # still read every year
+        self.shown_years: tuple[int, ...] = self.years
         self.settings = settings
         self._published = published
         self._memo: dict[int, kpis.PublishedYear] = {}
+
+    def showing(self, years: tuple[int, int] | None) -> KpiHistory:
+        """The same history with its trends limited to the years first … last (None: all);
+        a range that holds none of the store's years shows them all."""
+        if years is None:
+            return self
+        first, last = years
+        shown = tuple(y for y in self.years if first <= y <= last)
+        if not shown or shown == self.years:
+            return self
+        limited = KpiHistory(self.years, self.settings, self._published)
+        limited._memo = self._memo  # the same published years, asked for once
+        limited.shown_years = shown
+        return limited
 
     @classmethod
     def of_store(
@@ -87,10 +106,10 @@ class KpiHistory:
         return self.published(year).values(carrier)
 
     def trend(self, kpi_id: str, carrier: str | None = None) -> pd.DataFrame:
-        """year, value, label, target over every year in the store (gaps where no value), and
+        """year, value, label, target over the years shown (gaps where no value), and
         the k of a withheld value (for the footnote on its sign)."""
         rows = []
-        for year in self.years:
+        for year in self.shown_years:
             value = self.values(year, carrier).get(kpi_id)
             # a survey KPI has a point only in the years of its waves
             if value is not None and value.extra.get("wave", year) == year:

@@ -5,9 +5,21 @@ from __future__ import annotations
 import dataclasses
 from dataclasses import dataclass
 
+import pandas as pd
+
+from metrics.contract import CARRIERS
 from metrics.i18n import Lang, t
 from metrics.kpis import api as kpis
-from metrics.views.blocks import KpiCard, _card, _view_subtitle
+from metrics.views.blocks import (
+    KpiCard,
+    TableBlock,
+    _card,
+    _status,
+    _suppressed_k,
+    _value_text,
+    _view_subtitle,
+)
+from metrics.views.export import export_cell
 from metrics.views.inputs import Filters, KpiHistory
 
 OVERVIEW_KPIS = (
@@ -41,6 +53,8 @@ class OverviewContext:
     subtitle: str
     cards: tuple[KpiCard, ...]
     empty: bool = False
+    # every carrier-view KPI of the overview for all carriers and each carrier, with status
+    carriers: TableBlock | None = None
 
 
 def build_overview(history: KpiHistory, filters: Filters, lang: Lang) -> OverviewContext:
@@ -57,4 +71,46 @@ def build_overview(history: KpiHistory, filters: Filters, lang: Lang) -> Overvie
         title=t("view.overview_title", lang, year=filters.year),
         subtitle=_view_subtitle(history, filters, lang),
         cards=tuple(cards),
+        carriers=_carriers_block(history, filters.year, lang),
+    )
+
+
+def _carriers_block(history: KpiHistory, year: int, lang: Lang) -> TableBlock:
+    """The carriers side by side: each KPI with a carrier view, for all carriers and each
+    carrier, its value and its status against that view's target (a carrier's SB quota against
+    the legal 5 %), as the cards of each view show them."""
+    views = (None, *CARRIERS)
+    values = {view: history.values(year, view) for view in views}
+    rows, numbers, shown = [], [], []
+    for kpi_id in OVERVIEW_KPIS:
+        if not kpis.KPIS[kpi_id].carrier_view:
+            continue
+        row = {t("view.kpi", lang): kpis.kpi_label(kpi_id, lang)}
+        number_row: dict[str, object] = dict(row)
+        for view in views:
+            value = values[view].get(kpi_id)
+            shown.append(value)
+            name = t("app.all_carriers", lang) if view is None else view
+            number_row[name] = (
+                None if value is None else export_cell(value.value, value.label, value.unit)
+            )
+            text = _value_text(value, lang)
+            status = None if value is None else _status(value)
+            if value is not None and value.target is not None:
+                target = kpis.format_target(value, lang)
+                verdict = t(f"app.status_{status}", lang) if status else ""
+                text = (
+                    f"{text} ({t('app.target', lang)} {target}{' · ' + verdict if verdict else ''})"
+                )
+            row[name] = text
+        rows.append(row)
+        numbers.append(number_row)
+    # the CSV: each view's value as a number (its status is in the page's table)
+    export = pd.DataFrame(numbers).astype(object)
+    return TableBlock(
+        "carriers",
+        t("view.carriers_title", lang, year=year),
+        pd.DataFrame(rows),
+        _suppressed_k([v for v in shown if v is not None and v.suppressed]),
+        export=export,
     )

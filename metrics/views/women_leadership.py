@@ -28,7 +28,7 @@ from metrics.views.blocks import (
     _trend_block,
     _view_subtitle,
 )
-from metrics.views.export import export_cell, export_column, year_view
+from metrics.views.export import export_cell, export_column, unit_header, year_view
 from metrics.views.inputs import PAGE_BREAKDOWN_KPIS, Filters, KpiHistory
 
 
@@ -140,12 +140,29 @@ def _to_target_block(
             t("view.women_to_target", lang): [needed(v) for _, v in shown],
         }
     )
+    # the CSV: the same rows, the share and the target in percent, the women as a count
+    export = pd.DataFrame(
+        {
+            t("view.level", lang): table[t("view.level", lang)],
+            unit_header(t("view.women_share", lang), "%"): export_column(
+                export_cell(v.value, v.label, "%") for _, v in shown
+            ),
+            unit_header(t("app.target", lang), "%"): export_column(v.target for _, v in shown),
+            t("view.women_to_target", lang): export_column(
+                text
+                if text == t("view.target_reached", lang)
+                else export_cell(kpis.persons_to_target(v), None, "count")
+                for text, (_, v) in zip(table[t("view.women_to_target", lang)], shown, strict=True)
+            ),
+        }
+    )
     return TableBlock(
         "leadership_to_target",
         t("view.to_target_title", lang, date=as_of),
         table,
         _suppressed_k([v for _, v in shown]),
         (t("view.to_target_note", lang),),
+        export,
     )
 
 
