@@ -801,7 +801,8 @@ def start_screen(lang: Lang) -> None:
 # Two charts side by side need about 450 px each to keep their titles, legends and year labels
 # apart; the sidebar takes about 300 px, so below a 1,200 px window they go one under the other.
 _SIDE_BY_SIDE_CSS = (
-    "<style>@media (max-width: 1200px){"
+    # on screen only: A4 landscape has room for both (printed, they went one under the other)
+    "<style>@media screen and (max-width: 1200px){"
     "div[class*='st-key-side-by-side'] [data-testid='stHorizontalBlock']{flex-wrap:wrap}"
     "div[class*='st-key-side-by-side'] [data-testid='stColumn']"
     "{flex:1 1 100% !important;width:100% !important;min-width:100% !important}}</style>"

@@ -9,7 +9,7 @@ and Plotly renders its HTML subset (links, styles) in all of them.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from html import escape
 from numbers import Real
@@ -185,21 +185,11 @@ def trend_figure(
             )
         )
     if target is not None:
-        figure.add_hline(
-            y=target,
-            line={"color": TARGET_COLOUR, "dash": "dash", "width": 2},
-            annotation_text=_level_label(target_label, target, unit, lang),
-            annotation_position="top left",
-            annotation=annotation_style(),
-        )
+        line = {"color": TARGET_COLOUR, "dash": "dash", "width": 2}
+        add_level(figure, target, line, _level_label(target_label, target, unit, lang))
     for index, (label, value) in enumerate(extra_lines):
-        figure.add_hline(
-            y=value,
-            line={"color": PALETTE[(index + 4) % len(PALETTE)], "dash": "dot", "width": 2},
-            annotation_text=_level_label(label, value, unit, lang),
-            annotation_position="bottom right",
-            annotation=annotation_style(),
-        )
+        line = {"color": PALETTE[(index + 4) % len(PALETTE)], "dash": "dot", "width": 2}
+        add_level(figure, value, line, _level_label(label, value, unit, lang))
     base_layout(figure, title=title, lang=lang, unit=unit)
     figure.update_xaxes(dtick=1, tickformat="d")
     return figure
@@ -285,23 +275,24 @@ def bar_figure(
             )
         )
     levels = [*([(target_label, target)] if target is not None else []), *lines]
-    for label, level in levels:
-        line = {"color": TARGET_COLOUR, "dash": "dash", "width": 2}
+    for index, (label, level) in enumerate(levels):
+        # a second level (the legal quota beside the target) is dotted: the legend tells them apart
+        line = {"color": TARGET_COLOUR, "dash": "dash" if index == 0 else "dot", "width": 2}
         text = _level_label(label, level, unit, lang)
         if horizontal:
             figure.add_vline(
                 x=level, line=line, annotation_text=text, annotation=annotation_style()
             )
         else:
-            figure.add_hline(
-                y=level,
-                line=line,
-                annotation_text=text,
-                annotation_position=line_label_position(list(frame["value"]), level),
-                annotation=annotation_style(),
-            )
+            add_level(figure, level, line, text)
     base_layout(figure, title=title, lang=lang, unit=unit)
     figure.update_layout(barmode="group", hovermode="closest")
+    if not horizontal:
+        # room above the highest bar for its value label ("11,8 %" was cut at the top)
+        drawn = [float(v) for v in frame["value"] if not _missing(v)]
+        top = max([*drawn, *(level for _, level in levels)], default=0.0)
+        if top > 0:
+            figure.update_yaxes(range=[0, top * 1.15])
     if horizontal:
         # room for the value label beyond the longest bar ("22,0 %" ran past the chart's edge)
         drawn = [float(v) for v in frame["value"] if not _missing(v)]
@@ -317,21 +308,22 @@ def bar_figure(
     return figure
 
 
-def line_label_position(values: Sequence[object], level: float) -> str:
-    """Where the label of a horizontal line over bars reads best: at the end whose bar is
-    farther from the line (the value label of a bar ending near it would be covered), and
-    below the line where that bar reaches above it (then the label sits on the bar, not on the
-    bar's value)."""
-    numbers = [None if _missing(v) else float(v) for v in values]  # type: ignore[arg-type]
-    if not numbers:
-        return "top right"
-
-    def distance(value: float | None) -> float:
-        return float("inf") if value is None else abs(value - level)
-
-    first, last = numbers[0], numbers[-1]
-    side, bar = ("left", first) if distance(first) > distance(last) else ("right", last)
-    return f"{'bottom' if bar is not None and bar >= level else 'top'} {side}"
+def add_level(figure: go.Figure, level: float, line: Mapping[str, object], text: str) -> None:
+    """A target or reference level: a line across the chart, named in the legend. Its label
+    drawn beside the line covered bars and points ("Ziel Inklusionsvereinbarung" hid the
+    Kommune's 2023 point) whatever corner it went to."""
+    figure.add_hline(y=level, line=line)
+    figure.add_trace(
+        go.Scatter(
+            x=[None],
+            y=[None],
+            mode="lines",
+            line=line,
+            name=plotly_text(text),
+            showlegend=True,
+            hoverinfo="skip",
+        )
+    )
 
 
 @dataclass(frozen=True)

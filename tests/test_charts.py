@@ -207,17 +207,42 @@ def test_a_survey_bar_hovers_with_its_interval_and_a_withheld_one_shows_its_sign
     assert list(trace.textposition) == ["inside", "outside"]
 
 
-def test_a_line_label_over_bars_keeps_clear_of_the_bar_values() -> None:
-    # the women's share of the pipeline: the last bar ends on the 50 % line, the first far above
-    assert charts.line_label_position([69.0, 52.3, 55.6, 50.0], 50.0) == "bottom left"
-    # the quota: the last bar (8.3 %) ends just under the 9 % line, the first (10.4 %) above it
-    assert charts.line_label_position([10.4, 11.8, 8.3], 9.0) == "bottom left"
-    # a first bar under the line and nearer it than the last: right, above the line
-    assert charts.line_label_position([4.0, 9.0, 20.0], 5.0) == "bottom right"
-    assert charts.line_label_position([4.5, 9.0, 1.0], 5.0) == "top right"
-    # a withheld bar has no value label to cover
-    assert charts.line_label_position([None, 50.0], 50.0) == "top left"
-    assert charts.line_label_position([], 5.0) == "top right"
+def test_target_and_quota_lines_are_named_in_the_legend_not_over_the_bars() -> None:
+    """A level's label beside its line covered a bar ("Ziel Inklusionsvereinbarung: 9,0 %"
+    over the first carrier) or a trend's point, whatever corner it was put in."""
+    frame = pd.DataFrame({"category": ["alle", "BA", "Kommune"], "value": [10.4, 11.8, 8.3]})
+    frame["label"] = None
+    figure = charts.bar_figure(
+        frame,
+        category_column="category",
+        title="Quote",
+        unit="%",
+        lang="de",
+        target=9.0,
+        target_label="Ziel Inklusionsvereinbarung",
+        lines=[("Pflichtquote", 5.0)],
+    )
+    assert not figure.layout.annotations
+    assert sorted(shape.y0 for shape in figure.layout.shapes) == [5.0, 9.0]
+    named = [trace for trace in figure.data if trace.type == "scatter"]
+    assert [trace.name for trace in named] == [
+        "Ziel Inklusionsvereinbarung: 9,0 %",
+        "Pflichtquote: 5,0 %",
+    ]
+    assert [trace.line.dash for trace in named] == ["dash", "dot"]
+    assert all(trace.showlegend for trace in named)
+    # the highest bar's label has room above it
+    assert figure.layout.yaxis.range[1] >= 11.8 * 1.15 - 1e-9
+    trend = charts.trend_figure(
+        pd.DataFrame({"year": [2024, 2025], "value": [8.0, 9.5], "label": [None, None]}),
+        title="t",
+        unit="%",
+        lang="de",
+        target=9.0,
+        target_label="Ziel",
+    )
+    assert not trend.layout.annotations
+    assert [t.name for t in trend.data if t.mode == "lines"] == ["Ziel: 9,0 %"]
 
 
 def test_value_axes_group_thousands_and_year_axes_do_not() -> None:

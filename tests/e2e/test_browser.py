@@ -220,13 +220,14 @@ CUT_SCRIPT = """() => {
 }"""
 
 
+@pytest.mark.parametrize("width", [800, 1024])
 @pytest.mark.parametrize("lang", ["de", "en"])
-def test_at_800_px_no_card_title_is_cut_and_nothing_overflows(
-    browser, demo_server: AppServer, artifacts: Path, lang: str
+def test_on_a_tablet_no_card_title_is_cut_and_nothing_overflows(
+    browser, demo_server: AppServer, artifacts: Path, lang: str, width: int
 ) -> None:
     """A tablet, or half a laptop screen: the sidebar starts closed (Streamlit closes it by
     itself only up to 768 px; open, it took 300 of the 800 px) and opens with its chevron."""
-    context = browser.new_context(viewport={"width": 800, "height": 1000}, locale="de-DE")
+    context = browser.new_context(viewport={"width": width, "height": 1000}, locale="de-DE")
     page = context.new_page()
     sidebar = page.locator("[data-testid='stSidebar']")
     try:
@@ -239,7 +240,7 @@ def test_at_800_px_no_card_title_is_cut_and_nothing_overflows(
             expect(page.locator("h1").first).to_contain_text(title)
             expect(sidebar).to_have_attribute("data-collapsed", "true")
             page.wait_for_timeout(500)  # Plotly lays its charts out after the script run
-            shot = artifacts / f"page-{path or 'overview'}-{lang}-800.png"
+            shot = artifacts / f"page-{path or 'overview'}-{lang}-{width}.png"
             page.screenshot(path=shot, full_page=True)
             assert page.evaluate(CUT_SCRIPT) == [], path
         page.locator("[data-testid='stExpandSidebarButton']").click()
@@ -264,6 +265,15 @@ def test_a_page_prints_on_a4_landscape_without_the_sidebar(
     main = page.locator("[data-testid='stMainBlockContainer']").bounding_box()
     assert main is not None and main["x"] < 20 and main["width"] > 950
     assert page.evaluate(CUT_SCRIPT) == []
+    # the paper has room for two charts side by side (they went one under the other)
+    left, right = (
+        column.bounding_box()
+        for column in page.locator(
+            "div[class*='st-key-side-by-side'] [data-testid='stColumn']"
+        ).all()[:2]
+    )
+    assert left is not None and right is not None
+    assert abs(left["y"] - right["y"]) < 2 and right["x"] > left["x"] + left["width"] - 1
     pdf = artifacts / "print-inclusion.pdf"
     page.pdf(path=str(pdf), format="A4", landscape=True, prefer_css_page_size=True)
     assert pdf.read_bytes().startswith(b"%PDF")
