@@ -425,14 +425,16 @@ def sidebar(lang: Lang) -> None:
             st.session_state["year"] = current.years[-1]
         st.sidebar.selectbox(t("app.year", lang), options=list(reversed(current.years)), key="year")
         if len(current.years) > 2:
-            # the years the trends show; kept as chosen, clipped to the store's years
-            first, last = _shown_years(current.years) or (current.years[0], current.years[-1])
-            st.session_state["trend_years"] = (first, last)
+            # the years the trends show (a range: `value` is a pair); the choice is kept in
+            # session "years" (also from a link), clipped to the store's years
+            shown = _shown_years(current.years) or (current.years[0], current.years[-1])
             st.sidebar.select_slider(
                 t("app.trend_years", lang),
                 options=list(current.years),
-                key="trend_years",
+                value=shown,
+                key=f"trend_years.{shown[0]}-{shown[1]}",
                 on_change=_keep_shown_years,
+                args=(f"trend_years.{shown[0]}-{shown[1]}",),
             )
         _choice(
             "carrier",
@@ -593,8 +595,8 @@ def _shown_years(years: Sequence[int]) -> tuple[int, int] | None:
     return first, last
 
 
-def _keep_shown_years() -> None:
-    first, last = st.session_state["trend_years"]
+def _keep_shown_years(widget: str) -> None:
+    first, last = st.session_state[widget]
     st.session_state["years"] = (int(first), int(last))
 
 
@@ -769,7 +771,12 @@ _PRINT_CSS = (
     "[data-testid='stMainBlockContainer']{max-width:none !important;width:100% !important;"
     "padding:0 12px 0 0 !important}"
     "[data-testid='stPlotlyChart'],[data-testid='stDataFrame'],.kpi-card,"
-    "[data-testid='stHorizontalBlock']{break-inside:avoid}}</style>"
+    "[data-testid='stHorizontalBlock']{break-inside:avoid}"
+    # the paper has room for two charts side by side: they stay a pair
+    "div[class*='st-key-side-by-side'] [data-testid='stHorizontalBlock']"
+    "{display:flex !important;flex-wrap:nowrap !important}"
+    "div[class*='st-key-side-by-side'] [data-testid='stColumn']"
+    "{flex:1 1 0 !important;min-width:0 !important;width:auto !important}}</style>"
 )
 
 

@@ -21,7 +21,7 @@ from pathlib import Path
 
 import pytest
 
-from metrics import store
+from metrics import store, views
 from metrics.demo import build_demo_store
 from metrics.kpis import api as kpis
 from metrics.settings import load_settings
@@ -114,3 +114,13 @@ def planned_demo_store(tmp_path_factory: pytest.TempPathFactory, worker_id: str)
             kpis.plan_store(db, load_settings())  # a year per core
             done.touch()
     return db
+
+
+def detached_history(db: Path) -> views.KpiHistory:
+    """The store's published years, and no way back to the store: a page builder given it
+    cannot send a query or build a year again."""
+    settings = load_settings()
+    with store.open_store(db) as con:
+        years = kpis.available_years(con)
+        published = {year: kpis.published_year(con, year, settings) for year in years}
+    return views.KpiHistory(years, settings, published.__getitem__)

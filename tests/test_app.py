@@ -406,3 +406,21 @@ def test_a_link_with_unknown_values_opens_the_latest_view(
     assert_rendered_cleanly(app)
     assert app.session_state["lang"] == "de"
     assert app.query_params == {"year": "2025"}
+
+
+def test_the_trends_show_the_years_chosen_in_the_sidebar(
+    demo_db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    app = run_page(demo_db, "part_time", "de", monkeypatch)
+    [years] = app.select_slider
+    assert years.value == (2016, 2025)
+    years.set_range(2019, 2023).run()
+    assert_rendered_cleanly(app)
+    assert app.session_state["years"] == (2019, 2023)
+    assert app.query_params["years"] == "2019-2023"
+    titles = [json.loads(c.proto.spec)["layout"]["title"]["text"] for c in app.get("plotly_chart")]
+    assert any(title.endswith("2019–2023") for title in titles), titles
+    # kept on the next page, in the URL of a card's link too
+    app.switch_page("pages/overview.py").run()
+    assert app.select_slider[0].value == (2019, 2023)
+    assert "years=2019-2023" in " ".join(h.proto.body for h in app.get("html"))

@@ -11,14 +11,13 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from metrics import audit, downloads, store, views
+from metrics import audit, downloads, views
 from metrics.access import Role, User
 from metrics.i18n import Lang
 from metrics.kpis import api as kpis
 from metrics.report.images import PNG_HEIGHT, PNG_SCALE, PNG_WIDTH, browser_available, print_figure
-from metrics.settings import load_settings
 from metrics.views.blocks import ChartBlock, TableBlock, _bar_block
-from tests.conftest import copy_store
+from tests.conftest import copy_store, detached_history
 
 MANAGER = User("user-management", "Erika Muster", frozenset({Role.MANAGEMENT}))
 YEAR = 2025
@@ -27,11 +26,7 @@ YEAR = 2025
 @pytest.fixture(scope="module")
 def history(keyed_small_store: Path) -> views.KpiHistory:
     """The small store's published years (2024, 2025), without a way back to the store."""
-    settings = load_settings()
-    with store.open_store(keyed_small_store) as con:
-        years = kpis.available_years(con)
-        published = {year: kpis.published_year(con, year, settings) for year in years}
-    return views.KpiHistory(years, settings, published.__getitem__)
+    return detached_history(keyed_small_store)
 
 
 @pytest.fixture

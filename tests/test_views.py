@@ -12,7 +12,7 @@ from metrics.disclosure import DisclosureRules, count_text, plans
 from metrics.formatting import format_number
 from metrics.kpis import api as kpis
 from metrics.settings import load_settings
-from tests.conftest import copy_store
+from tests.conftest import copy_store, detached_history
 from tests.small_groups import build_small_group_store
 
 
@@ -52,12 +52,8 @@ PAGE_BUILDERS = (
 
 @pytest.fixture(scope="module")
 def small_history(small_db: Path) -> views.KpiHistory:
-    """The small store's published years, and no way back to the store."""
-    settings = load_settings()
-    with store.open_store(small_db) as con:
-        years = kpis.available_years(con)
-        published = {year: kpis.published_year(con, year, settings) for year in years}
-    return views.KpiHistory(years, settings, published.__getitem__)
+    """The small store's published years, without a way back to the store."""
+    return detached_history(small_db)
 
 
 @pytest.mark.parametrize("builder", PAGE_BUILDERS, ids=lambda b: b.__name__)
