@@ -8,12 +8,15 @@ from dataclasses import dataclass
 import pandas as pd
 
 from metrics.contract import CARRIERS
+from metrics.formatting import format_target
 from metrics.i18n import Lang, t
 from metrics.kpis import api as kpis
+from metrics.kpis.values import KpiValue
 from metrics.views.blocks import (
     KpiCard,
     TableBlock,
     _card,
+    _more_target_values,
     _status,
     _suppressed_k,
     _value_text,
@@ -75,6 +78,13 @@ def build_overview(history: KpiHistory, filters: Filters, lang: Lang) -> Overvie
     )
 
 
+def _verdict(value: KpiValue, name: str, level: float, lang: Lang) -> str:
+    """ "Ziel 50 % · erreicht"; without a status where the value is withheld."""
+    status = _status(value, level)
+    text = f"{name} {format_target(level, value.unit, lang)}"
+    return f"{text} · {t(f'app.status_{status}', lang)}" if status else text
+
+
 def _carriers_block(history: KpiHistory, year: int, lang: Lang) -> TableBlock:
     """The carriers side by side: each KPI with a carrier view, for all carriers and each
     carrier, its value and its status against that view's target (a carrier's SB quota against
@@ -95,13 +105,15 @@ def _carriers_block(history: KpiHistory, year: int, lang: Lang) -> TableBlock:
                 None if value is None else export_cell(value.value, value.label, value.unit)
             )
             text = _value_text(value, lang)
-            status = None if value is None else _status(value)
             if value is not None and value.target is not None:
-                target = kpis.format_target(value, lang)
-                verdict = t(f"app.status_{status}", lang) if status else ""
-                text = (
-                    f"{text} ({t('app.target', lang)} {target}{' · ' + verdict if verdict else ''})"
-                )
+                targets = [(t("app.target", lang), value.target)]
+                # a carrier's SB quota: the legal 5 % and the inclusion agreement's 9 %
+                targets += [
+                    (t("view.internal_target", lang), level)
+                    for level in _more_target_values(history, kpi_id, view)
+                ]
+                verdicts = "; ".join(_verdict(value, n, level, lang) for n, level in targets)
+                text = f"{text} ({verdicts})"
             row[name] = text
         rows.append(row)
         numbers.append(number_row)
