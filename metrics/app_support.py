@@ -565,11 +565,11 @@ _CLOSE_SIDEBAR_JS = f"""<script>
   const close = () => {{
     const sidebar = document.querySelector('[data-testid="stSidebar"]');
     const button = document.querySelector('[data-testid="stSidebarCollapseButton"] button');
-    // wait for the sidebar to be drawn, then act once: a later click of its chevron is the
-    // user's and stays
-    if (!sidebar || !button) {{
-      if (tries++ < 40) setTimeout(close, 50);
-    }} else if (sidebar.dataset.collapsed === "false") button.click();
+    // wait for the sidebar to be drawn open, then act once; one drawn closed is left alone:
+    // a click of its chevron after that is the user's and stays
+    if (sidebar && sidebar.dataset.collapsed === "true") return;
+    if (sidebar && button) button.click();
+    else if (tries++ < 40) setTimeout(close, 50);
   }};
   close();
 }})();

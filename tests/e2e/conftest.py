@@ -159,16 +159,13 @@ class OidcProvider:
             [
                 node,
                 str(OIDC_DIR / "provider.js"),
-                "--port",
-                str(self.port),
-                "--client-id",
-                client_id,
-                "--client-secret",
-                client_secret,
-                "--redirect-uri",
-                redirect_uri,
-                "--accounts",
-                str(self._accounts),
+                # "--name=value": a random secret may start with "-", which node's parseArgs
+                # took for an option ("--client-secret argument is ambiguous")
+                f"--port={self.port}",
+                f"--client-id={client_id}",
+                f"--client-secret={client_secret}",
+                f"--redirect-uri={redirect_uri}",
+                f"--accounts={self._accounts}",
             ],
             cwd=OIDC_DIR,
             stdout=self._log_handle,
