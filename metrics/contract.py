@@ -6,7 +6,7 @@ import templates are derived from it.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 
@@ -75,6 +75,10 @@ class Source:
             if column.name == name:
                 return column
         raise KeyError(name)
+
+    def quoted_headers(self, names: Sequence[str]) -> str:
+        """ "„Stellvertretung“, „Mobiles Arbeiten“": columns by the headers exports give them."""
+        return ", ".join(f"„{self.column(name).header}“" for name in names)
 
     @property
     def required(self) -> tuple[Column, ...]:

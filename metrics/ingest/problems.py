@@ -120,9 +120,7 @@ class ImportResult:
 
 def absent_columns_line(kind: str, columns: Sequence[str], lang: Lang = "de") -> str:
     """The optional columns a file lacks, by the headers the contract names them with."""
-    source = SOURCES_BY_KIND[kind]
-    names = ", ".join(f"„{source.column(name).header}“" for name in columns)
-    return t("import.absent_columns", lang, columns=names)
+    return t("import.absent_columns", lang, columns=SOURCES_BY_KIND[kind].quoted_headers(columns))
 
 
 def logged_refusal_report(

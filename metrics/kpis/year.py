@@ -144,15 +144,15 @@ def _count_year(con: duckdb.DuckDBPyConnection, year: int, settings: Settings) -
 def _absent_columns(
     con: duckdb.DuckDBPyConnection, year: int, snapshot: date | None
 ) -> tuple[frozenset[str], frozenset[str]]:
-    dates = [
-        d
-        for (d,) in con.execute(
-            f"SELECT DISTINCT reporting_date FROM {PERSONNEL.table} "
-            "WHERE reporting_date >= $start AND reporting_date < $end",
+    """The optional columns the files of the reporting date lacked, and those of any date of
+    the year (the coverage values of store.coverage_sql)."""
+    coverage = dict(
+        con.execute(
+            f"SELECT DISTINCT reporting_date, {store.coverage_sql(PERSONNEL)} "
+            f"FROM {PERSONNEL.table} WHERE reporting_date >= $start AND reporting_date < $end",
             {"start": date(year, 1, 1), "end": date(year + 1, 1, 1)},
         ).fetchall()
-    ]
-    coverage = {d: d.strftime("%d.%m.%Y") for d in dates}  # as store.coverage_sql writes it
+    )
     at_snapshot = [coverage[snapshot]] if snapshot in coverage else []
     return (
         store.absent_columns(con, PERSONNEL.kind, at_snapshot),

@@ -152,8 +152,7 @@ def respondents_text(release: Mapping[str, KpiValue] | None, wave: int, lang: La
 
 def missing_columns_note(columns: Sequence[str], lang: Lang) -> str:
     """Why a KPI has no value: its date's personnel files lack these columns."""
-    names = ", ".join(f"„{PERSONNEL.column(name).header}“" for name in columns)
-    return t("view.missing_columns", lang, columns=names)
+    return t("view.missing_columns", lang, columns=PERSONNEL.quoted_headers(columns))
 
 
 def _value_text(value: KpiValue | None, lang: Lang) -> str:
@@ -185,15 +184,16 @@ def _quota_targets(
     own = _capitalised(t("view.internal_target", lang))
     if carrier is None:
         return own, ()
-    internal = history.settings.target("sb_quota")
-    if current is None or internal is None:
+    more = _more_target_values(history, "sb_quota", carrier)
+    if current is None or not more:
         return legal, ()
-    text = format_target(internal, current.unit, lang)
-    return legal, (CardTarget(own, text, _status(current, internal)),)
+    text = format_target(more[0], current.unit, lang)
+    return legal, (CardTarget(own, text, _status(current, more[0])),)
 
 
 def _more_target_values(history: KpiHistory, kpi_id: str, carrier: str | None) -> list[float]:
-    """The second target a card holds its value against (see _quota_targets)."""
+    """The second target a card holds its value against: a carrier's SB quota is held against
+    the legal quota and the inclusion agreement's target (see _quota_targets)."""
     internal = history.settings.target("sb_quota")
     return [internal] if kpi_id == "sb_quota" and carrier is not None and internal else []
 
