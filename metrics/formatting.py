@@ -9,6 +9,7 @@ sign ("•", "< k") is the release planner's decision (`metrics.disclosure`), no
 
 from __future__ import annotations
 
+import math
 from datetime import date
 
 from metrics.i18n import Lang
@@ -18,6 +19,8 @@ SHARE_DECIMALS = 1
 RATIO_DECIMALS = 2
 # per unit: the decimals its values and their changes are shown with (others: whole numbers)
 _DECIMALS = {"%": SHARE_DECIMALS, "ratio": RATIO_DECIMALS}
+# CONTRACT § 4 publishes shares and ratios to two decimals: no text shows more
+PUBLISHED_DECIMALS = 2
 
 
 def format_number(value: float | int | None, lang: Lang = "de", decimals: int = 0) -> str:
@@ -34,16 +37,32 @@ def decimals_of(unit: str) -> int:
     return _DECIMALS.get(unit, 0)
 
 
-def rounded_as_shown(value: float, unit: str) -> float:
+def shown_against_target(value: float, unit: str, target: float | None) -> tuple[float, int]:
+    """The value as its text reads, and the decimals it is written with. Usually the unit's
+    decimals; a value below its target that would round up to it gets one decimal more, rounded
+    down (4.47 % against 4.5 %: "4,47 %"), so that no text shows a missed target as reached
+    while its status says missed."""
+    decimals = decimals_of(unit)
+    if target is None or value >= target or round(value, decimals) < target:
+        return round(value, decimals), decimals
+    decimals = min(decimals + 1, PUBLISHED_DECIMALS)
+    scale = 10**decimals
+    # the small epsilon keeps 4.47 (stored as 4.46999…) at 4.47
+    return math.floor(value * scale + 1e-9) / scale, decimals
+
+
+def rounded_as_shown(value: float, unit: str, target: float | None = None) -> float:
     """The value as its text reads, so that a text never calls "50,0 %" below a 50 % target."""
-    return round(value, decimals_of(unit))
+    return shown_against_target(value, unit, target)[0]
 
 
-def format_value(value: float | None, unit: str, lang: Lang) -> str:
-    """A published value: '8,7 %', '1.052', '0,93', '1.540 €'; None -> '–'."""
+def format_value(value: float | None, unit: str, lang: Lang, target: float | None = None) -> str:
+    """A published value: '8,7 %', '1.052', '0,93', '1.540 €'; None -> '–'. With its target:
+    as `shown_against_target` reads it."""
     if value is None:
         return "–"
-    text = format_number(value, lang, decimals_of(unit))
+    shown, decimals = shown_against_target(value, unit, target)
+    text = format_number(shown, lang, decimals)
     if unit == "%":
         return f"{text} %"
     if unit == "€":

@@ -458,6 +458,19 @@ TEXTS: dict[str, dict[Lang, str]] = {
         "de": "Bis {target}: rund {n} besetzte Pflichtplätze mehr im Jahresmittel",
         "en": "To reach {target}: about {n} more filled places on average over the year",
     },
+    # the same for one person
+    "gap.women_leadership_share.one": {
+        "de": "Bis {target}: 1 Frau mehr unter gleich vielen Führungskräften",
+        "en": "To reach {target}: 1 more woman among as many leaders",
+    },
+    "gap.sb_quota.one": {
+        "de": "Bis {target}: rund 1 besetzter Pflichtplatz mehr im Jahresmittel",
+        "en": "To reach {target}: about 1 more filled place on average over the year",
+    },
+    "gap.sb_applicant_share.one": {
+        "de": "Bis {target}: 1 schwerbehinderte bewerbende Person mehr unter gleich vielen",
+        "en": "To reach {target}: 1 more severely disabled applicant among as many",
+    },
     "gap.sb_applicant_share": {
         "de": "Bis {target}: {n} schwerbehinderte Bewerbende mehr unter gleich vielen",
         "en": "To reach {target}: {n} more severely disabled applicants among as many",
@@ -1392,6 +1405,124 @@ TEXTS: dict[str, dict[Lang, str]] = {
         "en": "the share of respondents with a migration background",
     },
     "report.pronoun.migration_background_share": {"de": "er", "en": "it"},
+    # report messages (issue 16): slide titles, the executive summary, the open points
+    "report.finding.within_margin": {
+        "de": "gegenüber {previous} ist {pronoun} im Rahmen der Messgenauigkeit unverändert "
+        "({change})",
+        "en": "compared with {previous}, {pronoun} is unchanged within the margin of error "
+        "({change})",
+    },
+    "report.finding.margin": {
+        "de": "Veränderung {change}, Messgenauigkeit ±{margin} Pp. bei 95 % Sicherheit",
+        "en": "change {change}, margin of error ±{margin} pp at 95 % confidence",
+    },
+    "report.message.no_data": {
+        "de": "{kpi}: keine Daten für {year}",
+        "en": "{kpi}: no data for {year}",
+    },
+    "report.message.withheld": {
+        "de": "{kpi} {year}: zum Schutz einzelner Personen nicht ausgewiesen",
+        "en": "{kpi} {year}: withheld to protect individuals",
+    },
+    "report.message.rose": {
+        "de": "{subject} steigt auf {value}",
+        "en": "{subject} rises to {value}",
+    },
+    "report.message.fell": {
+        "de": "{subject} sinkt auf {value}",
+        "en": "{subject} falls to {value}",
+    },
+    "report.message.is": {"de": "{subject} liegt bei {value}", "en": "{subject} is {value}"},
+    "report.message.target_met": {
+        "de": " – Ziel von {target} erreicht",
+        "en": " – target of {target} met",
+    },
+    "report.message.target_missed": {
+        "de": " – Ziel von {target} verfehlt",
+        "en": " – target of {target} missed",
+    },
+    "report.message.within_margin": {
+        "de": " – im Rahmen der Messgenauigkeit unverändert",
+        "en": " – unchanged within the margin of error",
+    },
+    "report.message.representation_under": {
+        "de": "Frauen stellen {staff} der Beschäftigten, aber {leaders} der Führungskräfte: "
+        "in Führung schwächer vertreten als in der Belegschaft (Index {index})",
+        "en": "Women are {staff} of staff but {leaders} of leaders: less represented in "
+        "leadership than in the workforce (index {index})",
+    },
+    "report.message.representation_even": {
+        "de": "Frauen in Führung anteilig vertreten: {leaders} der Führungskräfte bei {staff} "
+        "der Beschäftigten (Index {index})",
+        "en": "Women are represented in leadership in proportion: {leaders} of leaders, "
+        "{staff} of staff (index {index})",
+    },
+    "report.and": {"de": "und", "en": "and"},
+    "report.against": {"de": "gegenüber", "en": "against"},
+    "report.summary.met": {"de": "Erreicht: {kpis}.", "en": "Met: {kpis}."},
+    "report.summary.missed": {"de": "Verfehlt: {kpis}.", "en": "Missed: {kpis}."},
+    "report.summary.changes": {
+        "de": "Die größten Veränderungen gegenüber {previous}: {changes}.",
+        "en": "The largest changes against {previous}: {changes}.",
+    },
+    "report.summary.withheld": {
+        "de": "Zum Schutz einzelner Personen nicht ausgewiesen: {kpis}.",
+        "en": "Withheld to protect individuals: {kpis}.",
+    },
+    "report.summary.quota_all": {
+        "de": "Die gesetzliche Beschäftigungsquote von {legal} (§ 154 SGB IX) erfüllt jeder "
+        "Träger: {carriers}.",
+        "en": "Each carrier meets the legal employment quota of {legal} (§ 154 SGB IX): "
+        "{carriers}.",
+    },
+    "report.summary.quota_some": {
+        "de": "Die gesetzliche Beschäftigungsquote von {legal} (§ 154 SGB IX) erfüllt nicht "
+        "jeder Träger: {carriers}.",
+        "en": "Not every carrier meets the legal employment quota of {legal} (§ 154 SGB IX): "
+        "{carriers}.",
+    },
+    "report.summary.quota_none": {
+        "de": "Die gesetzliche Beschäftigungsquote von {legal} (§ 154 SGB IX) verfehlen die "
+        "Träger: {carriers}.",
+        "en": "The carriers miss the legal employment quota of {legal} (§ 154 SGB IX): {carriers}.",
+    },
+    "report.summary.quota_internal_met": {
+        "de": "Zusammen erreichen sie mit {value} das Ziel der Inklusionsvereinbarung von "
+        "{target}.",
+        "en": "Together, at {value}, they meet the inclusion agreement's target of {target}.",
+    },
+    "report.summary.quota_internal_missed": {
+        "de": "Zusammen verfehlen sie mit {value} das Ziel der Inklusionsvereinbarung von "
+        "{target}.",
+        "en": "Together, at {value}, they miss the inclusion agreement's target of {target}.",
+    },
+    "report.summary.quota_carrier_met": {
+        "de": "Träger {carrier}: die gesetzliche Beschäftigungsquote von {legal} "
+        "(§ 154 SGB IX) ist mit {value} erfüllt.",
+        "en": "{carrier}: the legal employment quota of {legal} (§ 154 SGB IX) is met at {value}.",
+    },
+    "report.summary.quota_carrier_missed": {
+        "de": "Träger {carrier}: die gesetzliche Beschäftigungsquote von {legal} "
+        "(§ 154 SGB IX) ist mit {value} verfehlt.",
+        "en": "{carrier}: the legal employment quota of {legal} (§ 154 SGB IX) is missed at "
+        "{value}.",
+    },
+    "report.summary.quota_carrier_internal_met": {
+        "de": "Das Ziel der Inklusionsvereinbarung von {target} ist erreicht.",
+        "en": "The inclusion agreement's target of {target} is met.",
+    },
+    "report.summary.quota_carrier_internal_missed": {
+        "de": "Das Ziel der Inklusionsvereinbarung von {target} ist noch nicht erreicht.",
+        "en": "The inclusion agreement's target of {target} is not met yet.",
+    },
+    "report.open.point": {
+        "de": "{name}: {value} gegenüber dem Ziel von {target}",
+        "en": "{name}: {value} against the target of {target}",
+    },
+    "report.open.sb_internal": {
+        "de": "Beschäftigungsquote schwerbehinderter Menschen (Ziel der Inklusionsvereinbarung)",
+        "en": "Severely disabled employment quota (inclusion agreement target)",
+    },
     # workbook: sheets, columns, rows, notes
     "report.sheet.info": {"de": "Bericht", "en": "Report"},
     "report.sheet.kpis": {"de": "Kennzahlen", "en": "KPIs"},
@@ -1535,6 +1666,29 @@ TEXTS: dict[str, dict[Lang, str]] = {
     "report.pdf.kpi_table": {"de": "Kennzahlen {year}", "en": "Key figures {year}"},
     "report.pdf.charts": {"de": "Leitkennzahlen im Verlauf", "en": "Headline KPIs over time"},
     "report.pdf.page": {"de": "Seite {page} von {pages}", "en": "Page {page} of {pages}"},
+    # PDF summary: the summary page, the contents, the sections after the headlines
+    "report.pdf.summary": {"de": "Zusammenfassung", "en": "Summary"},
+    "report.pdf.headline_table": {"de": "Leitkennzahlen {year}", "en": "Headline KPIs {year}"},
+    "report.pdf.col_status": {"de": "Stand", "en": "Status"},
+    "report.pdf.col_change": {"de": "ggü. {previous}", "en": "vs {previous}"},
+    "report.pdf.col_change_none": {"de": "Veränderung", "en": "Change"},
+    "report.pdf.see_signs": {
+        "de": "Zeichen („< k“, „•“, „–“): Zeichenerklärung auf Seite {page}.",
+        "en": "Signs (“< k”, “•”, “–”): see “Signs and notes” on page {page}.",
+    },
+    "report.pdf.contents": {"de": "Inhalt", "en": "Contents"},
+    "report.pdf.open_points": {
+        "de": "Offene Punkte: noch nicht erreichte Ziele",
+        "en": "Open points: targets not yet met",
+    },
+    "report.pdf.all_kpis": {"de": "Alle Kennzahlen {year}", "en": "All KPIs {year}"},
+    "report.pdf.signs": {"de": "Zeichenerklärung", "en": "Signs and notes"},
+    "report.pdf.sign_dash": {
+        "de": "„–“: kein Wert (keine Daten, kein Ziel oder kein Vergleichswert). „Pp.“: "
+        "Prozentpunkte.",
+        "en": "“–”: no value (no data, no target or nothing to compare with). “pp”: percentage "
+        "points.",
+    },
     "report.cli.written": {
         "de": "Bericht geschrieben: {path} ({seconds:.1f} s)",
         "en": "Report written: {path} ({seconds:.1f} s)",

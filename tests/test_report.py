@@ -301,9 +301,12 @@ def test_finding_below_target_falling_and_in_english() -> None:
 
 
 def test_finding_rounds_before_judging_the_target() -> None:
-    # 49.96 % reads "50,0 %": the text must not call that "unter dem Ziel"
-    text = finding("women_leadership_share", share(49.96, 50.0), None, 2025, "de", 5)
+    # 50.04 % reads "50,0 %" and reaches the target; 49.96 % would round up to it, so it reads
+    # with its second decimal and below the target, as its status says
+    text = finding("women_leadership_share", share(50.04, 50.0), None, 2025, "de", 5)
     assert text.endswith("bei 50,0 % und erreicht damit das Ziel von 50 %.")
+    text = finding("women_leadership_share", share(49.96, 50.0), None, 2025, "de", 5)
+    assert text.endswith("bei 49,96 % und damit unter dem Ziel von 50 %.")
 
 
 def test_finding_for_a_withheld_value_says_so_and_gives_no_number() -> None:

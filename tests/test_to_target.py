@@ -62,7 +62,7 @@ def test_the_quota_gap_is_in_filled_places_over_the_year() -> None:
     quota = share(120, 1440, 9.0, id="sb_quota", extra={"months_covered": 12})
     assert kpis.persons_to_target(quota) == 10  # place-months
     assert gap_text("sb_quota", quota, 9.0, "de") == (
-        "Bis 9 %: rund 1 besetzte Pflichtplätze mehr im Jahresmittel"
+        "Bis 9 %: rund 1 besetzter Pflichtplatz mehr im Jahresmittel"
     )
 
 

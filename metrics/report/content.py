@@ -8,7 +8,8 @@ wave); a withheld value is said to be withheld, never estimated.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+import math
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import TypeVar
@@ -24,6 +25,7 @@ from metrics.formatting import (
     format_change,
     format_date,
     format_number,
+    format_target,
     format_value,
     rounded_as_shown,
 )
@@ -32,6 +34,7 @@ from metrics.kpis import api as kpis
 from metrics.kpis.values import KpiValue
 from metrics.settings import Settings, load_settings
 from metrics.views import ChartBlock, Filters, KpiHistory
+from metrics.views.blocks import gap_text
 
 
 class ReportError(ValueError):
@@ -91,6 +94,7 @@ class Headline:
     finding: str
     chart: ChartBlock
     footnote: str
+    message: str  # the finding in one line: the title of its slide or section
 
 
 def _date_text(day: date | None, lang: Lang) -> str | None:
@@ -172,7 +176,7 @@ def value_text(value: KpiValue | None, lang: Lang) -> str:
         return "–"
     if value.unit == "count":
         return persons(value.value, lang)
-    return format_value(float(value.value), value.unit, lang)
+    return format_value(float(value.value), value.unit, lang, value.target)
 
 
 def change_text(current: KpiValue, previous: KpiValue | None, k: int, lang: Lang) -> str | None:
@@ -258,8 +262,8 @@ def finding(
         level = t("report.finding.level", lang, subject=subject, year=year, value=value)
     level = _capitalised(level)
     if current.target is not None and current.unit in ("%", "ratio", "count"):
-        shown = rounded_as_shown(float(current.value), current.unit)
         target = float(current.target)
+        shown = rounded_as_shown(float(current.value), current.unit, target)
         key = "met" if shown == target else "above" if shown > target else "below"
         level += t(f"report.finding.{key}", lang, target=kpis.format_target(current, lang))
     if previous is None or (previous.value is None and not previous.suppressed):
@@ -278,12 +282,31 @@ def finding(
     return f"{level}; {clause}."
 
 
+def change_margin(current: KpiValue, previous: KpiValue) -> float | None:
+    """Half the width of the 95 % interval of the change between two survey waves, in
+    percentage points; None where either wave publishes no interval. Each Wilson interval's
+    half-width stands for 1.96 standard errors, and the errors of two independent samples add
+    in squares: a change within this margin is no change the survey can tell."""
+    widths = []
+    for value in (current, previous):
+        low, high = value.extra.get("ci_low"), value.extra.get("ci_high")
+        if low is None or high is None:
+            return None
+        widths.append((float(high) - float(low)) / 2)
+    return math.hypot(*widths)
+
+
 def _change_phrase(
     current: KpiValue, previous: KpiValue, k: int, lang: Lang
 ) -> tuple[str, str] | None:
     """('rose' | 'fell' | 'unchanged', '2,0 Prozentpunkte') or None if no change may be said."""
     assert current.value is not None and previous.value is not None
     change = float(current.value) - float(previous.value)
+    margin = change_margin(current, previous)
+    if margin is not None and abs(change) <= margin:
+        amount = format_change(change, current.unit, lang)
+        margin_text = format_number(margin, lang, decimals_of(current.unit))
+        return "within_margin", t("report.finding.margin", lang, change=amount, margin=margin_text)
     if current.unit in ("%", "ratio"):
         if rounded_as_shown(abs(change), current.unit) == 0:
             return "unchanged", ""
@@ -381,12 +404,23 @@ def headlines(content: ReportContent, history: KpiHistory) -> list[Headline]:
                 )
                 if change is not None and previous is not None
                 else None,
-                finding=finding(kpi_id, current, previous, year, lang, k),
+                finding=_explained(
+                    finding(kpi_id, current, previous, year, lang, k), kpi_id, content
+                ),
                 chart=chart,
                 footnote=footnote(kpi_id, current, chart, lang, content.gender_assigned),
+                message=message(kpi_id, current, previous, content, k),
             )
         )
     return result
+
+
+def _explained(text: str, kpi_id: str, content: ReportContent) -> str:
+    """The representation index's finding says why: the two shares it sets against each other."""
+    if kpi_id != "leadership_representation_index":
+        return text
+    represented = _representation_message(content)
+    return text if represented is None else f"{text} {represented}."
 
 
 def footnote(
@@ -420,3 +454,267 @@ def footnote(
     if chart is not None:
         parts.extend(chart.notes)
     return " ".join(parts)
+
+
+# --- messages: slide titles, the executive summary, the open points ------------------------------
+
+
+# a title calls a share risen or fallen from half a percentage point on: below that it reads as
+# the level ("liegt bei"), and the finding under it gives the exact change
+NOTABLE_CHANGE_PP = 0.5
+
+
+def _level_key(current: KpiValue, previous: KpiValue | None, k: int, lang: Lang) -> str:
+    """How a message states the level: 'rose' / 'fell' where a change may be said and is one
+    the data can tell, 'margin' where a survey's change lies within its interval, else 'is'."""
+    if previous is None or previous.suppressed or previous.value is None:
+        return "is"
+    change = _change_phrase(current, previous, k, lang)
+    if change is None:
+        return "is"
+    direction = change[0]
+    assert current.value is not None
+    if current.unit == "%" and abs(current.value - previous.value) < NOTABLE_CHANGE_PP:
+        return "margin" if direction == "within_margin" else "is"
+    return {"rose": "rose", "fell": "fell", "within_margin": "margin"}.get(direction, "is")
+
+
+def message(
+    kpi_id: str,
+    current: KpiValue | None,
+    previous: KpiValue | None,
+    content: ReportContent,
+    k: int,
+) -> str:
+    """The finding in one line, as a slide's title: "Der Frauenanteil an Führungskräften steigt
+    auf 52,6 % – Ziel von 50 % erreicht"."""
+    lang, year = content.lang, content.year
+    title = kpis.kpi_label(kpi_id, lang)
+    if current is None or (current.value is None and not current.suppressed):
+        return t("report.message.no_data", lang, kpi=title, year=year)
+    if current.suppressed:
+        return t("report.message.withheld", lang, kpi=title, year=year)
+    if kpi_id == "leadership_representation_index":
+        represented = _representation_message(content)
+        if represented is not None:
+            return represented
+    subject, _ = _subject(kpi_id, lang)
+    key = _level_key(current, previous, k, lang)
+    level = "is" if key == "margin" else key
+    text = _capitalised(
+        t(f"report.message.{level}", lang, subject=subject, value=value_text(current, lang))
+    )
+    status = status_of(current)
+    if status is not None:
+        reached = "met" if status == "good" else "missed"
+        text += t(
+            f"report.message.target_{reached}", lang, target=kpis.format_target(current, lang)
+        )
+    if key == "margin":
+        text += t("report.message.within_margin", lang)
+    return text
+
+
+def _published(value: KpiValue | None) -> bool:
+    return value is not None and not value.suppressed and value.value is not None
+
+
+def _representation_message(content: ReportContent) -> str | None:
+    """Why women can be half of the leaders and still under-represented: the index sets the
+    leaders' share against the staff's ("Frauen stellen 68,9 % der Beschäftigten, aber 52,6 %
+    der Führungskräfte")."""
+    values, lang = content.values, content.lang
+    index = values.get("leadership_representation_index")
+    staff, leaders = values.get("women_share"), values.get("women_leadership_share")
+    if not (_published(index) and _published(staff) and _published(leaders)):
+        return None
+    assert index is not None and staff is not None and leaders is not None
+    status = status_of(index)
+    key = "under" if status in ("warn", "bad") else "even"
+    return t(
+        f"report.message.representation_{key}",
+        lang,
+        staff=value_text(staff, lang),
+        leaders=value_text(leaders, lang),
+        index=value_text(index, lang),
+    )
+
+
+def _named(kpi_id: str, value: KpiValue, lang: Lang) -> str:
+    """ "Teilzeitquote (32,7 %)" """
+    return f"{kpis.kpi_label(kpi_id, lang)} ({value_text(value, lang)})"
+
+
+def _joined(parts: Sequence[str], lang: Lang) -> str:
+    if len(parts) <= 1:
+        return "".join(parts)
+    return f"{', '.join(parts[:-1])} {t('report.and', lang)} {parts[-1]}"
+
+
+def summary_messages(content: ReportContent, headlines: Sequence[Headline]) -> list[str]:
+    """The executive summary: three to five messages drawn from the published figures: the
+    targets met and missed, why leadership is still uneven, each carrier's legal quota, the
+    largest changes the data can tell, and what is withheld."""
+    lang = content.lang
+    messages: list[str] = []
+    with_target = [h for h in headlines if h.status is not None and h.value is not None]
+    met = [_named(h.kpi_id, h.value, lang) for h in with_target if h.status == "good" and h.value]
+    missed = [
+        f"{_named(h.kpi_id, h.value, lang)} {t('report.against', lang)} "
+        f"{kpis.format_target(h.value, lang)}"
+        for h in with_target
+        if h.status != "good" and h.value
+    ]
+    if met or missed:
+        parts = []
+        if met:
+            parts.append(t("report.summary.met", lang, kpis=_joined(met, lang)))
+        if missed:
+            parts.append(t("report.summary.missed", lang, kpis=_joined(missed, lang)))
+        messages.append(" ".join(parts))
+    represented = _representation_message(content)
+    if represented is not None and status_of(
+        content.values.get("leadership_representation_index")
+    ) in ("warn", "bad"):
+        messages.append(represented + ".")
+    quota = _quota_message(content)
+    if quota is not None:
+        messages.append(quota)
+    changes = _largest_changes(content, headlines)
+    if changes:
+        messages.append(
+            t(
+                "report.summary.changes",
+                lang,
+                previous=content.previous_year or "–",
+                changes=_joined(changes, lang),
+            ).replace("..", ".")  # a change in "Pp." ends the sentence with its own period
+        )
+    withheld = [h.title for h in headlines if h.value is not None and h.value.suppressed]
+    if withheld:
+        messages.append(t("report.summary.withheld", lang, kpis=_joined(withheld, lang)))
+    return messages[:5]
+
+
+def _quota_message(content: ReportContent) -> str | None:
+    """Each carrier files its own notice against the legal quota (§ 154 SGB IX); the inclusion
+    agreement's target is the Jobcenter's own."""
+    lang, values = content.lang, content.values
+    internal = content.settings.target("sb_quota")
+    if content.carrier is None:
+        carriers = [(c, values.get(f"sb_quota.{c}")) for c in CARRIERS]
+        shown = [(c, v) for c, v in carriers if _published(v) and v is not None and v.target]
+        if not shown:
+            return None
+        met = [c for c, v in shown if status_of(v) == "good"]
+        listed = _joined([f"{c} {value_text(v, lang)}" for c, v in shown], lang)
+        legal = kpis.format_target(shown[0][1], lang)
+        key = "all" if len(met) == len(shown) else "none" if not met else "some"
+        text = t(f"report.summary.quota_{key}", lang, legal=legal, carriers=listed)
+        joint = values.get("sb_quota")
+        if _published(joint) and joint is not None and joint.target is not None:
+            reached = "met" if status_of(joint) == "good" else "missed"
+            text += " " + t(
+                f"report.summary.quota_internal_{reached}",
+                lang,
+                value=value_text(joint, lang),
+                target=kpis.format_target(joint, lang),
+            )
+        return text
+    own = values.get("sb_quota")
+    if not _published(own) or own is None or own.target is None:
+        return None
+    assert own.value is not None
+    legal = "met" if status_of(own) == "good" else "missed"
+    text = t(
+        f"report.summary.quota_carrier_{legal}",
+        lang,
+        carrier=content.carrier,
+        value=value_text(own, lang),
+        legal=kpis.format_target(own, lang),
+    )
+    if internal:
+        reached = "met" if own.value >= internal else "missed"
+        text += " " + t(
+            f"report.summary.quota_carrier_internal_{reached}",
+            lang,
+            target=format_target(internal, "%", lang),
+        )
+    return text
+
+
+def _largest_changes(content: ReportContent, headlines: Sequence[Headline]) -> list[str]:
+    """The two largest changes of a share against the previous year, where the change may be
+    said and (for the survey) lies beyond its interval."""
+    lang = content.lang
+    ranked: list[tuple[float, str]] = []
+    for headline in headlines:
+        current = headline.value
+        kpi_id = headline.kpi_id
+        previous = content.previous_values.get(kpi_id)
+        if current is None or previous is None or current.unit != "%":
+            continue
+        if not (_published(current) and _published(previous)):
+            continue
+        k = content.settings.rules.k(kpis.KPIS[kpi_id].sensitive)
+        if _level_key(current, previous, k, lang) not in ("rose", "fell"):
+            continue
+        assert current.value is not None and previous.value is not None
+        change = float(current.value) - float(previous.value)
+        text = f"{kpis.kpi_label(kpi_id, lang)} {format_change(change, current.unit, lang)}"
+        ranked.append((abs(change), text))
+    ranked.sort(key=lambda item: -item[0])
+    return [text for _, text in ranked[:2]]
+
+
+def open_points(content: ReportContent, headlines: Sequence[Headline]) -> list[str]:
+    """Every target the view misses, with what it would take where the counts are published:
+    the headline KPIs, each leadership level, and a carrier's inclusion-agreement target."""
+    lang, values = content.lang, content.values
+    points = []
+    for headline in headlines:
+        value = headline.value
+        if value is None or headline.status in (None, "good") or value.target is None:
+            continue
+        points.append(_open_point(headline.kpi_id, value, float(value.target), lang))
+    for kpi_id, value in sorted(values.items()):
+        if not kpi_id.startswith("women_leadership_share_by_level."):
+            continue
+        if value.target is None or status_of(value) in (None, "good"):
+            continue
+        level = kpis.category_label("leadership", kpi_id.split(".", 1)[1], lang)
+        point = _open_point(kpi_id, value, float(value.target), lang, name=level)
+        points.append(point)
+    internal = content.settings.target("sb_quota")
+    own = values.get("sb_quota")
+    if content.carrier is not None and internal and _published(own) and own is not None:
+        assert own.value is not None
+        if own.value < internal:
+            points.append(
+                _open_point(
+                    "sb_quota",
+                    own,
+                    internal,
+                    lang,
+                    name=t("report.open.sb_internal", lang),
+                )
+            )
+    return points
+
+
+def _open_point(
+    kpi_id: str, value: KpiValue, target: float, lang: Lang, *, name: str | None = None
+) -> str:
+    """ "Teamleitung: 47,6 % gegenüber dem Ziel von 50 % – Bis 50 %: 1 Frau mehr …" """
+    unit = value.unit
+    text = t(
+        "report.open.point",
+        lang,
+        name=name or kpis.kpi_label(kpi_id, lang),
+        value=format_value(float(value.value), unit, lang, target)
+        if value.value is not None
+        else value_text(value, lang),
+        target=format_target(target, unit, lang),
+    )
+    gap = gap_text(kpi_id, value, target, lang)
+    return f"{text} – {gap}" if gap else text

@@ -219,6 +219,8 @@ def gap_text(kpi_id: str, value: KpiValue, target: float, lang: Lang) -> str | N
     if kpi.id == "sb_quota":
         months = value.extra.get("months_covered") or 12
         needed = math.ceil(needed / months)
+    if needed == 1:
+        key += ".one"
     return t(key, lang, n=format_number(needed, lang), target=format_target(target, "%", lang))
 
 
