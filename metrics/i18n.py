@@ -548,7 +548,7 @@ TEXTS: dict[str, dict[Lang, str]] = {
         "en": "Women's share from staff to top management, as of {date}",
     },
     "view.underrepresentation_title": {
-        "de": "Unterrepräsentanz nach § 3 Nr. 9 BGleiG, Stand {date}",
+        "de": "Unterrepräsentanz nach § 3 Nr. 10 BGleiG, Stand {date}",
         "en": "Under-representation under § 3 no. 9 BGleiG, as of {date}",
     },
     "view.underrepresentation_note": {
@@ -1623,13 +1623,13 @@ TEXTS: dict[str, dict[Lang, str]] = {
     },
     "report.note.leaders": {
         "de": "Beschäftigte mit Führungsfunktion am Stichtag {date}; Unterrepräsentanz nach "
-        "§ 3 Nr. 9 BGleiG, bewertet ab {k} Personen je Bereich.",
+        "§ 3 Nr. 10 BGleiG, bewertet ab {k} Personen je Bereich.",
         "en": "Staff in a leadership role at the reporting date {date}; under-representation "
         "under § 3 no. 9 BGleiG, assessed from {k} persons per area.",
     },
     "report.note.pay_groups": {
         "de": "Beschäftigte ohne Nachwuchskräfte am Stichtag {date} je Entgelt- bzw. "
-        "Besoldungsgruppe; Unterrepräsentanz nach § 3 Nr. 9 BGleiG, bewertet ab {k} Personen.",
+        "Besoldungsgruppe; Unterrepräsentanz nach § 3 Nr. 10 BGleiG, bewertet ab {k} Personen.",
         "en": "Staff without trainees at the reporting date {date} per pay group; "
         "under-representation under § 3 no. 9 BGleiG, assessed from {k} persons.",
     },

@@ -476,7 +476,7 @@ def test_dx_is_assigned_like_d_and_x(tmp_path):
     assert shown(values["headcount"])[0] == 72
 
 
-# --- BGleiG § 3 Nr. 9 -------------------------------------------------------------------------
+# --- BGleiG § 3 Nr. 10 -------------------------------------------------------------------------
 
 
 @pytest.mark.parametrize(

@@ -101,7 +101,7 @@ def workbook_counts(data: bytes) -> dict[str, list[object]]:
 
 
 def test_the_scans_would_catch_a_leak() -> None:
-    assert counts_in_text(["liegt bei 3 Personen", "1.060 Personen", "§ 3 Nr. 9", "52,6 %"]) == [
+    assert counts_in_text(["liegt bei 3 Personen", "1.060 Personen", "§ 3 Nr. 10", "52,6 %"]) == [
         3,
         1060,
     ]

@@ -305,3 +305,17 @@ def test_every_headline_has_a_message_and_the_summary_three_to_five(
     quota = facts.values.get("sb_quota")
     assert quota is not None
     assert any(content.value_text(quota, lang) in line for line in summary)
+
+
+def test_an_english_footnote_names_its_source_in_english() -> None:
+    # citations stay as the statute has them; the words around them are the reader's
+    number = value("headcount", 1060, unit="count")
+    assert "Source: Personnel snapshot at the reporting date." in content.footnote(
+        "headcount", number, None, "en"
+    )
+    assert "Quelle: Personalbestand zum Stichtag." in content.footnote(
+        "headcount", number, None, "de"
+    )
+    assert "Source: § 3 Nr. 2, 10 BGleiG." in content.footnote(
+        "underrepresentation", None, None, "en"
+    )

@@ -255,7 +255,7 @@ class PublishedYear:
         )
 
     def underrepresentation(self, carrier: str | None = None) -> pd.DataFrame:
-        """BGleiG § 3 Nr. 9 per pay group and per leadership level of the staff at D.
+        """BGleiG § 3 Nr. 10 per pay group and per leadership level of the staff at D.
 
         women/men: published counts (complementary suppression across the areas of a
         dimension); underrepresented: 'w', 'm' or None (see `underrepresented`), given where

@@ -291,7 +291,7 @@ def _ratio_of(
 
 
 def underrepresented(women: int, men: int) -> str | None:
-    """'w', 'm' or None under § 3 Nr. 9 BGleiG for an area of `women` + `men` persons.
+    """'w', 'm' or None under § 3 Nr. 10 BGleiG for an area of `women` + `men` persons.
 
     Reading of the contract: N = W + M. N even: the smaller gender is under-represented
     (W < M or M < W). N odd: a difference of 1 is the closest balance possible and does not

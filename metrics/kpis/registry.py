@@ -84,12 +84,18 @@ class Kpi:
     # a ratio of two shares: (numerator KPI id, denominator KPI id), each counted in the same
     # population and breakdowns (the representation index: women among leaders / among staff)
     ratio_of: tuple[str, str] | None = None
+    # the source in English where `legal_source` has German words beside its citations
+    legal_source_en: str | None = None
 
     def label(self, lang: Lang = "de") -> str:
         return self.label_en if lang == "en" else self.label_de
 
     def definition(self, lang: Lang = "de") -> str:
         return self.definition_en if lang == "en" else self.definition_de
+
+    def source_text(self, lang: Lang = "de") -> str:
+        """The legal basis or data source, in the reader's language (citations stay German)."""
+        return self.legal_source_en if lang == "en" and self.legal_source_en else self.legal_source
 
 
 _STAFF_WM = ("staff", "gender=w|m")
@@ -107,6 +113,7 @@ REGISTRY: tuple[Kpi, ...] = (
         definition_en="Persons in the personnel snapshot at the reporting date (latest snapshot "
         "of the year), all employment types including trainees and staff on leave.",
         legal_source="Personalbestand zum Stichtag",
+        legal_source_en="Personnel snapshot at the reporting date",
         unit="count",
         kind="count",
         sensitive=False,
@@ -128,7 +135,7 @@ REGISTRY: tuple[Kpi, ...] = (
         "Stichtag. Personen mit Geschlecht divers oder ohne Angabe werden gesondert gezählt.",
         definition_en="Women / (women + men) among staff (without trainees) at the reporting "
         "date. Persons of gender diverse or not stated are counted separately.",
-        legal_source="§ 3 Nr. 9 BGleiG",
+        legal_source="§ 3 Nr. 10 BGleiG",
         unit="%",
         kind="share",
         sensitive=False,
@@ -145,7 +152,7 @@ REGISTRY: tuple[Kpi, ...] = (
         "(Teamleitung, Bereichsleitung, Geschäftsführung) am Stichtag.",
         definition_en="Women / (women + men) among staff in a leadership role (team lead, head "
         "of division, management) at the reporting date.",
-        legal_source="§ 1 Abs. 1, § 3 Nr. 9 BGleiG",
+        legal_source="§ 1 Abs. 1, § 3 Nr. 10 BGleiG",
         unit="%",
         kind="share",
         sensitive=False,
@@ -163,7 +170,7 @@ REGISTRY: tuple[Kpi, ...] = (
         "Ebenen.",
         definition_en="Women / (women + men) per leadership level (team lead, head of division, "
         "management) at the reporting date; the value without a level is that over all levels.",
-        legal_source="§ 1 Abs. 1, § 3 Nr. 9 BGleiG",
+        legal_source="§ 1 Abs. 1, § 3 Nr. 10 BGleiG",
         unit="%",
         kind="share",
         sensitive=False,
@@ -181,7 +188,7 @@ REGISTRY: tuple[Kpi, ...] = (
         "Stellvertretungsfunktion am Stichtag.",
         definition_en="Women / (women + men) among staff holding a deputy leadership role at "
         "the reporting date.",
-        legal_source="§ 3 Nr. 9 BGleiG",
+        legal_source="§ 3 Nr. 10 BGleiG",
         unit="%",
         kind="share",
         sensitive=False,
@@ -218,7 +225,8 @@ REGISTRY: tuple[Kpi, ...] = (
         definition_en="Per pay group and per leadership level: is one gender under-represented? "
         "N = women + men; for even N if it has fewer persons than the other; for odd N only from "
         "a difference of at least two, i.e. three persons.",
-        legal_source="§ 3 Nr. 9 BGleiG",
+        # the areas of § 3 Nr. 2 (pay groups, leadership levels), the status of § 3 Nr. 10
+        legal_source="§ 3 Nr. 2, 10 BGleiG",
         unit="flag",
         kind="flag-table",
         sensitive=False,
@@ -299,6 +307,7 @@ REGISTRY: tuple[Kpi, ...] = (
         definition_de="Aktive Führungskräfte in Teilzeit / aktive Führungskräfte.",
         definition_en="Active leaders working part-time / active leaders.",
         legal_source="§ 16 Abs. 1 BGleiG (Teilzeit auch in Führungsfunktionen)",
+        legal_source_en="§ 16 Abs. 1 BGleiG (part-time also in leadership positions)",
         unit="%",
         kind="share",
         sensitive=False,
@@ -414,6 +423,7 @@ REGISTRY: tuple[Kpi, ...] = (
         "in at least one application of the year / all applicants of the year (each person "
         "once).",
         legal_source="§ 164 SGB IX; Inklusionsvereinbarung (§ 166 SGB IX)",
+        legal_source_en="§ 164 SGB IX; inclusion agreement (§ 166 SGB IX)",
         unit="%",
         kind="share",
         sensitive=True,
@@ -492,6 +502,7 @@ REGISTRY: tuple[Kpi, ...] = (
         "birth or with at least one parent not German by birth / respondents for whom this is "
         "determinable; with Wilson 95 % interval.",
         legal_source="Destatis Mikrozensus (Migrationshintergrund)",
+        legal_source_en="Destatis microcensus (migration background)",
         unit="%",
         kind="share",
         sensitive=True,
@@ -519,6 +530,7 @@ REGISTRY: tuple[Kpi, ...] = (
         "immigrated themselves or whose parents both immigrated / respondents for whom this is "
         "determinable; with Wilson 95 % interval.",
         legal_source="Destatis Mikrozensus (Einwanderungsgeschichte, seit 2023)",
+        legal_source_en="Destatis microcensus (immigration history, since 2023)",
         unit="%",
         kind="share",
         sensitive=True,
@@ -542,6 +554,7 @@ REGISTRY: tuple[Kpi, ...] = (
         definition_de="Befragte / Eingeladene der letzten Befragungswelle bis zum Jahr.",
         definition_en="Respondents / invited of the latest survey wave up to the year.",
         legal_source="Vielfaltsbefragung (eigene Erhebung)",
+        legal_source_en="Diversity survey (own survey)",
         unit="%",
         kind="share",
         sensitive=False,

@@ -435,7 +435,7 @@ def footnote(
     kpi, _ = kpis.split_id(kpi_id)
     parts = [
         t("report.definition", lang, text=kpi.definition(lang)),
-        t("report.source", lang, text=kpi.legal_source) + ".",
+        t("report.source", lang, text=kpi.source_text(lang)) + ".",
     ]
     ks = [
         k

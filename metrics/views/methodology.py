@@ -57,7 +57,7 @@ def build_methodology(settings: Settings, lang: Lang) -> MethodologyContext:
         row = {
             t("view.kpi", lang): kpi.label(lang),
             t("view.definition", lang): kpi.definition(lang),
-            t("view.legal_source", lang): kpi.legal_source or "–",
+            t("view.legal_source", lang): kpi.source_text(lang) or "–",
             t("view.unit", lang): t(f"view.unit_{kpi.unit}", lang),
             t("app.target", lang): "–" if target is None else format_target(target, kpi.unit, lang),
             t("view.sensitivity", lang): t(
