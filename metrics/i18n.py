@@ -549,7 +549,7 @@ TEXTS: dict[str, dict[Lang, str]] = {
     },
     "view.underrepresentation_title": {
         "de": "Unterrepräsentanz nach § 3 Nr. 10 BGleiG, Stand {date}",
-        "en": "Under-representation under § 3 no. 9 BGleiG, as of {date}",
+        "en": "Under-representation under § 3 no. 10 BGleiG, as of {date}",
     },
     "view.underrepresentation_note": {
         "de": "Bereiche mit weniger als {k} Frauen oder weniger als {k} Männern (außer keinen) "
@@ -1441,6 +1441,14 @@ TEXTS: dict[str, dict[Lang, str]] = {
         "de": " – Ziel von {target} verfehlt",
         "en": " – target of {target} missed",
     },
+    "report.message.quota_met": {
+        "de": " – gesetzliche Quote von {target} erfüllt",
+        "en": " – legal quota of {target} met",
+    },
+    "report.message.quota_missed": {
+        "de": " – gesetzliche Quote von {target} verfehlt",
+        "en": " – legal quota of {target} missed",
+    },
     "report.message.within_margin": {
         "de": " – im Rahmen der Messgenauigkeit unverändert",
         "en": " – unchanged within the margin of error",
@@ -1625,13 +1633,13 @@ TEXTS: dict[str, dict[Lang, str]] = {
         "de": "Beschäftigte mit Führungsfunktion am Stichtag {date}; Unterrepräsentanz nach "
         "§ 3 Nr. 10 BGleiG, bewertet ab {k} Personen je Bereich.",
         "en": "Staff in a leadership role at the reporting date {date}; under-representation "
-        "under § 3 no. 9 BGleiG, assessed from {k} persons per area.",
+        "under § 3 no. 10 BGleiG, assessed from {k} persons per area.",
     },
     "report.note.pay_groups": {
         "de": "Beschäftigte ohne Nachwuchskräfte am Stichtag {date} je Entgelt- bzw. "
         "Besoldungsgruppe; Unterrepräsentanz nach § 3 Nr. 10 BGleiG, bewertet ab {k} Personen.",
         "en": "Staff without trainees at the reporting date {date} per pay group; "
-        "under-representation under § 3 no. 9 BGleiG, assessed from {k} persons.",
+        "under-representation under § 3 no. 10 BGleiG, assessed from {k} persons.",
     },
     "report.note.leave": {
         "de": "Beschäftigte in Elternzeit bzw. in Pflegezeit oder Familienpflegezeit am "

@@ -319,3 +319,27 @@ def test_an_english_footnote_names_its_source_in_english() -> None:
     assert "Source: § 3 Nr. 2, 10 BGleiG." in content.footnote(
         "underrepresentation", None, None, "en"
     )
+
+
+def test_a_carriers_quota_title_names_the_legal_duty_not_a_target() -> None:
+    quota = value("sb_quota", 8.3, 5.0)
+    assert message("sb_quota", quota, None, report({"sb_quota": quota}, carrier="Kommune"), 10) == (
+        "Die Beschäftigungsquote schwerbehinderter Menschen liegt bei 8,3 % – gesetzliche Quote "
+        "von 5 % erfüllt"
+    )
+    joint = value("sb_quota", 10.4, 9.0)
+    assert message("sb_quota", joint, None, report({"sb_quota": joint}), 10).endswith(
+        "– Ziel von 9 % erreicht"
+    )
+
+
+def test_a_count_that_did_not_change_is_said_to_be_unchanged() -> None:
+    # it read "um 0 Personen gesunken"
+    count = value("headcount", 47, unit="count")
+    assert finding("headcount", count, count, YEAR, "de", 5) == (
+        "Die Zahl der Beschäftigten liegt 2025 bei 47 Personen; gegenüber 2024 ist sie nahezu "
+        "unverändert."
+    )
+    assert message("headcount", count, count, report({"headcount": count}), 5) == (
+        "Die Zahl der Beschäftigten liegt bei 47 Personen"
+    )

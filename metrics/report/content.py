@@ -318,7 +318,7 @@ def _change_phrase(
         kpi, _ = kpis.split_id(current.id)
         if kpi.sensitive:
             return None
-        if not change_publishable(change, current.unit, sensitive=False, k=k):
+        if change == 0 or not change_publishable(change, current.unit, sensitive=False, k=k):
             # a small change of a count is itself a small person count: "nahezu unverändert"
             return "unchanged", ""
         return ("rose" if change > 0 else "fell"), persons(abs(change), lang)
@@ -507,8 +507,10 @@ def message(
     status = status_of(current)
     if status is not None:
         reached = "met" if status == "good" else "missed"
+        # a carrier's SB quota is held against the legal duty (§ 154 SGB IX), not a target
+        duty = "quota" if kpi_id == "sb_quota" and content.carrier is not None else "target"
         text += t(
-            f"report.message.target_{reached}", lang, target=kpis.format_target(current, lang)
+            f"report.message.{duty}_{reached}", lang, target=kpis.format_target(current, lang)
         )
     if key == "margin":
         text += t("report.message.within_margin", lang)
