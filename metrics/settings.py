@@ -11,7 +11,7 @@ import math
 import os
 import tomllib
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from metrics.access import Role, RoleMapping
@@ -66,6 +66,11 @@ class Settings:
     # only when a second one approves it; a request not approved in time expires
     two_person_rule: bool = False
     approval_hours: int = 72
+    # [report]: the organisation named on the reports' title pages and in their file properties,
+    # and a PowerPoint file of its own whose slide master the deck uses (None: the built-in one);
+    # neither compared nor in the repr, so that they change no cache key or plan of a year
+    organisation: str = field(default="", compare=False, repr=False)
+    report_template: Path | None = field(default=None, compare=False, repr=False)
     path: Path | None = None
 
     @property
@@ -118,7 +123,16 @@ def parse_settings(data: Mapping[str, object], source: Path | None = None) -> Se
 
     _refuse_unknown(
         data,
-        {"disclosure", "targets", "levy_rates", "benchmarks", "privacy", "access", "audit"},
+        {
+            "disclosure",
+            "targets",
+            "levy_rates",
+            "benchmarks",
+            "privacy",
+            "access",
+            "audit",
+            "report",
+        },
         "",
         fail,
     )
@@ -169,8 +183,37 @@ def parse_settings(data: Mapping[str, object], source: Path | None = None) -> Se
         audit_page_views=page_views,
         two_person_rule=two_person_rule,
         approval_hours=approval_hours,
+        **_report(data, source, fail),
         path=source,
     )
+
+
+def _report(data: Mapping[str, object], source: Path | None, fail) -> dict[str, object]:
+    """[report], optional as a whole and in each key: settings files from before it still load.
+    A relative template path is read from the settings file's folder, where an administrator
+    keeps it."""
+    report = data.get("report", {})
+    if not isinstance(report, Mapping):
+        raise fail("report", "must be a table ([report])")
+    _refuse_unknown(report, {"organisation", "template"}, "report.", fail)
+    organisation = report.get("organisation", "")
+    if not isinstance(organisation, str) or len(organisation.strip()) > 120:
+        raise fail(
+            "report.organisation", f"must be a name of at most 120 characters, got {organisation!r}"
+        )
+    template = report.get("template", "")
+    if not isinstance(template, str):
+        raise fail("report.template", f"must be the path of a .pptx file, got {template!r}")
+    path: Path | None = None
+    if template.strip():
+        path = Path(template.strip()).expanduser()
+        if not path.is_absolute():
+            path = (source.parent if source else Path.cwd()) / path
+        if path.suffix.lower() != ".pptx":
+            raise fail("report.template", f"must be a .pptx file, got {template!r}")
+        if not path.is_file():
+            raise fail("report.template", f"file not found: {path}")
+    return {"organisation": organisation.strip(), "report_template": path}
 
 
 def _role_mapping(access: Mapping[str, object], fail) -> RoleMapping:

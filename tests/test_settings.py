@@ -3,18 +3,22 @@
 from __future__ import annotations
 
 import re
+import tomllib
 from pathlib import Path
 
 import pytest
 
 from metrics.disclosure import DisclosureRules
+from metrics.disclosure.plans import settings_digest
 from metrics.kpis import api as kpis
 from metrics.sb_quota import DEFAULT_LEVY_RATES, LevyRates
 from metrics.settings import (
     DEFAULT_SETTINGS_PATH,
     SETTINGS_ENV_VAR,
+    Settings,
     SettingsError,
     load_settings,
+    parse_settings,
 )
 
 SHIPPED = DEFAULT_SETTINGS_PATH.read_text(encoding="utf-8")
@@ -165,3 +169,48 @@ def test_every_key_of_the_file_is_documented_by_a_comment():
                 assert lines[number - 1].lstrip().startswith("#"), key
             else:
                 assert key in comments, key
+
+
+def test_report_section_is_optional_and_does_not_change_cache_keys(tmp_path):
+    without = write_settings(tmp_path, SHIPPED.split("\n[report]")[0])
+    assert load_settings(without).organisation == ""
+    assert load_settings(without).report_template is None
+    template = tmp_path / "vorlage.pptx"
+    template.write_bytes(b"")
+    named = write_settings(
+        tmp_path,
+        edited('organisation = ""', 'organisation = " Jobcenter Musterstadt "').replace(
+            'template = ""', 'template = "vorlage.pptx"'
+        ),
+    )
+    settings = load_settings(named)
+    assert settings.organisation == "Jobcenter Musterstadt"
+    assert settings.report_template == template  # relative to the settings file
+    # the organisation's name and design are no input of a published figure
+    plain = parse_settings_without_report(named)
+    assert plain.organisation == "" and plain.report_template is None
+    assert settings == plain
+    assert hash(settings) == hash(plain)
+    assert settings_digest(settings) == settings_digest(plain)  # the stored plans stay valid
+
+
+def parse_settings_without_report(path: Path) -> Settings:
+    data = tomllib.loads(path.read_text(encoding="utf-8"))
+    data.pop("report")
+    return parse_settings(data, path)
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "message"),
+    [
+        ('template = ""', 'template = "fehlt.pptx"', "file not found"),
+        ('template = ""', 'template = "vorlage.potx"', "must be a .pptx file"),
+        ('organisation = ""', "organisation = 3", "must be a name"),
+        ('organisation = ""', 'organisation = ""\nlogo = "x.png"', "unknown key"),
+    ],
+)
+def test_bad_report_values_are_refused_naming_the_key(tmp_path, old, new, message):
+    path = write_settings(tmp_path, edited(old, new))
+    with pytest.raises(SettingsError, match=r"report\.") as caught:
+        load_settings(path)
+    assert message in str(caught.value)
