@@ -171,6 +171,7 @@ def parse_settings(data: Mapping[str, object], source: Path | None = None) -> Se
     approval_hours = _whole(access_table.get("approval_hours", 72), "access.approval_hours", fail)
     if approval_hours < 1:
         raise fail("access.approval_hours", f"must be at least 1, got {approval_hours}")
+    organisation, report_template = _report(data, source, fail)
     return Settings(
         k_ordinary=k_ordinary,
         k_sensitive=k_sensitive,
@@ -183,12 +184,13 @@ def parse_settings(data: Mapping[str, object], source: Path | None = None) -> Se
         audit_page_views=page_views,
         two_person_rule=two_person_rule,
         approval_hours=approval_hours,
-        **_report(data, source, fail),
+        organisation=organisation,
+        report_template=report_template,
         path=source,
     )
 
 
-def _report(data: Mapping[str, object], source: Path | None, fail) -> dict[str, object]:
+def _report(data: Mapping[str, object], source: Path | None, fail) -> tuple[str, Path | None]:
     """[report], optional as a whole and in each key: settings files from before it still load.
     A relative template path is read from the settings file's folder, where an administrator
     keeps it."""
@@ -213,7 +215,7 @@ def _report(data: Mapping[str, object], source: Path | None, fail) -> dict[str, 
             raise fail("report.template", f"must be a .pptx file, got {template!r}")
         if not path.is_file():
             raise fail("report.template", f"file not found: {path}")
-    return {"organisation": organisation.strip(), "report_template": path}
+    return organisation.strip(), path
 
 
 def _role_mapping(access: Mapping[str, object], fail) -> RoleMapping:
