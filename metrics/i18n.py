@@ -1337,6 +1337,19 @@ TEXTS: dict[str, dict[Lang, str]] = {
         "de": " und damit unter dem Ziel von {target}",
         "en": ", below the target of {target}",
     },
+    # a carrier's SB quota against its legal duty (§ 154 SGB IX)
+    "report.finding.quota_above": {
+        "de": " und damit über der gesetzlichen Quote von {target}",
+        "en": ", above the legal quota of {target}",
+    },
+    "report.finding.quota_met": {
+        "de": " und erfüllt damit genau die gesetzliche Quote von {target}",
+        "en": ", exactly the legal quota of {target}",
+    },
+    "report.finding.quota_below": {
+        "de": " und damit unter der gesetzlichen Quote von {target}",
+        "en": ", below the legal quota of {target}",
+    },
     "report.finding.rose": {
         "de": "gegenüber {previous} ist {pronoun} um {change} gestiegen",
         "en": "compared with {previous}, {pronoun} rose by {change}",

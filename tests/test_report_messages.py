@@ -260,6 +260,14 @@ def test_open_points_say_what_a_missed_target_takes() -> None:
         "women_leadership_share_by_level.Bereichsleitung": value(
             "women_leadership_share_by_level.Bereichsleitung", 50.0, 50.0
         ),
+        # 0 of 2: one more woman among as many is half
+        "women_leadership_share_by_level.Geschäftsführung": value(
+            "women_leadership_share_by_level.Geschäftsführung",
+            0.0,
+            50.0,
+            numerator=0,
+            denominator=2,
+        ),
         # 100 filled of 1,200 place-months over 12 months against 9 %: 8 place-months, 1 place
         "sb_quota": value(
             "sb_quota", 8.33, 5.0, numerator=100, denominator=1200, months_covered=12
@@ -272,8 +280,11 @@ def test_open_points_say_what_a_missed_target_takes() -> None:
     assert open_points(facts, shown) == [
         "Frauenanteil an Führungskräften: 40,0 % gegenüber dem Ziel von 50 % – Bis 50 %: 1 Frau "
         "mehr unter gleich vielen Führungskräften",
-        "Teamleitung: 40,0 % gegenüber dem Ziel von 50 % – Bis 50 %: 1 Frau mehr unter gleich "
-        "vielen Führungskräften",
+        # the levels from the first up, each named as its KPI
+        "Frauenanteil je Führungsebene – Teamleitung: 40,0 % gegenüber dem Ziel von 50 % – Bis "
+        "50 %: 1 Frau mehr unter gleich vielen Führungskräften",
+        "Frauenanteil je Führungsebene – Geschäftsführung: 0,0 % gegenüber dem Ziel von 50 % – Bis "
+        "50 %: 1 Frau mehr unter gleich vielen Führungskräften",
         "Beschäftigungsquote schwerbehinderter Menschen (Ziel der Inklusionsvereinbarung): 8,3 % "
         "gegenüber dem Ziel von 9 % – Bis 9 %: rund 1 besetzter Pflichtplatz mehr im Jahresmittel",
     ]
@@ -331,6 +342,15 @@ def test_a_carriers_quota_title_names_the_legal_duty_not_a_target() -> None:
     assert message("sb_quota", joint, None, report({"sb_quota": joint}), 10).endswith(
         "– Ziel von 9 % erreicht"
     )
+    # and so does its finding
+    assert finding("sb_quota", quota, None, YEAR, "de", 10, legal_duty=True) == (
+        "Die Beschäftigungsquote schwerbehinderter Menschen liegt 2025 bei 8,3 % und damit über "
+        "der gesetzlichen Quote von 5 %."
+    )
+    assert finding("sb_quota", quota, None, YEAR, "en", 10, legal_duty=True).endswith(
+        ", above the legal quota of 5 %."
+    )
+    assert finding("sb_quota", joint, None, YEAR, "de", 10).endswith("über dem Ziel von 9 %.")
 
 
 def test_a_count_that_did_not_change_is_said_to_be_unchanged() -> None:

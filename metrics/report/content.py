@@ -32,6 +32,7 @@ from metrics.formatting import (
 from metrics.i18n import TEXTS, Lang, t
 from metrics.kpis import api as kpis
 from metrics.kpis.values import KpiValue
+from metrics.kpis.vocabulary import LEADERSHIP_LEVELS
 from metrics.settings import Settings, load_settings
 from metrics.views import ChartBlock, Filters, KpiHistory
 from metrics.views.blocks import gap_text
@@ -238,11 +239,14 @@ def finding(
     year: int,
     lang: Lang,
     k: int,
+    *,
+    legal_duty: bool = False,
 ) -> str:
     """One or two generated sentences: the level against the target, the change against the
     previous year (survey: the previous wave). Example (de): "Der Frauenanteil an
     Führungskräften liegt 2025 bei 52,6 % und damit über dem Ziel von 50 %; gegenüber 2024 ist
-    er um 2,0 Prozentpunkte gestiegen." """
+    er um 2,0 Prozentpunkte gestiegen." legal_duty: the target is a legal quota (a carrier's
+    SB quota, § 154 SGB IX), and is named so."""
     subject, pronoun = _subject(kpi_id, lang)
     if current is None or (current.value is None and not current.suppressed):
         return t("report.finding.no_data", lang, year=year)
@@ -265,6 +269,8 @@ def finding(
         target = float(current.target)
         shown = rounded_as_shown(float(current.value), current.unit, target)
         key = "met" if shown == target else "above" if shown > target else "below"
+        if legal_duty:
+            key = f"quota_{key}"
         level += t(f"report.finding.{key}", lang, target=kpis.format_target(current, lang))
     if previous is None or (previous.value is None and not previous.suppressed):
         return level + "."
@@ -405,7 +411,17 @@ def headlines(content: ReportContent, history: KpiHistory) -> list[Headline]:
                 if change is not None and previous is not None
                 else None,
                 finding=_explained(
-                    finding(kpi_id, current, previous, year, lang, k), kpi_id, content
+                    finding(
+                        kpi_id,
+                        current,
+                        previous,
+                        year,
+                        lang,
+                        k,
+                        legal_duty=_legal_duty(kpi_id, content),
+                    ),
+                    kpi_id,
+                    content,
                 ),
                 chart=chart,
                 footnote=footnote(kpi_id, current, chart, lang, content.gender_assigned),
@@ -507,14 +523,18 @@ def message(
     status = status_of(current)
     if status is not None:
         reached = "met" if status == "good" else "missed"
-        # a carrier's SB quota is held against the legal duty (§ 154 SGB IX), not a target
-        duty = "quota" if kpi_id == "sb_quota" and content.carrier is not None else "target"
+        duty = "quota" if _legal_duty(kpi_id, content) else "target"
         text += t(
             f"report.message.{duty}_{reached}", lang, target=kpis.format_target(current, lang)
         )
     if key == "margin":
         text += t("report.message.within_margin", lang)
     return text
+
+
+def _legal_duty(kpi_id: str, content: ReportContent) -> bool:
+    """A carrier's SB quota is held against the legal duty (§ 154 SGB IX), not a target."""
+    return kpi_id == "sb_quota" and content.carrier is not None
 
 
 def _published(value: KpiValue | None) -> bool:
@@ -679,14 +699,12 @@ def open_points(content: ReportContent, headlines: Sequence[Headline]) -> list[s
         if value is None or headline.status in (None, "good") or value.target is None:
             continue
         points.append(_open_point(headline.kpi_id, value, float(value.target), lang))
-    for kpi_id, value in sorted(values.items()):
-        if not kpi_id.startswith("women_leadership_share_by_level."):
+    for level in LEADERSHIP_LEVELS:  # from the first level up, as the pipeline runs
+        kpi_id = f"women_leadership_share_by_level.{level}"
+        value = values.get(kpi_id)
+        if value is None or value.target is None or status_of(value) in (None, "good"):
             continue
-        if value.target is None or status_of(value) in (None, "good"):
-            continue
-        level = kpis.category_label("leadership", kpi_id.split(".", 1)[1], lang)
-        point = _open_point(kpi_id, value, float(value.target), lang, name=level)
-        points.append(point)
+        points.append(_open_point(kpi_id, value, float(value.target), lang))
     internal = content.settings.target("sb_quota")
     own = values.get("sb_quota")
     if content.carrier is not None and internal and _published(own) and own is not None:
