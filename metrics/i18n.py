@@ -1545,71 +1545,252 @@ TEXTS: dict[str, dict[Lang, str]] = {
         "en": "Severely disabled employment quota (inclusion agreement target)",
     },
     # workbook: sheets, columns, rows, notes
-    "report.sheet.info": {"de": "Bericht", "en": "Report"},
+    # --- report.wb.: the annual report's workbook (GleiStatV tables, SGB IX notice, print) ---
+    "report.wb.sheet.info": {"de": "Datenstand", "en": "Info"},
+    "report.wb.sheet.staff": {"de": "Beschäftigte", "en": "Staff"},
+    "report.wb.sheet.org_units": {"de": "Organisationseinheiten", "en": "Org units"},
+    "report.wb.sheet.series": {"de": "Zeitreihe", "en": "Time series"},
+    "report.wb.sheet.signs": {"de": "Zeichenerklärung", "en": "Signs"},
+    "report.wb.sb_combined": {"de": "gesamt (intern)", "en": "combined (internal)"},
+    "report.wb.footer_page": {"de": "Seite &P von &N", "en": "Page &P of &N"},
+    "report.wb.info.organisation": {"de": "Organisation", "en": "Organisation"},
+    "report.wb.info.signs": {"de": "Zeichenerklärung", "en": "Signs"},
+    "report.wb.info.see_signs": {
+        "de": "Die Zeichen „•“, „< k“ und „–“ erklärt das Tabellenblatt „Zeichenerklärung“.",
+        "en": "The signs “•”, “< k” and “–” are explained on the sheet “Signs”.",
+    },
+    "report.wb.col.id": {"de": "Technische ID", "en": "Technical ID"},
+    "report.wb.col.numerator": {"de": "Zähler", "en": "Numerator"},
+    "report.wb.col.denominator": {"de": "Nenner", "en": "Denominator"},
+    "report.wb.col.change": {"de": "Veränderung (Pp. bzw. Index)", "en": "Change (pp or index)"},
+    "report.wb.col.group": {"de": "Gruppe", "en": "Group"},
+    "report.wb.col.total": {"de": "Insgesamt", "en": "Total"},
+    "report.wb.col.leader_share": {"de": "Frauenanteil Führung in %", "en": "Women leading in %"},
+    "report.wb.col.sign": {"de": "Zeichen", "en": "Sign"},
+    "report.wb.col.meaning": {"de": "Bedeutung", "en": "Meaning"},
+    "report.wb.see_note": {"de": "siehe Hinweis", "en": "see note"},
+    "report.wb.yes": {"de": "ja", "en": "yes"},
+    "report.wb.no": {"de": "nein", "en": "no"},
+    "report.wb.heading.status": {"de": "Nach Statusgruppe", "en": "By status group"},
+    "report.wb.heading.working_time": {
+        "de": "Nach Arbeitszeit (aktive Beschäftigte)",
+        "en": "By working time (active staff)",
+    },
+    "report.wb.heading.leave": {"de": "Beurlaubte", "en": "Staff on leave"},
+    "report.wb.heading.applications": {
+        "de": "Bewerbungen und Einstellungen {year}",
+        "en": "Applications and hires {year}",
+    },
+    "report.wb.row.staff": {
+        "de": "Beschäftigte ohne Nachwuchskräfte",
+        "en": "Staff without trainees",
+    },
+    "report.wb.row.everyone": {"de": "Alle Personen", "en": "All persons"},
+    "report.wb.row.active": {"de": "Aktive Beschäftigte zusammen", "en": "Active staff, total"},
+    "report.wb.row.on_leave": {"de": "Beurlaubte insgesamt", "en": "On leave, total"},
+    "report.wb.row.parental_leave": {
+        "de": "darunter Elternzeit",
+        "en": "of which parental leave",
+    },
+    "report.wb.row.care_leave": {
+        "de": "darunter Pflegezeit / Familienpflegezeit",
+        "en": "of which care leave",
+    },
+    "report.wb.row.deputies": {"de": "Stellvertretungen", "en": "Deputies"},
+    "report.wb.row.total_staff": {
+        "de": "Insgesamt (Beschäftigte ohne Nachwuchskräfte)",
+        "en": "Total (staff without trainees)",
+    },
+    "report.wb.row.together": {"de": "{name} zusammen", "en": "{name}, total"},
+    "report.wb.system.A": {
+        "de": "Beamtinnen und Beamte (Besoldungsgruppen)",
+        "en": "Civil servants (pay grades)",
+    },
+    "report.wb.system.TE": {
+        "de": "Tarifbeschäftigte TV-BA (Tätigkeitsebenen)",
+        "en": "Employees TV-BA (activity levels)",
+    },
+    "report.wb.system.E": {
+        "de": "Tarifbeschäftigte TVöD (Entgeltgruppen)",
+        "en": "Employees TVöD (pay groups)",
+    },
+    "report.wb.system.other": {"de": "Übrige Gruppen", "en": "Other groups"},
+    "report.wb.system_short.TE": {"de": "TV-BA", "en": "TV-BA"},
+    "report.wb.system_short.E": {"de": "TVöD", "en": "TVöD"},
+    "report.wb.status.Beamte": {"de": "Beamtinnen und Beamte", "en": "Civil servants"},
+    "report.wb.status.Tarif": {"de": "Tarifbeschäftigte", "en": "Employees"},
+    "report.wb.career.higher": {"de": "Höherer Dienst", "en": "Senior service"},
+    "report.wb.career.elevated": {"de": "Gehobener Dienst", "en": "Upper intermediate service"},
+    "report.wb.career.intermediate": {"de": "Mittlerer Dienst", "en": "Intermediate service"},
+    "report.wb.career.basic": {"de": "Einfacher Dienst", "en": "Basic service"},
+    "report.wb.career.equivalent": {"de": "vergleichbar {career}", "en": "equivalent: {career}"},
+    "report.wb.note.status": {
+        "de": "Personen am Stichtag {date}, Frauen und Männer; Personen mit Geschlecht divers "
+        "oder ohne Angabe sind nicht aufgeschlüsselt. Nachwuchskräfte: alle Frauen bzw. Männer "
+        "abzüglich der Beschäftigten ohne Nachwuchskräfte (beides veröffentlichte Zahlen).",
+        "en": "Persons at the reporting date {date}, women and men; persons of gender diverse or "
+        "not stated are not broken down. Trainees: all women or men less the staff without "
+        "trainees (both published figures).",
+    },
+    "report.wb.note.on_leave": {
+        "de": "Beurlaubte insgesamt: Beschäftigte ohne Nachwuchskräfte abzüglich der aktiven "
+        "Beschäftigten (beides veröffentlichte Zahlen); darunter Elternzeit sowie Pflegezeit "
+        "oder Familienpflegezeit.",
+        "en": "On leave, total: staff without trainees less the active staff (both published "
+        "figures); of which parental leave and care leave.",
+    },
+    "report.wb.note.derived": {
+        "de": "Summen, Differenzen und Anteile sind nur aus veröffentlichten Zahlen gebildet; "
+        "ist ein Teil nicht ausgewiesen, ist es auch das Ergebnis nicht („•“).",
+        "en": "Sums, differences and shares are formed from published figures only; where a "
+        "part is withheld, so is the result (“•”).",
+    },
+    "report.wb.note.careers": {
+        "de": "Reihenfolge: je Besoldungs- bzw. Tarifsystem die höchste Gruppe zuerst. "
+        "Laufbahngruppen nach dem Eingangsamt: {mapping}.",
+        "en": "Order: within each pay system the highest group first. Career groups by entry "
+        "grade: {mapping}.",
+    },
+    "report.wb.note.pay_group_cells": {
+        "de": "Vollzeit, Teilzeit und Beurlaubte je Entgelt-/Besoldungsgruppe veröffentlicht "
+        "die Freigabe noch nicht; die Spalten fehlen deshalb (Summen im Blatt „Beschäftigte“).",
+        "en": "Full-time, part-time and leave per pay group are not yet published by the "
+        "release; the columns are therefore left out (totals on the sheet “Staff”).",
+    },
+    "report.wb.note.deputies": {
+        "de": "Stellvertretungen: Beschäftigte mit Stellvertretungsfunktion; je Führungsebene "
+        "veröffentlicht die Freigabe sie nicht.",
+        "en": "Deputies: staff holding a deputy role; the release does not publish them per "
+        "leadership level.",
+    },
+    "report.wb.note.place_months": {
+        "de": "Zähler und Nenner in Platzmonaten (SGB IX).",
+        "en": "Numerator and denominator in place-months (SGB IX).",
+    },
+    "report.wb.note.series": {
+        "de": "Jeder Wert wie ihn die Freigabe seines Jahres veröffentlicht; Befragungskennzahlen "
+        "aus der letzten Welle bis zum Jahr. Die Unterrepräsentanz nach BGleiG steht in den "
+        "Blättern „Entgeltgruppen“ und „Führungsebenen“.",
+        "en": "Each value as the release of its year publishes it; survey KPIs from the latest "
+        "wave up to the year. Under-representation (BGleiG) is on the sheets “Pay groups” and "
+        "“Leadership levels”.",
+    },
+    "report.wb.sb.period": {"de": "Zeitraum", "en": "Period"},
+    "report.wb.sb.year": {"de": "Jahr {year}", "en": "Year {year}"},
+    "report.wb.sb.months": {"de": "Monate mit Stichtag", "en": "Months with a snapshot"},
+    "report.wb.sb.counted": {
+        "de": "Zu berücksichtigende Arbeitsplätze (Platzmonate)",
+        "en": "Places that count (place-months)",
+    },
+    "report.wb.sb.filled": {
+        "de": "Besetzte Pflichtarbeitsplätze (Platzmonate)",
+        "en": "Filled mandatory places (place-months)",
+    },
+    "report.wb.sb.quota": {"de": "Beschäftigungsquote in %", "en": "Employment quota in %"},
+    "report.wb.sb.legal": {"de": "Gesetzliche Quote in %", "en": "Legal quota in %"},
+    "report.wb.sb.target": {"de": "Ziel in %", "en": "Target in %"},
+    "report.wb.sb.mandatory": {
+        "de": "Pflichtarbeitsplätze (Soll, Platzmonate)",
+        "en": "Mandatory places (place-months)",
+    },
+    "report.wb.sb.unfilled": {
+        "de": "Unbesetzte Pflichtarbeitsplätze (Platzmonate)",
+        "en": "Unfilled mandatory places (place-months)",
+    },
+    "report.wb.sb.levy": {"de": "Ausgleichsabgabe in €", "en": "Compensatory levy in €"},
+    "report.wb.sb.approximation": {
+        "de": "Näherung (ein Stichtag im Jahr)",
+        "en": "Approximation (one snapshot a year)",
+    },
+    "report.wb.sb.not_published": {
+        "de": "Nicht in der Freigabe und deshalb nicht in diesem Blatt: {item}.",
+        "en": "Not in the release and therefore not on this sheet: {item}.",
+    },
+    "report.wb.sb.missing.months": {
+        "de": "die Monatszeilen; zu berücksichtigende Arbeitsplätze und Pflichtarbeitsplätze "
+        "stehen nur als Jahressumme",
+        "en": "the monthly rows; places that count and mandatory places are given only as the "
+        "year's sums",
+    },
+    "report.wb.sb.missing.all_places": {
+        "de": "die Arbeitsplätze insgesamt (§ 156 Abs. 1 SGB IX)",
+        "en": "all places (§ 156(1) SGB IX)",
+    },
+    "report.wb.sb.missing.not_counted": {
+        "de": "die nicht zählenden Arbeitsplätze (Nachwuchskräfte, Stellen unter 18 Std., "
+        "vertretene Beurlaubte; §§ 156, 157 SGB IX)",
+        "en": "the places not counted (trainees, posts under 18 hours, replaced staff on leave; "
+        "§§ 156, 157 SGB IX)",
+    },
+    "report.wb.sb.missing.severely_disabled": {
+        "de": "die besetzten Plätze mit schwerbehinderten Menschen",
+        "en": "the places filled with severely disabled persons",
+    },
+    "report.wb.sb.missing.equal_status": {
+        "de": "die besetzten Plätze mit gleichgestellten Menschen",
+        "en": "the places filled with persons of equal status",
+    },
+    "report.wb.sb.missing.multiple_credit": {
+        "de": "die Mehrfachanrechnungen (§ 159 SGB IX); die besetzten Pflichtarbeitsplätze "
+        "enthalten sie",
+        "en": "the multiple credits (§ 159 SGB IX); the filled mandatory places include them",
+    },
+    "report.wb.sign.withheld": {
+        "de": "aus Datenschutzgründen nicht ausgewiesen: zusammen mit anderen veröffentlichten "
+        "Zahlen ließe der Wert auf wenige Personen schließen",
+        "en": "withheld for confidentiality: together with other published figures the value "
+        "would reveal a few persons",
+    },
+    "report.wb.sign.small": {
+        "de": "Wert beruht auf weniger als {k} Personen",
+        "en": "value based on fewer than {k} persons",
+    },
+    "report.wb.sign.small_sensitive": {
+        "de": "Wert beruht auf weniger als {k} Personen (Schwerbehinderung, "
+        "Migrationshintergrund; dort auch bei 0)",
+        "en": "value based on fewer than {k} persons (disability, migration background; there "
+        "also for 0)",
+    },
+    "report.wb.sign.none": {
+        "de": "kein Wert (keine Daten, kein Ziel oder kein Vergleichswert)",
+        "en": "no value (no data, no target or nothing to compare with)",
+    },
+    "report.wb.sign.pp": {"de": "Prozentpunkte", "en": "percentage points"},
+    "report.wb.sign.place_months_term": {"de": "Platzmonate", "en": "place-months"},
+    "report.wb.sign.place_months": {
+        "de": "Arbeitsplätze, summiert über die Monate mit Stichtag (SGB IX); keine Personen",
+        "en": "places summed over the months with a snapshot (SGB IX); not persons",
+    },
+    "report.wb.sign.percentages": {
+        "de": "Ein Anteil in % wird nie mit „< k“ gekennzeichnet; Anteile mit einer "
+        "Nachkommastelle.",
+        "en": "A share in % is never marked “< k”; shares with one decimal.",
+    },
+    # --- end of report.wb. ---
     "report.sheet.kpis": {"de": "Kennzahlen", "en": "KPIs"},
-    "report.sheet.employment": {"de": "Beschäftigungsart", "en": "Employment type"},
-    "report.sheet.working_time": {"de": "Voll- und Teilzeit", "en": "Full- and part-time"},
     "report.sheet.pay_groups": {"de": "Entgeltgruppen", "en": "Pay groups"},
     "report.sheet.leadership": {"de": "Führungsebenen", "en": "Leadership levels"},
-    "report.sheet.leave": {"de": "Beurlaubung", "en": "Leave"},
-    "report.sheet.applications": {"de": "Bewerbungen", "en": "Applications"},
     "report.sheet.sb": {"de": "SGB IX {name}", "en": "SGB IX {name}"},
-    "report.sheet.sb_combined": {"de": "gesamt", "en": "combined"},
     "report.sheet.methodology": {"de": "Methodik", "en": "Methodology"},
     "report.col.item": {"de": "Angabe", "en": "Item"},
     "report.col.value": {"de": "Wert", "en": "Value"},
-    "report.col.id": {"de": "ID", "en": "ID"},
     "report.col.kpi": {"de": "Kennzahl", "en": "KPI"},
     "report.col.unit": {"de": "Einheit", "en": "Unit"},
     "report.col.value_year": {"de": "Wert {year}", "en": "Value {year}"},
     "report.col.target": {"de": "Ziel", "en": "Target"},
     "report.col.previous": {"de": "Vorjahr {year}", "en": "Previous year {year}"},
-    "report.col.change": {
-        "de": "Veränderung (Prozentpunkte bzw. Index)",
-        "en": "Change (percentage points or index)",
-    },
-    "report.col.numerator": {"de": "Zähler (Personen)", "en": "Numerator (persons)"},
-    "report.col.denominator": {"de": "Nenner (Personen)", "en": "Denominator (persons)"},
     "report.col.note": {"de": "Hinweis", "en": "Note"},
     "report.col.women": {"de": "Frauen", "en": "Women"},
     "report.col.men": {"de": "Männer", "en": "Men"},
-    "report.col.women_and_men": {"de": "Frauen und Männer", "en": "Women and men"},
     "report.col.women_share": {"de": "Frauenanteil in %", "en": "Share of women in %"},
-    "report.col.men_share": {"de": "Männeranteil in %", "en": "Share of men in %"},
     "report.col.underrepresented": {"de": "unterrepräsentiert", "en": "under-represented"},
-    "report.col.places": {
-        "de": "zu berücksichtigende Arbeitsplätze",
-        "en": "places that count",
-    },
-    "report.col.filled": {
-        "de": "besetzte Pflichtarbeitsplätze (mit Mehrfachanrechnung)",
-        "en": "filled mandatory places (with multiple crediting)",
-    },
     "report.col.k": {"de": "Mindestzahl k", "en": "Minimum k"},
     "report.row.full_time": {"de": "Vollzeit", "en": "Full-time"},
     "report.row.part_time": {"de": "Teilzeit", "en": "Part-time"},
     "report.row.total": {"de": "Insgesamt", "en": "Total"},
     "report.row.all_leaders": {"de": "Führungskräfte insgesamt", "en": "All leaders"},
-    "report.row.parental_leave": {"de": "Elternzeit", "en": "Parental leave"},
-    "report.row.care_leave": {
-        "de": "Pflegezeit / Familienpflegezeit",
-        "en": "Care leave",
-    },
     "report.row.applicants": {"de": "Bewerbende", "en": "Applicants"},
     "report.row.hires": {"de": "Einstellungen", "en": "Hires"},
-    "report.row.year_total": {"de": "Summe des Jahres", "en": "Year total"},
-    "report.row.quota": {"de": "Beschäftigungsquote in %", "en": "Employment quota in %"},
-    "report.row.target": {"de": "Ziel in %", "en": "Target in %"},
-    "report.row.months": {"de": "Monate mit Stichtag", "en": "Months with a snapshot"},
-    "report.row.mandatory": {
-        "de": "Pflichtarbeitsplätze (Soll, Platz-Monate)",
-        "en": "Mandatory places (place-months)",
-    },
-    "report.row.unfilled": {
-        "de": "unbesetzte Pflichtarbeitsplätze (Platz-Monate)",
-        "en": "Unfilled mandatory places (place-months)",
-    },
-    "report.row.levy": {"de": "Ausgleichsabgabe in €", "en": "Compensatory levy in €"},
     "report.info.title": {"de": "Titel", "en": "Title"},
     "report.info.view": {"de": "Sicht", "en": "View"},
     "report.info.reporting_date": {"de": "Stichtag", "en": "Reporting date"},
@@ -1654,11 +1835,6 @@ TEXTS: dict[str, dict[Lang, str]] = {
         "en": "Staff without trainees at the reporting date {date} per pay group; "
         "under-representation under § 3 no. 10 BGleiG, assessed from {k} persons.",
     },
-    "report.note.leave": {
-        "de": "Beschäftigte in Elternzeit bzw. in Pflegezeit oder Familienpflegezeit am "
-        "Stichtag {date}.",
-        "en": "Staff on parental leave or on care leave at the reporting date {date}.",
-    },
     "report.note.applications": {
         "de": "Bewerbende des Jahres {year}, jede Person einmal; Geschlecht der letzten Bewerbung.",
         "en": "Applicants of {year}, each person once; gender of the latest application.",
@@ -1684,31 +1860,64 @@ TEXTS: dict[str, dict[Lang, str]] = {
         "de": "Befragungskennzahlen gibt es nur für beide Träger gemeinsam.",
         "en": "Survey KPIs exist only for both carriers together.",
     },
-    "report.pdf.kpi_table": {"de": "Kennzahlen {year}", "en": "Key figures {year}"},
-    "report.pdf.charts": {"de": "Leitkennzahlen im Verlauf", "en": "Headline KPIs over time"},
+    # the PDF: summary page, contents, one section per headline KPI, the sections after them
     "report.pdf.page": {"de": "Seite {page} von {pages}", "en": "Page {page} of {pages}"},
-    # PDF summary: the summary page, the contents, the sections after the headlines
     "report.pdf.summary": {"de": "Zusammenfassung", "en": "Summary"},
     "report.pdf.headline_table": {"de": "Leitkennzahlen {year}", "en": "Headline KPIs {year}"},
-    "report.pdf.col_status": {"de": "Stand", "en": "Status"},
+    "report.pdf.headlines": {"de": "Leitkennzahlen im Einzelnen", "en": "Headline KPIs in detail"},
+    "report.pdf.col_status": {"de": "Zielerreichung", "en": "Target met"},
     "report.pdf.col_change": {"de": "ggü. {previous}", "en": "vs {previous}"},
     "report.pdf.col_change_none": {"de": "Veränderung", "en": "Change"},
     "report.pdf.see_signs": {
-        "de": "Zeichen („< k“, „•“, „–“): Zeichenerklärung auf Seite {page}.",
-        "en": "Signs (“< k”, “•”, “–”): see “Signs and notes” on page {page}.",
+        "de": "Zeichen („•“, „< {k}“, „< {k_sensitive}“, „–“): Zeichenerklärung auf Seite {page}. "
+        "Inhalt: Seite 2.",
+        "en": "Signs (“•”, “< {k}”, “< {k_sensitive}”, “–”): see “Signs and notes” on page {page}. "
+        "Contents: page 2.",
     },
     "report.pdf.contents": {"de": "Inhalt", "en": "Contents"},
     "report.pdf.open_points": {
         "de": "Offene Punkte: noch nicht erreichte Ziele",
         "en": "Open points: targets not yet met",
     },
+    "report.pdf.no_open_points": {
+        "de": "Alle Ziele der Leitkennzahlen sind erreicht.",
+        "en": "Every target of the headline KPIs is met.",
+    },
     "report.pdf.all_kpis": {"de": "Alle Kennzahlen {year}", "en": "All KPIs {year}"},
     "report.pdf.signs": {"de": "Zeichenerklärung", "en": "Signs and notes"},
+    "report.pdf.col_sign": {"de": "Zeichen", "en": "Sign"},
+    "report.pdf.col_meaning": {"de": "Bedeutung", "en": "Meaning"},
+    "report.pdf.sign_withheld": {
+        "de": "aus Datenschutzgründen nicht ausgewiesen, weil sich zusammen mit anderen "
+        "veröffentlichten Zahlen auf wenige Personen schließen ließe",
+        "en": "withheld for confidentiality, since together with other published figures it "
+        "would reveal a few persons",
+    },
+    "report.pdf.sign_small": {
+        "de": "Wert beruht auf weniger als {k} Personen",
+        "en": "value based on fewer than {k} persons",
+    },
+    "report.pdf.sign_small_sensitive": {
+        "de": "Wert beruht auf weniger als {k} Personen oder auf keiner (Schwerbehinderung, "
+        "Migrationshintergrund: besonders schützenswerte Merkmale)",
+        "en": "value based on fewer than {k} persons or on none (disability, migration "
+        "background: special categories)",
+    },
     "report.pdf.sign_dash": {
-        "de": "„–“: kein Wert (keine Daten, kein Ziel oder kein Vergleichswert). „Pp.“: "
-        "Prozentpunkte.",
-        "en": "“–”: no value (no data, no target or nothing to compare with). “pp”: percentage "
-        "points.",
+        "de": "kein Wert (keine Daten, kein Ziel oder kein Vergleichswert)",
+        "en": "no value (no data, no target or nothing to compare with)",
+    },
+    "report.pdf.sign_pp": {"de": "Prozentpunkte", "en": "percentage points"},
+    "report.pdf.gender_see_signs": {
+        "de": "Geschlecht „divers“ und „ohne Angabe“ in diesem Jahr Frauen oder Männern "
+        "zugeordnet: siehe Zeichenerklärung (Seite {page}).",
+        "en": "Gender “diverse” and “not stated” assigned to women or men this year: see "
+        "“Signs and notes” (page {page}).",
+    },
+    "report.pdf.sign_percent_note": {
+        "de": "Ein Anteil in Prozent wird nie als „< k“ gekennzeichnet: ein zurückgehaltener "
+        "Anteil steht als „•“.",
+        "en": "A percentage is never marked “< k”: a share held back reads “•”.",
     },
     "report.cli.written": {
         "de": "Bericht geschrieben: {path} ({seconds:.1f} s)",
@@ -1725,6 +1934,273 @@ TEXTS: dict[str, dict[Lang, str]] = {
     "report.cli.failed": {
         "de": "Der Bericht konnte nicht erstellt werden: {detail}",
         "en": "The report could not be built: {detail}",
+    },
+    # --- PowerPoint deck (metrics/report/deck.py) --------------------------------------------
+    "report.deck.agenda": {"de": "Agenda", "en": "Agenda"},
+    "report.deck.template_unreadable": {
+        "de": "Die PowerPoint-Vorlage {path} (settings.toml, [report] template) lässt sich nicht "
+        "öffnen ({detail}). Die Administration muss dort eine gültige .pptx-Datei angeben oder "
+        "den Eintrag leeren; Tabellen und PDF lassen sich weiterhin erstellen.",
+        "en": "The PowerPoint template {path} (settings.toml, [report] template) cannot be opened "
+        "({detail}). Ask the administrator to name a valid .pptx file or to empty the entry; the "
+        "workbook and the PDF still work.",
+    },
+    "report.deck.template_no_layouts": {
+        "de": "Die PowerPoint-Vorlage {path} (settings.toml, [report] template) hat kein "
+        "Folienlayout. Die Administration muss dort eine Vorlage mit Folienmaster angeben.",
+        "en": "The PowerPoint template {path} (settings.toml, [report] template) has no slide "
+        "layout. Ask the administrator to name a template with a slide master.",
+    },
+    "report.deck.section.summary": {"de": "Das Wichtigste in Kürze", "en": "Key messages"},
+    "report.deck.section.headlines": {"de": "Leitkennzahlen", "en": "Headline KPIs"},
+    "report.deck.section.quota": {
+        "de": "Beschäftigungsquote je Träger (§ 154 SGB IX)",
+        "en": "Each carrier's employment quota (§ 154 SGB IX)",
+    },
+    "report.deck.section.underrepresentation": {
+        "de": "Unterrepräsentanz nach BGleiG",
+        "en": "Under-representation (BGleiG)",
+    },
+    "report.deck.section.pipeline": {
+        "de": "Frauen auf den Führungsebenen",
+        "en": "Women across the leadership levels",
+    },
+    "report.deck.section.leave": {"de": "Eltern- und Pflegezeit", "en": "Parental and care leave"},
+    "report.deck.section.open_points": {
+        "de": "Offene Punkte / nächste Schritte",
+        "en": "Open points / next steps",
+    },
+    "report.deck.section.appendix": {
+        "de": "Anhang: Kennzahlen, Methodik, Zeichenerklärung",
+        "en": "Appendix: KPI table, methodology, signs",
+    },
+    "report.deck.keywords": {
+        "de": "Vielfalt; Gleichstellung; BGleiG; SGB IX; Kennzahlen {year}",
+        "en": "diversity; equality; BGleiG; SGB IX; KPIs {year}",
+    },
+    "report.deck.category": {"de": "Präsentation", "en": "Presentation"},
+    "report.deck.summary_title": {"de": "Das Wichtigste in Kürze", "en": "Key messages"},
+    "report.deck.target": {"de": "Ziel: {target}", "en": "Target: {target}"},
+    "report.deck.legal_quota": {
+        "de": "Gesetzliche Quote (§ 154 SGB IX): {target}",
+        "en": "Legal quota (§ 154 SGB IX): {target}",
+    },
+    "report.deck.internal_target": {
+        "de": "Ziel Inklusionsvereinbarung: {target}",
+        "en": "Inclusion agreement target: {target}",
+    },
+    "report.deck.target_series": {"de": "Ziel {target}", "en": "Target {target}"},
+    "report.deck.target_of": {"de": "Ziel {kpi}: {target}", "en": "Target {kpi}: {target}"},
+    "report.deck.legal_series": {
+        "de": "Gesetzliche Quote {target}",
+        "en": "Legal quota {target}",
+    },
+    "report.deck.internal_series": {
+        "de": "Ziel Inklusionsvereinbarung {target}",
+        "en": "Inclusion agreement target {target}",
+    },
+    "report.deck.finding_target_met": {"de": "Das Ziel ist erreicht.", "en": "The target is met."},
+    "report.deck.finding_target_missed": {
+        "de": "Das Ziel ist noch nicht erreicht.",
+        "en": "The target is not met yet.",
+    },
+    "report.deck.finding_quota_met": {
+        "de": "Die gesetzliche Beschäftigungspflicht ist erfüllt.",
+        "en": "The legal employment duty is met.",
+    },
+    "report.deck.finding_quota_missed": {
+        "de": "Die gesetzliche Beschäftigungspflicht ist nicht erfüllt.",
+        "en": "The legal employment duty is not met.",
+    },
+    "report.deck.finding_no_target": {
+        "de": "Für diese Kennzahl ist kein Ziel festgelegt.",
+        "en": "No target is set for this KPI.",
+    },
+    "report.deck.finding_within_margin": {
+        "de": "Gegenüber der Befragung {wave} im Rahmen der Messgenauigkeit unverändert "
+        "(Unsicherheit der Veränderung ±{margin}).",
+        "en": "Unchanged against the {wave} survey within the margin of error (margin of the "
+        "change ±{margin}).",
+    },
+    "report.deck.finding_beyond_margin": {
+        "de": "Die Veränderung gegenüber der Befragung {wave} ist größer als ihre Unsicherheit "
+        "(±{margin}).",
+        "en": "The change against the {wave} survey is larger than its margin of error "
+        "(±{margin}).",
+    },
+    "report.deck.finding_interval": {
+        "de": "95-%-Konfidenzintervall: {low} bis {high}.",
+        "en": "95 % confidence interval: {low} to {high}.",
+    },
+    "report.deck.finding_since": {"de": "Seit {year}: {change}.", "en": "Since {year}: {change}."},
+    "report.deck.index_explained": {
+        "de": "Der Repräsentationsindex teilt den Frauenanteil an Führungskräften ({leaders}) "
+        "durch den an den Beschäftigten ({staff}); {one} hieße: Frauen führen so oft, wie sie "
+        "in der Belegschaft vertreten sind.",
+        "en": "The representation index divides the share of women among leaders ({leaders}) "
+        "by their share of the staff ({staff}); {one} would mean women lead as often as they "
+        "are represented in the staff.",
+    },
+    "report.deck.index_value": {
+        "de": "{year} ergibt das {index}.",
+        "en": "In {year} that gives {index}.",
+    },
+    "report.deck.gaps": {
+        "de": "Lücken im Diagramm: Jahre ohne ausgewiesenen Wert ({signs}).",
+        "en": "Gaps in the chart: years without a published value ({signs}).",
+    },
+    "report.deck.quota_title_met": {
+        "de": "{carriers} erfüllen die gesetzliche Quote von {legal}",
+        "en": "{carriers} meet the legal quota of {legal}",
+    },
+    "report.deck.quota_title_missed": {
+        "de": "{carriers} verfehlen die gesetzliche Quote von {legal}",
+        "en": "{carriers} miss the legal quota of {legal}",
+    },
+    "report.deck.quota_title_met_one": {
+        "de": "{carriers} erfüllt die gesetzliche Quote von {legal}",
+        "en": "{carriers} meets the legal quota of {legal}",
+    },
+    "report.deck.quota_title_missed_one": {
+        "de": "{carriers} verfehlt die gesetzliche Quote von {legal}",
+        "en": "{carriers} misses the legal quota of {legal}",
+    },
+    "report.deck.quota_title_some": {
+        "de": "{met} erfüllt die gesetzliche Quote von {legal}, {missed} nicht",
+        "en": "{met} meets the legal quota of {legal}, {missed} does not",
+    },
+    "report.deck.quota_title_withheld": {
+        "de": "Beschäftigungsquote je Träger {year}: aus Datenschutzgründen nicht ausgewiesen",
+        "en": "Employment quota per carrier {year}: withheld for confidentiality",
+    },
+    "report.deck.quota_note": {
+        "de": "Gesetzliches Verfahren der §§ 154–160 SGB IX: Monatswerte zum letzten Stichtag "
+        "jedes Monats. Jeder Träger erstattet die Anzeige an die Agentur für Arbeit für sich; "
+        "das Ziel der Inklusionsvereinbarung ist ein internes Ziel des Jobcenters.",
+        "en": "Legal method of §§ 154–160 SGB IX: monthly values at each month's latest "
+        "snapshot. Each carrier files its own notice with the employment agency; the inclusion "
+        "agreement's target is the Jobcenter's own.",
+    },
+    "report.deck.col_item": {"de": "Angabe", "en": "Item"},
+    "report.deck.row_quota": {"de": "Quote (gesetzliches Verfahren)", "en": "Quota (legal method)"},
+    "report.deck.row_months_covered": {"de": "Monate mit Stichtag", "en": "Months covered"},
+    "report.deck.row_mandatory_place_months": {
+        "de": "Pflichtarbeitsplätze (Platz-Monate)",
+        "en": "Mandatory places (place-months)",
+    },
+    "report.deck.row_unfilled_place_months": {
+        "de": "Unbesetzte Platz-Monate",
+        "en": "Unfilled place-months",
+    },
+    "report.deck.row_levy_eur": {"de": "Ausgleichsabgabe", "en": "Compensatory levy"},
+    "report.deck.col_area": {"de": "Bereich", "en": "Area"},
+    "report.deck.col_women": {"de": "Frauen", "en": "Women"},
+    "report.deck.col_men": {"de": "Männer", "en": "Men"},
+    "report.deck.col_underrepresented": {"de": "Unterrepräsentiert", "en": "Under-represented"},
+    "report.deck.men": {"de": "Männer", "en": "Men"},
+    "report.deck.women": {"de": "Frauen", "en": "Women"},
+    "report.deck.neither": {"de": "keines", "en": "neither"},
+    "report.deck.not_assessed": {"de": "nicht bewertet", "en": "not assessed"},
+    "report.deck.pay_group": {"de": "Gruppe {area}", "en": "Group {area}"},
+    "report.deck.underrepresented_one": {
+        "de": "{gender} sind in {n} von {areas} bewerteten Bereichen unterrepräsentiert",
+        "en": "{gender} are under-represented in {n} of {areas} assessed areas",
+    },
+    "report.deck.underrepresented_both": {
+        "de": "Unterrepräsentiert sind Männer in {men}, Frauen in {women} von {areas} "
+        "bewerteten Bereichen",
+        "en": "Men are under-represented in {men}, women in {women} of {areas} assessed areas",
+    },
+    "report.deck.underrepresented_none": {
+        "de": "In keinem der {areas} bewerteten Bereiche ist ein Geschlecht unterrepräsentiert",
+        "en": "Neither gender is under-represented in any of the {areas} assessed areas",
+    },
+    "report.deck.underrepresentation_short": {
+        "de": "Bereiche (§ 3 Nr. 2 BGleiG): Entgelt- und Besoldungsgruppen, Führungsebenen. "
+        "Unterrepräsentiert (§ 3 Nr. 10): ein Geschlecht unter der Hälfte. Nicht bewertet: "
+        "ließe auf unter {k} Personen schließen.",
+        "en": "Areas (§ 3 no. 2 BGleiG): pay groups, leadership levels. Under-represented "
+        "(§ 3 no. 10): one gender below half. Not assessed: would reveal fewer than {k} "
+        "persons.",
+    },
+    "report.deck.underrepresentation_note": {
+        "de": "Bereiche nach § 3 Nr. 2 BGleiG: Entgelt- und Besoldungsgruppen und Führungsebenen. "
+        "Unterrepräsentiert nach § 3 Nr. 10 BGleiG: ein Geschlecht stellt weniger als die Hälfte "
+        "(bei ungerader Personenzahl mit mindestens zwei Personen Abstand). Nicht bewertet: "
+        "Bereiche, deren Bewertung auf weniger als {k} Personen schließen ließe.",
+        "en": "Areas under § 3 no. 2 BGleiG: pay groups and leadership levels. Under-represented "
+        "under § 3 no. 10 BGleiG: one gender is less than half (with an odd number of persons, "
+        "by at least two). Not assessed: areas whose verdict would reveal fewer than {k} "
+        "persons.",
+    },
+    "report.deck.staff": {"de": "Beschäftigte", "en": "Staff"},
+    "report.deck.deputies": {"de": "Stellvertretungen", "en": "Deputies"},
+    "report.deck.women_share_series": {"de": "Frauenanteil", "en": "Share of women"},
+    "report.deck.pipeline_title": {
+        "de": "Frauen stellen {staff} der Beschäftigten und {leaders} der Führungskräfte",
+        "en": "Women are {staff} of the staff and {leaders} of the leaders",
+    },
+    "report.deck.pipeline_title_plain": {
+        "de": "Frauenanteil je Führungsebene {year}",
+        "en": "Share of women by leadership level {year}",
+    },
+    "report.deck.pipeline_note": {
+        "de": "Frauenanteil = Frauen / (Frauen + Männer) am Stichtag; Ziel je Führungsebene "
+        "nach dem Gleichstellungsplan (§ 13 BGleiG).",
+        "en": "Share of women = women / (women + men) at the reporting date; target per "
+        "leadership level under the equality plan (§ 13 BGleiG).",
+    },
+    "report.deck.leave_not_shown": {
+        "de": "Ohne ausgewiesenen Wert in allen Jahren und daher nicht gezeigt: {kpis}.",
+        "en": "Without a published value in every year and so not shown: {kpis}.",
+    },
+    "report.deck.no_open_points": {
+        "de": "Alle Ziele mit ausgewiesenem Wert sind erreicht.",
+        "en": "Every target with a published value is met.",
+    },
+    "report.deck.next_step": {
+        "de": "Nächster Schritt: je offenem Punkt Maßnahme und Verantwortliche festlegen und "
+        "zum nächsten Stichtag prüfen.",
+        "en": "Next step: agree a measure and an owner for each open point and review them at "
+        "the next reporting date.",
+    },
+    "report.deck.col_change": {"de": "Veränderung", "en": "Change"},
+    "report.deck.kpi_table_title": {
+        "de": "Anhang: Kennzahlen {year}",
+        "en": "Appendix: KPIs {year}",
+    },
+    "report.deck.method_title": {
+        "de": "Anhang: Methodik und Datenschutz",
+        "en": "Appendix: methodology and privacy",
+    },
+    "report.deck.legend_title": {"de": "Anhang: Zeichenerklärung", "en": "Appendix: signs"},
+    "report.deck.sign_small": {
+        "de": "„< {k}“: Wert beruht auf weniger als {k} Personen.",
+        "en": "“< {k}”: value based on fewer than {k} persons.",
+    },
+    "report.deck.sign_small_sensitive": {
+        "de": "„< {k}“ bei sensiblen Angaben (Schwerbehinderung, Migration): Wert beruht auf "
+        "weniger als {k} Personen oder auf keiner.",
+        "en": "“< {k}” for sensitive figures (disability, migration): value based on fewer than "
+        "{k} persons or on none.",
+    },
+    "report.deck.sign_withheld": {
+        "de": "„•“: aus Datenschutzgründen nicht ausgewiesen, weil sich zusammen mit anderen "
+        "Zahlen auf wenige Personen schließen ließe. Ein Anteil in Prozent steht nie als „< …“.",
+        "en": "“•”: withheld for confidentiality, since together with other figures it would "
+        "reveal a few persons. A percentage never reads “< …”.",
+    },
+    "report.deck.sign_dash": {
+        "de": "„–“: kein Wert (keine Daten, kein Ziel oder kein Vergleichswert).",
+        "en": "“–”: no value (no data, no target or nothing to compare with).",
+    },
+    "report.deck.sign_gap": {
+        "de": "Lücke in einer Linie oder ein fehlender Balken: Wert nicht ausgewiesen, nie 0.",
+        "en": "A gap in a line or a missing bar: value not published, never 0.",
+    },
+    "report.deck.sign_pp": {
+        "de": "„Pp.“: Prozentpunkte.",
+        "en": "“pp”: percentage points.",
     },
     # --- backup and restore (python -m metrics backup / restore) ------------------------------
     "backup.no_store": {

@@ -48,10 +48,15 @@ def render(lang: Lang) -> None:
     ui.paragraph(t("report.page_intro", lang))
     ui.caption(t("report.selection", lang, year=filters.year, view=view))
     name = downloads.file_stem("vielfaltsmonitor", filters.year, filters.carrier, None, lang)
+    # a broken template would fail only on click, in a thread that can show no message
+    template_problem = report.template_problem(ui.settings().report_template, lang)
     for column, (suffix, label, help_key, primary) in zip(
         st.columns(len(DOWNLOADS)), DOWNLOADS, strict=True
     ):
         with column.container(border=True):
+            if suffix == ".pptx" and template_problem:
+                ui.error(template_problem)
+                continue
             st.download_button(
                 t(label, lang),
                 data=_deferred(suffix, filters.year, filters.carrier, lang),

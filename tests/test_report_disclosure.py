@@ -23,6 +23,7 @@ from pptx import Presentation
 from pypdf import PdfReader
 from streamlit.testing.v1 import AppTest
 
+from metrics import app_support as ui
 from metrics import store
 from metrics.access import LOCAL_USER
 from metrics.disclosure import assert_no_small_counts
@@ -75,6 +76,8 @@ def counts_in_text(texts: Iterable[str]) -> list[int]:
 
 
 def deck_texts(data: bytes) -> list[str]:
+    """Every text of the deck: text boxes, tables, notes, and each native chart's categories,
+    series names and data labels."""
     texts = []
     for slide in Presentation(io.BytesIO(data)).slides:
         for shape in slide.shapes:
@@ -82,12 +85,42 @@ def deck_texts(data: bytes) -> list[str]:
                 texts.append(shape.text_frame.text)
             if shape.has_table:
                 texts += [cell.text for row in shape.table.rows for cell in row.cells]
+            if shape.has_chart:
+                for plot in shape.chart.plots:
+                    texts += [str(category) for category in plot.categories]
+                    for series in plot.series:
+                        texts.append(series.name)
+                        texts += re.findall(r"<a:t>([^<]*)</a:t>", series._element.xml)
         if slide.has_notes_slide:
             texts.append(slide.notes_slide.notes_text_frame.text)
     return texts
 
 
+def deck_charts(data: bytes) -> list[tuple[list[str], str, list[float | None]]]:
+    """(categories, series name, values) of every native chart series, from the chart XML;
+    each chart's embedded workbook must hold the same numbers and no others."""
+    found = []
+    for slide in Presentation(io.BytesIO(data)).slides:
+        for shape in slide.shapes:
+            if not shape.has_chart:
+                continue
+            chart = shape.chart
+            series = [
+                ([str(c) for c in plot.categories], one.name, list(one.values))
+                for plot in chart.plots
+                for one in plot.series
+            ]
+            sheet = load_workbook(io.BytesIO(chart.part.chart_workbook.xlsx_part.blob)).active
+            in_book = [c.value for row in sheet.iter_rows() for c in row]
+            numbers = sorted(v for v in in_book if isinstance(v, int | float))
+            assert numbers == sorted(v for _, _, values in series for v in values if v is not None)
+            found += series
+    return found
+
+
 def workbook_counts(data: bytes) -> dict[str, list[object]]:
+    """Every person count of every sheet: the cells of COUNT_FORMAT (place-months, targets and
+    years carry other formats); a sheet's notes beside a narrow table hold no numbers."""
     book = load_workbook(io.BytesIO(data))
     return {
         sheet.title: [
@@ -124,11 +157,14 @@ def test_workbook_has_no_small_count(con: duckdb.DuckDBPyConnection, carrier: st
             assert_no_small_counts(values, K_SENSITIVE)
             assert 0 not in values  # sensitive: 0 is disclosive too
     # sensitive KPIs: their numerators and denominators pass the sensitive rule
-    book = load_workbook(io.BytesIO(data))
-    for row in book["Kennzahlen"].iter_rows(min_row=2):
-        kpi_id = row[0].value
+    sheet = load_workbook(io.BytesIO(data))["Kennzahlen"]
+    columns = [cell.value for cell in sheet[1]]
+    counts_at = [columns.index("Zähler"), columns.index("Nenner")]
+    id_at = columns.index("Technische ID")  # the last column
+    for row in sheet.iter_rows(min_row=2):
+        kpi_id = row[id_at].value
         if isinstance(kpi_id, str) and kpi_id in _all_ids() and kpis.split_id(kpi_id)[0].sensitive:
-            numbers = [c.value for c in row[7:9] if isinstance(c.value, int | float)]
+            numbers = [row[i].value for i in counts_at if isinstance(row[i].value, int | float)]
             assert_no_small_counts(numbers, K_SENSITIVE)
             assert 0 not in numbers
 
@@ -160,7 +196,27 @@ def test_deck_and_pdf_have_no_small_count(
     history = content.report_history(con, YEAR, SETTINGS)
     report_content = content.gather(con, YEAR, carrier, "de", SETTINGS, history)
     headlines = content.headlines(report_content, history)
-    texts = deck_texts(deck.render_deck(report_content, headlines))
+    deck_bytes = deck.render_deck(report_content, headlines, history)
+    texts = deck_texts(deck_bytes)
+    # the native charts: no small count, and a withheld year is no point at all
+    charts = deck_charts(deck_bytes)
+    headcounts = [
+        value
+        for _, name, values in charts
+        if name == kpis.kpi_label("headcount", "de")
+        for value in values
+        if value is not None
+    ]
+    assert headcounts  # the chart scan is not blind
+    assert_no_small_counts(headcounts, K)
+    labels = {kpis.kpi_label(kpi_id, "de"): kpi_id for kpi_id in _all_ids()}
+    for categories, name, values in charts:
+        if name not in labels or not all(c.isdigit() for c in categories):
+            continue
+        for year, value in zip(categories, values, strict=True):
+            published = history.values(int(year), carrier).get(labels[name])
+            if published is None or published.suppressed:
+                assert value is None, (name, year)
     pdf_bytes = pdf.render_pdf(report_content, headlines)
     pdf_text = " ".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf_bytes)).pages)
     found = counts_in_text([*texts, pdf_text])
@@ -193,12 +249,10 @@ def test_without_chromium_slides_and_pdf_carry_the_chart_values(
     def no_browser(*args: object, **kwargs: object) -> bytes:
         raise ChartExportError("no Chromium found on PATH")
 
-    monkeypatch.setattr(deck, "chart_png", no_browser)
     monkeypatch.setattr(pdf, "chart_png", no_browser)
+    # the deck's charts are native PowerPoint charts: it needs no browser at all
     presentation = Presentation(io.BytesIO(build_deck(con, YEAR, by=LOCAL_USER)))
-    slide = presentation.slides[1]
-    assert sum(1 for shape in slide.shapes if shape.has_table) == 1
-    assert any(shape.name == "chart_unavailable" for shape in slide.shapes)
+    assert sum(1 for slide in presentation.slides for s in slide.shapes if s.has_chart) > 1
     assert PdfReader(io.BytesIO(build_pdf(con, YEAR, by=LOCAL_USER))).pages
 
 
@@ -286,7 +340,7 @@ def test_cli_writes_each_format(small_db: Path, tmp_path: Path) -> None:
         assert result.returncode == 0, result.stderr
         assert str(out) in result.stdout
     assert "Kennzahlen" in load_workbook(outs[0]).sheetnames
-    assert len(Presentation(str(outs[1])).slides) == 11
+    assert Presentation(str(outs[1])).slides[1].shapes.title.text == "Agenda"
     assert PdfReader(str(outs[2])).pages
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")]  # no temporary left
 
@@ -331,3 +385,32 @@ def test_reports_page_offers_three_downloads(
     buttons = app.get("download_button")
     assert len(buttons) == 3
     assert app.title[0].value == ("Berichte" if lang == "de" else "Reports")
+
+
+def test_a_broken_template_is_named_by_the_cli_and_on_the_page(
+    small_db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (tmp_path / "kaputt.pptx").write_bytes(b"no zip archive")
+    shipped = (REPO / "settings.toml").read_text(encoding="utf-8")
+    assert 'template = ""' in shipped
+    settings = tmp_path / "settings.toml"
+    settings.write_text(shipped.replace('template = ""', 'template = "kaputt.pptx"'), "utf-8")
+    monkeypatch.setenv("VIELFALT_SETTINGS", str(settings))
+    out = tmp_path / "bericht.pptx"
+    [deck] = run_cli(["--year", str(YEAR), "--out", str(out), "--db", str(small_db)])
+    assert deck.returncode == 1, deck.stderr
+    assert "kaputt.pptx" in deck.stderr and "lässt sich nicht öffnen" in deck.stderr
+    assert "Traceback" not in deck.stderr
+    assert not out.exists()
+    # the page says so where the deck would be, and still offers the workbook and the PDF
+    monkeypatch.setenv(store.DB_ENV_VAR, str(small_db))
+    app = AppTest.from_string(PAGE_SCRIPT.format(page=str(REPO / "pages" / "reports.py")))
+    ui.settings.clear()  # the app reads its settings once per process, as at a restart
+    try:
+        app.run(timeout=60)
+    finally:
+        ui.settings.clear()
+    assert not app.exception, [e.message for e in app.exception]
+    shown = [e.value.replace("\\", "") for e in app.error]  # the page escapes Markdown
+    assert [text for text in shown if "kaputt.pptx" in text and "Vorlage" in text], shown
+    assert len(app.get("download_button")) == 2

@@ -23,7 +23,7 @@ from metrics.report.content import (
     headlines,
     report_history,
 )
-from metrics.report.deck import render_deck
+from metrics.report.deck import render_deck, template_problem
 from metrics.report.images import ChartExportError, chart_png
 from metrics.report.pdf import render_pdf
 from metrics.report.workbook import render_workbook
@@ -39,6 +39,7 @@ __all__ = [
     "build_pdf",
     "build_workbook",
     "chart_png",
+    "template_problem",
 ]
 
 MIME_TYPES = {
@@ -73,10 +74,14 @@ def build_deck(
     *,
     by: User,
 ) -> bytes:
-    """The 16:9 presentation: title slide with the data status, one slide per headline KPI
-    (chart, finding against target and previous year, definition), methodology slide."""
+    """The presentation for a working group's meeting: title, agenda, key messages, one slide
+    per headline KPI (its message as the title, a native chart over the years, value, target,
+    change, finding), each carrier's legal quota, under-representation, the leadership
+    pipeline, parental and care leave, open points, and the appendix (KPI table, methodology,
+    signs); in the organisation's template where the settings name one."""
     content, history = _prepare(con, year, carrier, lang, settings, by, "deck")
-    return _recorded(con, by, "deck", content, render_deck(content, headlines(content, history)))
+    deck = render_deck(content, headlines(content, history), history)
+    return _recorded(con, by, "deck", content, deck)
 
 
 def build_workbook(
@@ -88,12 +93,12 @@ def build_workbook(
     *,
     by: User,
 ) -> bytes:
-    """The annual report's tables: KPI summary, equality statistics, SGB IX notice per
-    carrier, methodology. Suppressed cells read "< k"; every text cell is neutralised."""
+    """The annual report's tables: data status, KPIs, equality statistics (GleiStatV), the
+    SGB IX notice per carrier, the time series of every KPI, signs, methodology. Withheld
+    cells read "•" or "< k"; every text cell is neutralised; every sheet prints on A4."""
     content, history = _prepare(con, year, carrier, lang, settings, by, "workbook")
-    return _recorded(
-        con, by, "workbook", content, render_workbook(content, history.published(year))
-    )
+    workbook = render_workbook(content, history.published(year), history)
+    return _recorded(con, by, "workbook", content, workbook)
 
 
 def build_pdf(
@@ -105,7 +110,8 @@ def build_pdf(
     *,
     by: User,
 ) -> bytes:
-    """A printable A4 summary: title, data status, KPI table, headline charts, methodology."""
+    """The printable A4 annual summary: a one-page summary (status, executive summary, headline
+    KPIs, open points), the contents, a section per headline KPI, all KPIs, methodology, signs."""
     content, history = _prepare(con, year, carrier, lang, settings, by, "pdf")
     return _recorded(con, by, "pdf", content, render_pdf(content, headlines(content, history)))
 
