@@ -1,20 +1,20 @@
-"""Report benchmark: building the PowerPoint deck (and the workbook and PDF) of one year.
+"""Report benchmark: building the deck, the workbook and the PDF of one year.
 
-On the demo store (built fresh) or a given store, in one process, interleaved rounds after one
-warm-up round (medians):
+On the demo store (built and planned fresh) or a given store, in one process, interleaved rounds
+after one warm-up round (medians):
 
-* deck, repeated: ``metrics.report.build_deck(con, year)`` as the Berichte page builds it a
-  second time (the chart PNGs come from the exporter's cache);
-* deck, charts rendered afresh: the same with the PNG cache emptied before each build (what the
-  first build of a selection costs once Kaleido runs);
-* (a) its content alone: published KPIs, page contexts and figures of the headline slides
-  (``_prepare`` + ``headlines``), no rendering;
-* (b) its charts alone: Kaleido PNGs of the same figures, no cache;
-* workbook and PDF, repeated.
+* baseline: what every format shares, the published values of the year, the page contexts and
+  the headline charts (``_prepare`` + ``headlines``), no file written;
+* the deck (native PowerPoint charts: no browser is involved);
+* the workbook (every table of the release and the time series of every KPI);
+* the PDF, repeated (its chart PNGs come from the exporter's cache) and with the PNG cache
+  emptied before each build (what the first build of a selection costs once Kaleido runs).
 
-Ratios: deck afresh / ((a) + (b)) is what assembling the slides adds. Then the deck from the
-command line in a fresh process (``python -m metrics report``: interpreter, imports, Kaleido's
-browser start), median of ``--cold-runs``. No goal is set for these times; they are reported.
+Each format is printed as a ratio against the baseline of the same run: that ratio is what
+writing the file adds. Then each format from the command line in a fresh process
+(``python -m metrics report``: interpreter, imports, the planned years read from the plan
+file, for the PDF Kaleido's browser start), median of ``--cold-runs``. No goal is set for these
+times; they are reported.
 
     python -m bench.bench_reports [--db PATH] [--year 2025] [--runs 5] [--cold-runs 3]
 """
@@ -25,6 +25,7 @@ import argparse
 import statistics
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import duckdb
@@ -41,95 +42,69 @@ from bench.common import (
 from metrics import store
 from metrics.access import LOCAL_USER
 from metrics.demo import build_demo_store
-from metrics.report import (
-    _prepare,
-    build_deck,
-    build_pdf,
-    build_workbook,
-    images,
-)
+from metrics.kpis import api as kpis
+from metrics.report import _prepare, build_deck, build_pdf, build_workbook, images
 from metrics.report.content import headlines
+from metrics.settings import load_settings
 
-DECK_REPEATED = "deck, repeated (PNG cache warm)"
-DECK_FRESH = "deck, charts rendered afresh"
-CONTENT = "(a) content: KPIs, contexts, figures"
-CHARTS = "(b) charts: Kaleido PNGs, no cache"
+BASELINE = "baseline: published values, contexts, charts"
+BUILDS: dict[str, Callable[..., bytes]] = {
+    "deck (.pptx)": build_deck,
+    "workbook (.xlsx)": build_workbook,
+    "PDF, repeated (.pdf, PNG cache warm)": build_pdf,
+}
+PDF_FRESH = "PDF, charts rendered afresh"
+SUFFIXES = (".pptx", ".xlsx", ".pdf")
 
 
 def bench_in_process(con: duckdb.DuckDBPyConnection, year: int, runs: int) -> None:
-    content, history = _prepare(con, year, None, "de", None)
-    figures = [headline.chart.figure for headline in headlines(content, history)]
-    opts = {
-        "format": "png",
-        "width": images.PNG_WIDTH,
-        "height": images.PNG_HEIGHT,
-        "scale": images.PNG_SCALE,
-    }
+    def baseline() -> object:
+        content, history = _prepare(con, year, None, "de", None, LOCAL_USER, "bench")
+        return headlines(content, history)
 
-    def deck_fresh() -> bytes:
+    def pdf_fresh() -> bytes:
         images._cache.clear()
-        return build_deck(con, year, by=LOCAL_USER)
+        return build_pdf(con, year, by=LOCAL_USER)
 
-    def content_only() -> object:
-        prepared, prepared_history = _prepare(con, year, None, "de", None)
-        return headlines(prepared, prepared_history)
-
-    def charts_only() -> list[bytes]:
-        return [images._export(figure, opts) for figure in figures]
-
-    contenders = {
-        DECK_REPEATED: lambda: build_deck(con, year, by=LOCAL_USER),
-        DECK_FRESH: deck_fresh,
-        CONTENT: content_only,
-        CHARTS: charts_only,
-        "workbook, repeated": lambda: build_workbook(con, year, by=LOCAL_USER),
-        "PDF, repeated (PNG cache warm)": lambda: build_pdf(con, year, by=LOCAL_USER),
-    }
+    contenders: dict[str, Callable[[], object]] = {BASELINE: baseline}
+    for name, build in BUILDS.items():
+        contenders[name] = lambda build=build: build(con, year, by=LOCAL_USER)
+    contenders[PDF_FRESH] = pdf_fresh
     print(
-        f"\n== in process, year {year}, {len(figures)} headline charts: median of {runs} "
-        "interleaved rounds after 1 warm-up round =="
+        f"\n== in process, year {year}: median of {runs} interleaved rounds after 1 warm-up "
+        "round =="
     )
     timings = interleaved(contenders, runs, warmup=1)
     for timing in timings.values():
         print(timing.line())
-    parts = timings[CONTENT].wall_median + timings[CHARTS].wall_median
-    print(
-        ratio_line(
-            "deck afresh / ((a) content + (b) charts) [wall]",
-            timings[DECK_FRESH].wall_median,
-            parts,
-        )
-    )
-    print(
-        ratio_line(
-            "(b) charts / deck afresh [wall]",
-            timings[CHARTS].wall_median,
-            timings[DECK_FRESH].wall_median,
-        )
-    )
+    base = timings[BASELINE].wall_median
+    for name in (*BUILDS, PDF_FRESH):
+        print(ratio_line(f"{name} / baseline [wall]", timings[name].wall_median, base))
     print(f"  load average after: {load_average()}")
 
 
 def bench_cold(db: Path, year: int, runs: int) -> None:
-    print(f"\n== the deck from the command line, fresh process each, median of {runs} ==")
-    walls = []
+    print(f"\n== each format from the command line, fresh process each, median of {runs} ==")
     with tempfile.TemporaryDirectory() as tmp:
-        for index in range(runs):
-            command = python_module_command(
-                "metrics", "report", "--year", str(year), "--out", f"{tmp}/deck{index}.pptx"
-            )
-            command += ["--db", str(db)]
-            started = time.perf_counter()
-            child = run_child(command)
-            walls.append(time.perf_counter() - started)
-            if child.returncode != 0:
-                print(f"  failed: {child.stderr_tail}")
-                return
-    runs_text = ", ".join(f"{wall:.2f}" for wall in walls)
-    print(
-        f"  python -m metrics report … .pptx   median {statistics.median(walls):6.2f} s wall"
-        f"   (runs: {runs_text})"
-    )
+        for suffix in SUFFIXES:
+            walls = []
+            for index in range(runs):
+                out = f"{tmp}/report{index}{suffix}"
+                command = python_module_command(
+                    "metrics", "report", "--year", str(year), "--out", out, "--db", str(db)
+                )
+                started = time.perf_counter()
+                child = run_child(command)
+                walls.append(time.perf_counter() - started)
+                if child.returncode != 0:
+                    print(f"  {suffix} failed: {child.stderr_tail}")
+                    break
+            else:
+                runs_text = ", ".join(f"{wall:.2f}" for wall in walls)
+                print(
+                    f"  python -m metrics report … {suffix:5}  median "
+                    f"{statistics.median(walls):6.2f} s wall   (runs: {runs_text})"
+                )
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -140,13 +115,17 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--cold-runs", type=int, default=3)
     args = parser.parse_args(argv)
     print(machine_report())
-    print(f"deck measured: {source_identity('metrics/report/deck.py')}")
+    for module in ("metrics/report/deck.py", "metrics/report/workbook.py", "metrics/report/pdf.py"):
+        print(f"measured: {source_identity(module)}")
     with tempfile.TemporaryDirectory() as tmp:
         db = args.db
         if db is None:
             db = Path(tmp) / "vielfalt.duckdb"
             build_demo_store(db)
         print(f"store {db} ({db.stat().st_size / 1e6:.0f} MB)")
+        started = time.perf_counter()
+        planned = kpis.plan_store(db, load_settings())  # what the app does after an import
+        print(f"planned {len(planned)} years in {time.perf_counter() - started:.1f} s")
         with store.open_store(db) as con:
             bench_in_process(con, args.year, args.runs)
         bench_cold(db, args.year, args.cold_runs)
