@@ -108,7 +108,7 @@ def test_the_assignment_of_d_and_x_is_footnoted_on_pages_and_in_reports(demo_db:
             history = views.KpiHistory.of_store(con, load_settings())
             page = views.build_women_leadership(history, views.Filters(YEAR), lang)
             content = report_content.gather(con, YEAR, None, lang, None)
-            workbook = render_workbook(content, history.published(YEAR))
+            workbook = render_workbook(content, history.published(YEAR), history)
         assert note in page.subtitle
         assert content.gender_assigned and note in content.sign_notes()
         book = openpyxl.load_workbook(io.BytesIO(workbook))

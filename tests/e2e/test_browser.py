@@ -260,7 +260,8 @@ def test_a_page_prints_on_a4_landscape_without_the_sidebar(
     page.goto(f"{demo_server.url}/inclusion")
     wait_idle(page)
     page.wait_for_timeout(800)  # Plotly lays its charts out after the script run
-    assert not page.locator("[data-testid='stSidebar']").is_visible()
+    # the print style comes with the page's script run: on a loaded machine a moment later
+    page.locator("[data-testid='stSidebar']").wait_for(state="hidden", timeout=15_000)
     assert page.locator("[data-testid='stDownloadButton']").first.is_visible() is False
     main = page.locator("[data-testid='stMainBlockContainer']").bounding_box()
     assert main is not None and main["x"] < 20 and main["width"] > 950
