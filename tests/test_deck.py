@@ -28,6 +28,7 @@ from metrics.report import ReportError, build_deck, build_workbook, content
 from metrics.report.content import Headline, ReportContent
 from metrics.report.deck import unbroken
 from metrics.settings import load_settings
+from tests.test_report_disclosure import presentation_texts
 
 YEAR = 2025
 SETTINGS = load_settings()
@@ -90,22 +91,6 @@ def chart_of(slide):  # type: ignore[no-untyped-def]
     charts = [shape.chart for shape in slide.shapes if shape.has_chart]
     assert len(charts) == 1
     return charts[0]
-
-
-def all_texts(deck: Deck) -> list[str]:
-    texts = []
-    for slide in deck.slides:
-        for shape in slide.shapes:
-            if shape.has_text_frame:
-                texts.append(shape.text_frame.text)
-            if shape.has_table:
-                texts += [cell.text for row in shape.table.rows for cell in row.cells]
-            if shape.has_chart:
-                for plot in shape.chart.plots:
-                    texts += [str(c) for c in plot.categories]
-                    texts += [series.name for series in plot.series]
-        texts.append(slide.notes_slide.notes_text_frame.text)
-    return texts
 
 
 def published_points(built: Built, kpi_id: str) -> tuple[list[str], list[float | None]]:
@@ -208,7 +193,7 @@ def test_english_carrier_deck_leaves_out_the_survey(ba_en: Built) -> None:
 
 
 def test_an_english_deck_has_no_german_source_text(ba_en: Built) -> None:
-    text = " ".join(all_texts(ba_en.deck))
+    text = " ".join(presentation_texts(ba_en.deck))
     german = {kpi.source_text("de") for kpi in kpis.REGISTRY} - {
         kpi.source_text("en") for kpi in kpis.REGISTRY
     }
@@ -371,7 +356,7 @@ def test_the_legend_names_the_real_thresholds(built: Built) -> None:
     k, k_sensitive = SETTINGS.k_ordinary, SETTINGS.k_sensitive
     assert f"< {k}" in legend and f"< {k_sensitive}" in legend and "•" in legend
     assert "–" in legend
-    assert not [text for text in all_texts(built.deck) if "< k" in text]
+    assert not [text for text in presentation_texts(built.deck) if "< k" in text]
 
 
 # --- template and errors ------------------------------------------------------------------------
@@ -393,7 +378,7 @@ def test_the_organisations_template_is_used(con: duckdb.DuckDBPyConnection, tmp_
         io.BytesIO(build_deck(con, YEAR, "Kommune", settings=settings, by=LOCAL_USER))
     )
     assert (deck.slide_width, deck.slide_height) == (Inches(10), Inches(7.5))
-    assert "ALTE FOLIE" not in " ".join(all_texts(deck))
+    assert "ALTE FOLIE" not in " ".join(presentation_texts(deck))
     layouts = {slide.slide_layout.name for slide in list(deck.slides)[1:]}
     assert layouts == {"Hausvorlage Nur Titel"}
     assert "Jobcenter Musterstadt" in slide_texts(deck.slides[0])["subtitle"]

@@ -15,6 +15,7 @@ import subprocess
 import sys
 from collections.abc import Iterable, Iterator
 from pathlib import Path
+from typing import Any
 
 import duckdb
 import pytest
@@ -76,10 +77,14 @@ def counts_in_text(texts: Iterable[str]) -> list[int]:
 
 
 def deck_texts(data: bytes) -> list[str]:
+    return presentation_texts(Presentation(io.BytesIO(data)))
+
+
+def presentation_texts(deck: Any) -> list[str]:  # a python-pptx Presentation
     """Every text of the deck: text boxes, tables, notes, and each native chart's categories,
     series names and data labels."""
     texts = []
-    for slide in Presentation(io.BytesIO(data)).slides:
+    for slide in deck.slides:
         for shape in slide.shapes:
             if shape.has_text_frame:
                 texts.append(shape.text_frame.text)
