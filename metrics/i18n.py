@@ -1783,7 +1783,7 @@ TEXTS: dict[str, dict[Lang, str]] = {
     "report.col.women": {"de": "Frauen", "en": "Women"},
     "report.col.men": {"de": "Männer", "en": "Men"},
     "report.col.women_share": {"de": "Frauenanteil in %", "en": "Share of women in %"},
-    "report.col.underrepresented": {"de": "unterrepräsentiert", "en": "under-represented"},
+    "report.col.underrepresented": {"de": "Unterrepräsentiert", "en": "Under-represented"},
     "report.col.k": {"de": "Mindestzahl k", "en": "Minimum k"},
     "report.row.full_time": {"de": "Vollzeit", "en": "Full-time"},
     "report.row.part_time": {"de": "Teilzeit", "en": "Part-time"},

@@ -453,7 +453,7 @@ def test_pay_group_sheet_says_what_the_release_does_not_publish(workbook: Workbo
         "Männer",
         "Insgesamt",
         "Frauenanteil in %",
-        "unterrepräsentiert",
+        "Unterrepräsentiert",
     ]
     notes = [row[0].value for row in sheet.iter_rows(min_row=len(body(sheet)) + 3)]
     assert any("Vollzeit, Teilzeit und Beurlaubte je Entgelt" in str(note) for note in notes)

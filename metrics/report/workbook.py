@@ -107,6 +107,8 @@ class Column:
     number_format: str | None = None  # for the numeric cells of the column
     kind: ColumnKind = "number"
     max_width: int | None = None  # narrower than its kind allows
+    # a short word after a number column ("Männer") reads as part of the number unless centred
+    centred: bool = False
 
 
 @dataclass
@@ -596,7 +598,7 @@ def _pay_group_sheet(published: kpis.PublishedYear, content: ReportContent) -> S
         t("report.sheet.pay_groups", lang),
         [
             *_gender_columns(kpis.dimension_label("pay_group", lang), lang),
-            Column(t("report.col.underrepresented", lang), kind="text"),
+            Column(t("report.col.underrepresented", lang), kind="text", centred=True),
         ],
     )
     ranked, others = _by_pay_system(_pay_group_rows(published, content))
@@ -717,7 +719,7 @@ def _leadership_sheet(published: kpis.PublishedYear, content: ReportContent) -> 
         t("report.sheet.leadership", lang),
         [
             *_gender_columns(kpis.dimension_label("leadership", lang), lang),
-            Column(t("report.col.underrepresented", lang), kind="text"),
+            Column(t("report.col.underrepresented", lang), kind="text", centred=True),
         ],
     )
     table = published.underrepresentation(content.carrier)
@@ -1009,8 +1011,11 @@ def _style_header(worksheet: Worksheet, sheet: Sheet, widths: Sequence[float]) -
         cell.font = Font(name=FONT, size=FONT_SIZE, bold=True)
         cell.fill = HEADER_FILL
         # a text column's header keeps the distance its cells keep from the numbers before it
-        indent = 1 if index > 0 and column.kind == "text" else 0
-        cell.alignment = Alignment(wrap_text=True, vertical="top", indent=indent)
+        indent = 1 if index > 0 and column.kind == "text" and not column.centred else 0
+        horizontal = "center" if column.centred else None
+        cell.alignment = Alignment(
+            wrap_text=True, vertical="top", indent=indent, horizontal=horizontal
+        )
     lines = max(
         _lines(column.header, width, HEADER_CHARS_PER_WIDTH)
         for column, width in zip(sheet.columns, widths, strict=True)
@@ -1037,9 +1042,12 @@ def _style_row(
             cell.alignment = Alignment(vertical="top")
         elif column.kind in ("label", "text") or row.style == "heading":
             # a text after a number column keeps a little distance from it
-            indent = 1 if index > 0 and column.kind == "text" else 0
+            indent = 1 if index > 0 and column.kind == "text" and not column.centred else 0
             cell.alignment = Alignment(
-                wrap_text=row.style != "heading", vertical="top", indent=indent
+                wrap_text=row.style != "heading",
+                vertical="top",
+                indent=indent,
+                horizontal="center" if column.centred and row.style != "heading" else None,
             )
             if row.style != "heading":
                 lines = max(lines, _lines(cell.value, widths[index] - indent))
