@@ -1254,25 +1254,31 @@ TEXTS: dict[str, dict[Lang, str]] = {
     "report.selection": {"de": "Auswahl: {year} · {view}", "en": "Selection: {year} · {view}"},
     "report.download_deck": {"de": "Präsentation (PowerPoint)", "en": "Presentation (PowerPoint)"},
     "report.download_deck_help": {
-        "de": "Titelfolie mit Datenstand, eine Folie je Leitkennzahl mit Grafik, Aussage zu Ziel "
-        "und Vorjahr, Definition und Datenschutzhinweis.",
-        "en": "Title slide with the data status, one slide per headline KPI with chart, finding "
-        "against target and previous year, definition and privacy note.",
+        "de": "Für die Sitzung: Agenda, das Wichtigste in Kürze, je Leitkennzahl eine Aussage mit "
+        "bearbeitbarer Grafik, Quote je Träger, Unterrepräsentanz, Führungsebenen, Eltern- und "
+        "Pflegezeit, offene Punkte, Anhang mit Tabellen.",
+        "en": "For the meeting: agenda, key messages, one message per headline KPI with an "
+        "editable chart, each carrier's quota, under-representation, leadership levels, parental "
+        "and care leave, open points, appendix with tables.",
     },
     "report.download_workbook": {
         "de": "Tabellen für den Jahresbericht (Excel)",
         "en": "Tables for the annual report (Excel)",
     },
     "report.download_workbook_help": {
-        "de": "Alle Kennzahlen des Jahres, Tabellen nach Art der Gleichstellungsstatistik, "
-        "Anzeige nach SGB IX je Träger und Methodik.",
-        "en": "Every KPI of the year, tables in the style of the federal equality statistics, "
-        "the SGB IX notice per carrier and the methodology.",
+        "de": "Alle Kennzahlen des Jahres, Tabellen nach Art der Gleichstellungsstatistik mit "
+        "Zwischensummen, Anzeige nach SGB IX je Träger, Zeitreihe aller Jahre, Zeichenerklärung; "
+        "druckfertig auf A4 quer.",
+        "en": "Every KPI of the year, tables in the style of the federal equality statistics "
+        "with subtotals, the SGB IX notice per carrier, every year's series, the signs; ready to "
+        "print on A4 landscape.",
     },
     "report.download_pdf": {"de": "Kurzbericht zum Drucken (PDF)", "en": "Printable summary (PDF)"},
     "report.download_pdf_help": {
-        "de": "A4: Datenstand, Kennzahlentabelle, Grafiken der Leitkennzahlen, Methodik.",
-        "en": "A4: data status, KPI table, charts of the headline KPIs, methodology.",
+        "de": "A4: eine Seite Zusammenfassung, Inhalt, je Leitkennzahl Grafik und Aussage, alle "
+        "Kennzahlen, Methodik, Zeichenerklärung.",
+        "en": "A4: a one-page summary, contents, chart and finding per headline KPI, all KPIs, "
+        "methodology, signs.",
     },
     "report.title": {
         "de": "Vielfaltsmonitor – Kennzahlen {year}",
@@ -1939,11 +1945,11 @@ TEXTS: dict[str, dict[Lang, str]] = {
     "report.deck.agenda": {"de": "Agenda", "en": "Agenda"},
     "report.deck.template_unreadable": {
         "de": "Die PowerPoint-Vorlage {path} (settings.toml, [report] template) lässt sich nicht "
-        "öffnen ({detail}). Die Administration muss dort eine gültige .pptx-Datei angeben oder "
-        "den Eintrag leeren; Tabellen und PDF lassen sich weiterhin erstellen.",
+        "als PowerPoint-Datei öffnen. Die Administration muss dort eine gültige .pptx-Datei "
+        "angeben oder den Eintrag leeren; Tabellen und PDF lassen sich weiterhin erstellen.",
         "en": "The PowerPoint template {path} (settings.toml, [report] template) cannot be opened "
-        "({detail}). Ask the administrator to name a valid .pptx file or to empty the entry; the "
-        "workbook and the PDF still work.",
+        "as a PowerPoint file. Ask the administrator to name a valid .pptx file or to empty the "
+        "entry; the workbook and the PDF still work.",
     },
     "report.deck.template_no_layouts": {
         "de": "Die PowerPoint-Vorlage {path} (settings.toml, [report] template) hat kein "

@@ -404,7 +404,7 @@ def test_a_broken_template_is_named_by_the_cli_and_on_the_page(
     out = tmp_path / "bericht.pptx"
     [deck] = run_cli(["--year", str(YEAR), "--out", str(out), "--db", str(small_db)])
     assert deck.returncode == 1, deck.stderr
-    assert "kaputt.pptx" in deck.stderr and "lässt sich nicht öffnen" in deck.stderr
+    assert "kaputt.pptx" in deck.stderr and "nicht als PowerPoint-Datei öffnen" in deck.stderr
     assert "Traceback" not in deck.stderr
     assert not out.exists()
     # the page says so where the deck would be, and still offers the workbook and the PDF

@@ -15,6 +15,7 @@ edits can find them.
 from __future__ import annotations
 
 import io
+import logging
 import math
 import re
 from collections.abc import Callable, Iterable, Sequence
@@ -61,6 +62,8 @@ from metrics.report.content import (
 )
 from metrics.views import KpiHistory, build_methodology
 from metrics.views.blocks import gap_text
+
+log = logging.getLogger("vielfaltsmonitor")
 
 # PowerPoint's own 16:9 size (13.333 × 7.5 in), exact in EMU
 SLIDE_WIDTH = Emu(12_192_000)
@@ -198,10 +201,9 @@ def _open_deck(template: Path | None, lang: Lang) -> Deck:
     try:
         deck = Presentation(str(template))
     except Exception as error:  # python-pptx raises what zipfile and lxml raise: any of them
-        detail = f"{type(error).__name__}: {error}"[:200]
-        raise ReportError(
-            t("report.deck.template_unreadable", lang, path=template, detail=detail)
-        ) from None
+        # the reader is told what to do; the administrator finds the library's reason in the log
+        log.warning("report template %s unreadable: %s: %s", template, type(error).__name__, error)
+        raise ReportError(t("report.deck.template_unreadable", lang, path=template)) from None
     if not len(deck.slide_layouts):
         raise ReportError(t("report.deck.template_no_layouts", lang, path=template))
     slide_ids = deck.slides._sldIdLst
