@@ -301,7 +301,7 @@ TEXTS: dict[str, dict[Lang, str]] = {
         "en": "code (case does not matter)",
     },
     "data.template.type_pseudonym": {
-        "de": "Pseudonym (wird nur verschlüsselt gespeichert)",
+        "de": "Pseudonym (gespeichert wird nur sein Schlüssel-Hash)",
         "en": "pseudonym (stored only as a keyed hash)",
     },
     # --- app shell -----------------------------------------------------------------------------
