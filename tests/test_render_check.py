@@ -65,17 +65,20 @@ def rendered(con: duckdb.DuckDBPyConnection) -> Iterator[Rendered]:
     yield Rendered(files, {name: pdfs[path] for name, path in files.items()})
 
 
+@pytest.mark.slow  # LibreOffice prints four files
 def test_every_page_is_a_picture_to_look_at(rendered: Rendered) -> None:
     for name, pdf in rendered.pdfs.items():
         assert list(ARTIFACTS.glob(f"{pdf.stem}-*.png")), name
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", ["deck-de.pptx", "deck-ba-en.pptx"])
 def test_deck_text_and_charts_stay_inside(rendered: Rendered, name: str) -> None:
     data = rendered.files[name].read_bytes()
     assert render_check.deck_problems(data, name) == []
 
 
+@pytest.mark.slow  # LibreOffice prints four files
 def test_workbook_prints_on_fit_to_width_pages(rendered: Rendered) -> None:
     name = "workbook-de.xlsx"
     data = rendered.files[name].read_bytes()
@@ -85,6 +88,7 @@ def test_workbook_prints_on_fit_to_width_pages(rendered: Rendered) -> None:
     assert problems == []
 
 
+@pytest.mark.slow  # LibreOffice prints four files
 def test_pdf_pages_summary_and_fill(rendered: Rendered) -> None:
     name = "report-de.pdf"
     assert render_check.pdf_problems(rendered.pdfs[name], "de", name) == []
