@@ -71,7 +71,8 @@ class Settings:
     # neither compared nor in the repr, so that they change no cache key or plan of a year
     organisation: str = field(default="", compare=False, repr=False)
     report_template: Path | None = field(default=None, compare=False, repr=False)
-    path: Path | None = None
+    # where it was read from: no input of a figure either (a copy elsewhere plans nothing anew)
+    path: Path | None = field(default=None, compare=False, repr=False)
 
     @property
     def rules(self) -> DisclosureRules:

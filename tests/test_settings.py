@@ -214,3 +214,14 @@ def test_bad_report_values_are_refused_naming_the_key(tmp_path, old, new, messag
     with pytest.raises(SettingsError, match=r"report\.") as caught:
         load_settings(path)
     assert message in str(caught.value)
+
+
+def test_a_copy_of_the_file_elsewhere_keeps_the_stored_plans(tmp_path):
+    # the plans are keyed by what decides a figure; where the file lies decides none
+    copy = load_settings(write_settings(tmp_path, SHIPPED))
+    shipped = load_settings()
+    assert copy.path != shipped.path
+    assert copy == shipped and settings_digest(copy) == settings_digest(shipped)
+    # while a changed rule plans afresh
+    stricter = load_settings(write_settings(tmp_path, edited("k_ordinary = 5", "k_ordinary = 6")))
+    assert settings_digest(stricter) != settings_digest(shipped)
